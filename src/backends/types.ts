@@ -1,0 +1,63 @@
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LoglikelihoodRequest,
+  LoglikelihoodResult,
+  LoglikelihoodRollingRequest,
+  LoglikelihoodRollingResult,
+} from '../requests/types.ts';
+
+export type Capability = 'loglikelihood' | 'loglikelihoodRolling' | 'generateUntil' | 'chat';
+
+/** Called by a backend as results complete, so the cache can journal them and the progress bar move. */
+export interface CallOptions {
+  /** index = position of the request in the array passed in. */
+  readonly onResult?: (index: number, tokensEvaluated: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface BackendInfo {
+  /** Backend name as given on the CLI ("llamacpp", "dummy"). */
+  readonly backend: string;
+  /** Model identity: a file hash for local models, name + revision for remote ones. */
+  readonly modelId: string;
+  /** Settings that change outputs (context size, BOS handling...). */
+  readonly settings: Readonly<Record<string, string | number | boolean>>;
+  /** Anything else worth recording in the report (binary, metadata...). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface Backend {
+  /** Everything that determines the outputs; part of every cache key. */
+  readonly id: string;
+  readonly info: BackendInfo;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** Context window in tokens (contexts longer than this are left-truncated). */
+  readonly maxLength: number;
+  loglikelihood(reqs: readonly LoglikelihoodRequest[], o?: CallOptions): Promise<LoglikelihoodResult[]>;
+  loglikelihoodRolling(
+    reqs: readonly LoglikelihoodRollingRequest[],
+    o?: CallOptions,
+  ): Promise<LoglikelihoodRollingResult[]>;
+  generateUntil(reqs: readonly GenerateRequest[], o?: CallOptions): Promise<GenerateResult[]>;
+  /** Renders a chat as the model's template expects; only with the 'chat' capability. */
+  applyChatTemplate?(messages: readonly ChatMessage[], addGenerationPrompt: boolean): string;
+  close(): Promise<void>;
+}
+
+/** Parsed `--model_args a=1,b=x`. */
+export type ModelArgs = Readonly<Record<string, string>>;
+
+export interface BackendFactoryOptions {
+  readonly args: ModelArgs;
+  readonly batchSize: number | 'auto';
+  readonly seed: number;
+  readonly verbose: boolean;
+}
+
+export type BackendFactory = (o: BackendFactoryOptions) => Promise<Backend>;

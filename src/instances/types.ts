@@ -1,0 +1,16 @@
+import type { Request } from '../requests/types.ts';
+import type { Doc } from '../task/types.ts';
+
+/** One evaluated document with the requests it needs (one per choice for multiple choice). */
+export interface DocInstance {
+  readonly task: string;
+  readonly docId: number;
+  readonly doc: Doc;
+  /** The full prompt before the continuation (few-shot context + doc_to_text). */
+  readonly context: string;
+  /** generate_until / loglikelihood: target string. multiple_choice: index of the gold choice. */
+  readonly target: string | number | readonly string[];
+  readonly choices?: readonly string[];
+  /** requests[repeat][i]: repeats > 1 only for generate_until. */
+  readonly requests: readonly (readonly Request[])[];
+}

@@ -1,0 +1,68 @@
+/**
+ * Requests a task sends to a model, tagged by `kind`, with lm-eval's semantics:
+ * - loglikelihood: log P(continuation | context) summed over the continuation's tokens,
+ *   and whether greedy decoding would have produced exactly the continuation.
+ * - loglikelihoodRolling: log P(text) of a whole text, scored in rolling windows of the
+ *   model's context length (lm-eval's `loglikelihood_rolling`).
+ * - generateUntil: a completion of `context`, cut at the first stop string.
+ */
+export interface LoglikelihoodRequest {
+  readonly kind: 'loglikelihood';
+  readonly context: string;
+  readonly continuation: string;
+}
+
+export interface LoglikelihoodRollingRequest {
+  readonly kind: 'loglikelihoodRolling';
+  readonly text: string;
+}
+
+export interface GenerationSettings {
+  /** Stop strings; the output is cut before the first one found. */
+  readonly until: readonly string[];
+  readonly maxGenToks: number;
+  /** 0 = greedy. */
+  readonly temperature: number;
+  readonly topP?: number;
+  readonly topK?: number;
+  /** Sampling seed; part of the cache key so repeats with different seeds differ. */
+  readonly seed?: number;
+}
+
+export interface GenerateRequest {
+  readonly kind: 'generateUntil';
+  readonly context: string;
+  readonly settings: GenerationSettings;
+}
+
+export type Request = LoglikelihoodRequest | LoglikelihoodRollingRequest | GenerateRequest;
+export type RequestKind = Request['kind'];
+
+export interface LoglikelihoodResult {
+  readonly logprob: number;
+  readonly isGreedy: boolean;
+  /** Tokens scored (continuation), and whether the context had to be left-truncated. */
+  readonly tokens: number;
+  readonly truncated: boolean;
+}
+
+export interface LoglikelihoodRollingResult {
+  readonly logprob: number;
+  readonly tokens: number;
+}
+
+export interface GenerateResult {
+  readonly text: string;
+  readonly tokens: number;
+  /** True when generation stopped because max_gen_toks was reached. */
+  readonly hitMaxTokens: boolean;
+  readonly truncated: boolean;
+}
+
+export type ResultOf<R extends Request> = R extends LoglikelihoodRequest
+  ? LoglikelihoodResult
+  : R extends LoglikelihoodRollingRequest
+    ? LoglikelihoodRollingResult
+    : GenerateResult;
+
+export type Result = LoglikelihoodResult | LoglikelihoodRollingResult | GenerateResult;

@@ -1,0 +1,77 @@
+/**
+ * A task, resolved once at load time: every lm-eval field that can take many shapes
+ * (template, column name, list, function) is already a function here.
+ * Built-in tasks and YAML tasks both produce this.
+ */
+export type Doc = Readonly<Record<string, unknown>>;
+
+export type OutputType = 'loglikelihood' | 'loglikelihood_rolling' | 'multiple_choice' | 'generate_until';
+
+export interface MetricSpec {
+  /** Metric name as in lm-eval YAML: "acc", "exact_match"... */
+  readonly metric: string;
+  /** Aggregation name: "mean", "perplexity", "weighted_perplexity", "bits_per_byte"... */
+  readonly aggregation?: string;
+  readonly higherIsBetter?: boolean;
+  readonly kwargs?: Readonly<Record<string, unknown>>;
+}
+
+export interface FilterStep {
+  readonly function: string;
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
+export interface FilterPipelineSpec {
+  readonly name: string;
+  readonly steps: readonly FilterStep[];
+}
+
+export interface GenerationKwargs {
+  readonly until: readonly string[];
+  readonly maxGenToks: number;
+  readonly temperature: number;
+  readonly doSample: boolean;
+}
+
+export interface TaskDocs {
+  /** The evaluated documents, in order; doc_id = index. */
+  readonly eval: readonly Doc[];
+  /** Where few-shot examples come from; undefined = no separate split. */
+  readonly fewshot?: readonly Doc[];
+  /** Name of each split, for the report. */
+  readonly evalSplit: string;
+  readonly fewshotSplit?: string;
+  /** Content hashes of the data files read (file → sha256), for the report. */
+  readonly sources?: Readonly<Record<string, { sha256: string; rows: number }>>;
+}
+
+export interface TaskDefinition {
+  readonly name: string;
+  readonly version: number;
+  readonly outputType: OutputType;
+  readonly loadDocs: () => Promise<TaskDocs>;
+  readonly docToText: (doc: Doc) => string;
+  /** generate_until / loglikelihood: target string. multiple_choice: index into choices. */
+  readonly docToTarget: (doc: Doc) => string | number | readonly string[];
+  readonly docToChoice?: (doc: Doc) => readonly string[];
+  /** Rendered per doc (lm-eval renders description as a template too). */
+  readonly description: (doc: Doc) => string;
+  readonly targetDelimiter: string;
+  readonly fewshotDelimiter: string;
+  readonly defaultNumFewshot: number;
+  readonly fewshotSampler: 'default' | 'first_n';
+  readonly generation?: GenerationKwargs;
+  readonly filters: readonly FilterPipelineSpec[];
+  readonly metrics: readonly MetricSpec[];
+  readonly repeats: number;
+  /** Plain, JSON-serialisable config echoed into the report's `configs`. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface GroupDefinition {
+  readonly name: string;
+  /** Subtask or subgroup names. */
+  readonly tasks: readonly string[];
+  readonly aggregateMetrics: readonly { metric: string; weightBySize: boolean }[];
+  readonly version: number;
+}
