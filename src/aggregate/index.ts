@@ -1,0 +1,1 @@
+export { aggregateSubtasks, pooledStderr } from './subtasks.ts';

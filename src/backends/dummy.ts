@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors.ts';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LoglikelihoodRequest,
+  LoglikelihoodResult,
+  LoglikelihoodRollingRequest,
+  LoglikelihoodRollingResult,
+} from '../requests/types.ts';
+import type { Backend, BackendFactoryOptions, CallOptions, Capability, ModelArgs } from './types.ts';
+
+const ALL_CAPABILITIES: readonly Capability[] = ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'];
+
+/** 0 ≤ x < 1, a pure function of the seed and the strings: same request, same answer. */
+function unitHash(seed: number, ...parts: string[]): number {
+  const h = createHash('sha256').update(String(seed));
+  for (const p of parts) h.update('\u0000').update(p);
+  return h.digest().readUInt32BE(0) / 2 ** 32;
+}
+
+export interface DummyOptions {
+  readonly seed: number;
+  readonly capabilities?: readonly Capability[];
+  readonly maxLength?: number;
+  /** Scripted generations, used in turn (for reasoning/filter tests); otherwise pseudo-random numbers. */
+  readonly script?: readonly string[];
+}
+
+/**
+ * Deterministic pseudo-random responses with no model: for pipeline tests and for
+ * measuring the harness's own overhead.
+ */
+export class DummyBackend implements Backend {
+  readonly id: string;
+  readonly info;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly maxLength: number;
+  private readonly seed: number;
+  private readonly script: readonly string[] | undefined;
+
+  constructor(o: DummyOptions) {
+    this.seed = o.seed;
+    this.script = o.script;
+    this.capabilities = new Set(o.capabilities ?? ALL_CAPABILITIES);
+    this.maxLength = o.maxLength ?? 2048;
+    const settings = { seed: o.seed, maxLength: this.maxLength };
+    this.id = `dummy:${JSON.stringify({ ...settings, script: o.script ?? null })}`;
+    this.info = { backend: 'dummy', modelId: 'dummy', settings, details: {} };
+  }
+
+  async loglikelihood(reqs: readonly LoglikelihoodRequest[], o?: CallOptions): Promise<LoglikelihoodResult[]> {
+    return reqs.map((r, i) => {
+      const u = unitHash(this.seed, 'll', r.context, r.continuation);
+      const tokens = Math.max(1, Math.ceil(r.continuation.length / 4));
+      o?.onResult?.(i, tokens);
+      return { logprob: -tokens * (0.5 + 4 * u), isGreedy: u < 0.1, tokens, truncated: false };
+    });
+  }
+
+  async loglikelihoodRolling(
+    reqs: readonly LoglikelihoodRollingRequest[],
+    o?: CallOptions,
+  ): Promise<LoglikelihoodRollingResult[]> {
+    return reqs.map((r, i) => {
+      const tokens = Math.max(1, Math.ceil(r.text.length / 4));
+      o?.onResult?.(i, tokens);
+      return { logprob: -tokens * (1 + 3 * unitHash(this.seed, 'roll', r.text)), tokens };
+    });
+  }
+
+  async generateUntil(reqs: readonly GenerateRequest[], o?: CallOptions): Promise<GenerateResult[]> {
+    return reqs.map((r, i) => {
+      const u = unitHash(this.seed, 'gen', r.context, JSON.stringify(r.settings));
+      let text = this.script ? (this.script[i % this.script.length] ?? '') : String(Math.floor(u * 200) - 50);
+      let cut = text.length;
+      for (const stop of r.settings.until) {
+        const at = stop ? text.indexOf(stop) : -1;
+        if (at >= 0 && at < cut) cut = at;
+      }
+      text = text.slice(0, cut);
+      const tokens = Math.max(1, Math.ceil(text.length / 4));
+      const hitMaxTokens = tokens >= r.settings.maxGenToks;
+      o?.onResult?.(i, tokens);
+      return { text, tokens: Math.min(tokens, r.settings.maxGenToks), hitMaxTokens, truncated: false };
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+export async function createDummyBackend(o: BackendFactoryOptions): Promise<Backend> {
+  return new DummyBackend({ seed: Number(o.args.seed ?? o.seed), ...dummyArgs(o.args) });
+}
+
+function dummyArgs(args: ModelArgs): Omit<DummyOptions, 'seed'> {
+  const out: { capabilities?: Capability[]; maxLength?: number } = {};
+  if (args.capabilities !== undefined) {
+    const caps = args.capabilities.split(/[|+]/).filter(Boolean);
+    for (const c of caps) {
+      if (!(ALL_CAPABILITIES as readonly string[]).includes(c) && c !== 'chat')
+        throw new UserError(
+          `unknown capability "${c}"`,
+          { field: 'model_args.capabilities' },
+          `use ${ALL_CAPABILITIES.join('|')}`,
+        );
+    }
+    out.capabilities = caps as Capability[];
+  }
+  if (args.max_length !== undefined) out.maxLength = Number(args.max_length);
+  return out;
+}

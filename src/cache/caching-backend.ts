@@ -1,0 +1,194 @@
+import type { Backend, BackendInfo, Capability } from '../backends/types.ts';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LoglikelihoodRequest,
+  LoglikelihoodResult,
+  LoglikelihoodRollingRequest,
+  LoglikelihoodRollingResult,
+  Request,
+  Result,
+  ResultOf,
+} from '../requests/types.ts';
+import type { CachedCallOptions, JournalCallOptions } from './journal.ts';
+import { requestKey } from './key.ts';
+import { isValidResult } from './result-schemas.ts';
+import type { CacheEntry, RequestCache } from './store.ts';
+
+/** Rows per transaction when a whole call's results are written at once, so other writers get turns. */
+const WRITE_CHUNK = 256;
+
+export interface CachingBackendStats {
+  /** Requests answered from the cache. */
+  readonly hits: number;
+  /** Requests the inner backend evaluated (each distinct key once). */
+  readonly fresh: number;
+  /** Requests with the same key as another miss in the same call, answered by that one's result. */
+  readonly duplicates: number;
+  /** Fresh results not written: invalid values (NaN, ±Infinity) or a failed write. */
+  readonly notCached: number;
+  readonly lastNotCachedReason: string | undefined;
+}
+
+/** One distinct missing key, and every position in the caller's array that wants its result. */
+interface Miss<R extends Request> {
+  readonly request: R;
+  readonly key: string;
+  readonly callerIndices: number[];
+}
+
+/**
+ * A Backend that answers from a RequestCache and sends only the misses to the wrapped backend,
+ * as one array so the inner backend still batches (and shares prefixes) across them. Every
+ * fresh result is written as soon as it is known (see journal.ts), so an interrupted run resumes
+ * where it stopped. Failed calls write nothing for the failed requests: an error is never cached.
+ *
+ * Identical requests (same key) within one call are sent once; the first run then returns what
+ * every later run will return from the cache.
+ *
+ * The cache is not owned: `close()` closes the inner backend, and whoever opened the cache
+ * closes it (after reading its stats for the report).
+ */
+export class CachingBackend implements Backend {
+  readonly id: string;
+  readonly info: BackendInfo;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly maxLength: number;
+  readonly applyChatTemplate?: Backend['applyChatTemplate'];
+  private readonly counts = { hits: 0, fresh: 0, duplicates: 0, notCached: 0 };
+  private lastNotCachedReason: string | undefined;
+
+  constructor(
+    private readonly inner: Backend,
+    private readonly cache: RequestCache,
+  ) {
+    this.id = inner.id;
+    this.info = inner.info;
+    this.capabilities = inner.capabilities;
+    this.maxLength = inner.maxLength;
+    if (inner.applyChatTemplate) this.applyChatTemplate = inner.applyChatTemplate.bind(inner);
+  }
+
+  loglikelihood(reqs: readonly LoglikelihoodRequest[], o?: CachedCallOptions): Promise<LoglikelihoodResult[]> {
+    return this.answer(reqs, o, (misses, innerOptions) => this.inner.loglikelihood(misses, innerOptions));
+  }
+
+  loglikelihoodRolling(
+    reqs: readonly LoglikelihoodRollingRequest[],
+    o?: CachedCallOptions,
+  ): Promise<LoglikelihoodRollingResult[]> {
+    return this.answer(reqs, o, (misses, innerOptions) => this.inner.loglikelihoodRolling(misses, innerOptions));
+  }
+
+  generateUntil(reqs: readonly GenerateRequest[], o?: CachedCallOptions): Promise<GenerateResult[]> {
+    return this.answer(reqs, o, (misses, innerOptions) => this.inner.generateUntil(misses, innerOptions));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  stats(): CachingBackendStats {
+    return { ...this.counts, lastNotCachedReason: this.lastNotCachedReason };
+  }
+
+  private async answer<R extends Request>(
+    reqs: readonly R[],
+    o: CachedCallOptions | undefined,
+    callInner: (misses: R[], innerOptions: JournalCallOptions) => Promise<ResultOf<R>[]>,
+  ): Promise<ResultOf<R>[]> {
+    const repeats = o?.repeats;
+    if (repeats && repeats.length !== reqs.length) {
+      throw new Error(`repeats has ${repeats.length} entries for ${reqs.length} requests`);
+    }
+    const results: ResultOf<R>[] = new Array(reqs.length);
+    const misses: Miss<R>[] = [];
+    const missByKey = new Map<string, Miss<R>>();
+    reqs.forEach((request, i) => {
+      const key = requestKey(this.id, request, repeats?.[i] ?? 0);
+      const pendingMiss = missByKey.get(key);
+      if (pendingMiss) {
+        pendingMiss.callerIndices.push(i);
+        this.counts.duplicates++;
+        return;
+      }
+      const cached = this.cache.get(key);
+      if (cached) {
+        results[i] = cached as ResultOf<R>;
+        this.counts.hits++;
+        // Hits count towards progress right away; zero tokens keeps throughput figures honest.
+        o?.onResult?.(i, 0);
+        return;
+      }
+      const miss: Miss<R> = { request, key, callerIndices: [i] };
+      missByKey.set(key, miss);
+      misses.push(miss);
+    });
+    if (misses.length === 0) return results;
+
+    const journaled = new Set<number>();
+    const missAt = (missIndex: number): Miss<R> => {
+      const miss = misses[missIndex];
+      if (!miss) throw new Error(`backend ${this.id} reported result ${missIndex} of a ${misses.length}-request call`);
+      return miss;
+    };
+    const onResult = o?.onResult;
+    const innerOptions: JournalCallOptions = {
+      signal: o?.signal,
+      onResultValue: (missIndex, result) => {
+        const miss = missAt(missIndex);
+        if (journaled.has(missIndex)) return;
+        journaled.add(missIndex);
+        this.write([{ key: miss.key, kind: miss.request.kind, result }]);
+      },
+      onResult: onResult
+        ? (missIndex, tokensEvaluated) => {
+            // Duplicates were not evaluated separately, so only the first carries the tokens.
+            for (const [nth, i] of missAt(missIndex).callerIndices.entries())
+              onResult(i, nth === 0 ? tokensEvaluated : 0);
+          }
+        : undefined,
+    };
+
+    const fresh = await callInner(
+      misses.map((miss) => miss.request),
+      innerOptions,
+    );
+    // A short or long array would pair results with the wrong keys; caching that would make
+    // every later run wrong, so fail loudly instead.
+    if (fresh.length !== misses.length) {
+      throw new Error(`backend ${this.id} returned ${fresh.length} results for ${misses.length} requests`);
+    }
+    const unjournaled: CacheEntry[] = [];
+    fresh.forEach((result, missIndex) => {
+      const miss = misses[missIndex]!;
+      for (const i of miss.callerIndices) results[i] = result;
+      if (!journaled.has(missIndex)) unjournaled.push({ key: miss.key, kind: miss.request.kind, result });
+    });
+    this.counts.fresh += misses.length;
+    for (let start = 0; start < unjournaled.length; start += WRITE_CHUNK) {
+      this.write(unjournaled.slice(start, start + WRITE_CHUNK));
+    }
+    return results;
+  }
+
+  /**
+   * Caching is best effort: a result that cannot be stored is still returned, and the miss is
+   * counted in stats() for the report, rather than failing an evaluation that already has it.
+   */
+  private write(entries: readonly CacheEntry[]): void {
+    if (this.cache.readonly) return;
+    const valid = entries.filter((entry) => isValidResult(entry.kind, entry.result as Result));
+    if (valid.length < entries.length) {
+      this.counts.notCached += entries.length - valid.length;
+      this.lastNotCachedReason = 'result has a non-finite number or a malformed field';
+    }
+    if (valid.length === 0) return;
+    try {
+      this.cache.putMany(valid);
+    } catch (e) {
+      this.counts.notCached += valid.length;
+      this.lastNotCachedReason = e instanceof Error ? e.message : String(e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.ts';
+import { normalizeFlags } from './options.ts';
+import { registerRun } from './run.ts';
+import { registerTasks } from './tasks.ts';
+
+const program = new Command('evalboard')
+  .description('Evaluate language models on lm-eval-compatible tasks')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+registerRun(program);
+registerTasks(program);
+
+const argv = normalizeFlags(process.argv.slice(2));
+const verbose = argv.includes('--verbose') || argv.includes('-v');
+try {
+  await program.parseAsync(argv, { from: 'user' });
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Commander already printed its one-line message; help and version exit 0.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (isUserError(e)) {
+    process.stderr.write(`error: ${e.format()}\n`);
+    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(
+      verbose
+        ? `${(e as Error)?.stack ?? e}\n`
+        : `error: ${(e as Error)?.message ?? e} (run with --verbose for the stack)\n`,
+    );
+    process.exitCode = 1;
+  }
+}

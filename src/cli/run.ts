@@ -1,0 +1,181 @@
+import type { Command } from 'commander';
+import { backendFactory, DEFAULT_MODEL, DEFAULT_MODEL_ARGS, parseModelArgs } from '../backends/index.ts';
+import type { Backend } from '../backends/types.ts';
+import { openCachedBackend } from '../cache/index.ts';
+import { UserError } from '../errors.ts';
+import { evaluate, sampleRows } from '../evaluator/evaluate.ts';
+import { buildReport } from '../report/build.ts';
+import type { RunConfig } from '../report/schema.ts';
+import { resultsTable } from '../report/table.ts';
+import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
+import { loadCatalog } from '../task/index.ts';
+import { evalboardVersion, gitCommit } from '../util/version.ts';
+import { parseBatchSize, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import { Progress } from './progress.ts';
+
+interface RunFlags {
+  model: string;
+  model_args: string;
+  tasks: string;
+  num_fewshot?: string;
+  batch_size: string;
+  limit?: string;
+  output_path?: string;
+  log_samples?: boolean;
+  seed: string;
+  bootstrap_iters: string;
+  include_path?: string[];
+  data_dir?: string;
+  use_cache?: string;
+  no_cache?: boolean;
+  apply_chat_template?: boolean;
+  system_instruction?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('evaluate a model on tasks and write lm-eval-compatible results')
+    .option('--model <name>', 'backend: llamacpp, dummy', DEFAULT_MODEL)
+    .option('--model_args <args>', 'backend arguments, key=value,...', DEFAULT_MODEL_ARGS)
+    .option('--tasks <names>', 'comma-separated tasks or groups (see `evalboard tasks`)', 'synthetic')
+    .option('--num_fewshot <n>', 'few-shot examples per prompt (default: each task’s own)')
+    .option('--batch_size <n>', 'requests evaluated together, or "auto"', '16')
+    .option('--limit <n>', 'first N docs per task (or a fraction < 1)')
+    .option('--output_path <dir>', 'write results (and samples) under this folder')
+    .option('--log_samples', 'write per-doc samples JSONL next to the results')
+    .option('--seed <seeds>', 'one seed, or random,numpy,torch,fewshot as lm-eval', '0,1234,1234,1234')
+    .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
+    .option('--include_path <dir...>', 'extra folders of task YAML')
+    .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
+    .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
+    .option('--no_cache', 'do not read or write the request cache')
+    .option('--apply_chat_template', "wrap prompts in the model's chat template")
+    .option('--system_instruction <text>', 'system prompt (with --apply_chat_template)')
+    .option('--quiet', 'no progress output')
+    .option('-v, --verbose', 'stack traces and backend logs')
+    .action(async (flags: RunFlags) => runCommand(flags));
+}
+
+async function runCommand(flags: RunFlags): Promise<void> {
+  const started = new Date();
+  const seeds = parseSeeds(flags.seed);
+  const limit = parseLimit(flags.limit);
+  const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
+  const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
+  const batchSize = parseBatchSize(flags.batch_size);
+  const modelArgs = parseModelArgs(flags.model_args);
+  if (flags.data_dir) process.env.EVALBOARD_DATA_DIR = flags.data_dir;
+
+  const catalog = await loadCatalog({ includePaths: flags.include_path ?? [] });
+  const taskNames = flags.tasks
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (taskNames.length === 0)
+    throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
+  const { tasks, groups } = catalog.resolve(taskNames);
+
+  const inner = await backendFactory(flags.model)({
+    args: modelArgs,
+    batchSize,
+    seed: seeds.random,
+    verbose: !!flags.verbose,
+  });
+  let backend: Backend = inner;
+  const cache = flags.no_cache ? undefined : openCachedBackend(inner, { path: flags.use_cache, taskNames });
+  if (cache) backend = cache.backend;
+  if (cache?.recovered)
+    process.stderr.write(
+      `warning: request cache was unreadable (${cache.recovered.reason}); moved to ${cache.recovered.movedTo}\n`,
+    );
+
+  const formatContext = flags.apply_chat_template ? chatFormatter(inner, flags.system_instruction) : undefined;
+  const progress = Progress.forStream(process.stderr, !!flags.quiet);
+  let outcomes: Awaited<ReturnType<typeof evaluate>>;
+  try {
+    outcomes = await evaluate({
+      backend,
+      tasks,
+      ...(numFewshot !== undefined ? { numFewshot } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      fewshotSeed: seeds.fewshot,
+      bootstrapIters,
+      ...(formatContext ? { formatContext } : {}),
+      progress,
+    });
+  } finally {
+    progress.stop();
+    cache?.close();
+    await inner.close();
+  }
+
+  const ended = new Date();
+  const rates = progress.rates();
+  const stats = cache?.stats() ?? { hits: 0, fresh: 0 };
+  const config: RunConfig = {
+    model: flags.model,
+    model_args: flags.model_args,
+    batch_size: batchSize,
+    limit: limit ?? null,
+    bootstrap_iters: bootstrapIters,
+    random_seed: seeds.random,
+    fewshot_seed: seeds.fewshot,
+    num_fewshot: numFewshot ?? null,
+    apply_chat_template: !!flags.apply_chat_template,
+    system_instruction: flags.system_instruction ?? null,
+    gen_kwargs: null,
+    backend: { id: inner.id, ...inner.info },
+    evalboard_version: evalboardVersion(),
+    git_commit: gitCommit(),
+    argv: process.argv.slice(2),
+  };
+  const report = buildReport(outcomes, groups, config, {
+    start_time: started.toISOString(),
+    end_time: ended.toISOString(),
+    total_evaluation_time_seconds: (ended.getTime() - started.getTime()) / 1000,
+    cache: {
+      hits: stats.hits,
+      fresh: stats.fresh,
+      path: cache?.path ?? null,
+      ...(cache?.recovered ? { recovered: cache.recovered } : {}),
+    },
+    tokens_per_second: rates.tps,
+    requests_per_second: rates.rps,
+  });
+
+  if (flags.output_path) {
+    const paths = outputPaths(flags.output_path, modelName(flags.model, modelArgs), fileTimestamp(started));
+    if (flags.log_samples) for (const o of outcomes) writeSamples(paths.samples(o.task.name), sampleRows(o));
+    writeResults(paths.results, report);
+    process.stderr.write(`results: ${paths.results}\n`);
+  }
+  process.stdout.write(
+    `${flags.model} (${flags.model_args}), limit: ${limit ?? 'None'}, num_fewshot: ${numFewshot ?? 'None'}, batch_size: ${batchSize}\n`,
+  );
+  process.stdout.write(`${resultsTable(report)}\n`);
+  const groupTable = resultsTable(report, 'groups');
+  if (groupTable) process.stdout.write(`\n${groupTable}\n`);
+}
+
+function modelName(model: string, args: Readonly<Record<string, string>>): string {
+  const spec = args.pretrained ?? args.path ?? model;
+  return spec.replace(/^hf:/, '').replace(/\.gguf$/, '');
+}
+
+function chatFormatter(backend: Backend, system: string | undefined): (context: string) => string {
+  const apply = backend.applyChatTemplate?.bind(backend);
+  if (!apply || !backend.capabilities.has('chat'))
+    throw new UserError(
+      `model has no chat template`,
+      { field: '--apply_chat_template' },
+      'drop the flag, or use a chat model',
+    );
+  return (context) =>
+    apply(
+      [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: context }],
+      true,
+    );
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { Backend } from '../backends/types.ts';
+import { buildInstances } from '../instances/build.ts';
+import type { DocInstance } from '../instances/types.ts';
+import type { Result } from '../requests/types.ts';
+import { rawResps, toDocResponse } from '../responses/collect.ts';
+import type { GroupDefinition, TaskDefinition, TaskDocs } from '../task/types.ts';
+import { PythonRandom } from '../util/python-random.ts';
+import { checkCapabilities } from './capabilities.ts';
+import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
+import { aggregateTask, type MetricSummary, resolveMetrics, type ScoredDoc, scoreDoc } from './score.ts';
+
+export interface EvaluateOptions {
+  readonly backend: Backend;
+  readonly tasks: readonly TaskDefinition[];
+  /** Overrides each task's default number of few-shot examples. */
+  readonly numFewshot?: number;
+  readonly limit?: number;
+  readonly fewshotSeed: number;
+  readonly bootstrapIters: number;
+  /** Wraps each plain prompt, e.g. in the model's chat template. */
+  readonly formatContext?: (context: string) => string;
+  readonly progress?: {
+    readonly onPlanned: (requests: number) => void;
+  } & DispatchProgress;
+}
+
+export interface TaskOutcome {
+  readonly task: TaskDefinition;
+  readonly docs: TaskDocs;
+  readonly numFewshot: number;
+  readonly instances: readonly DocInstance[];
+  readonly results: readonly (readonly (readonly Result[])[])[];
+  readonly scored: readonly (readonly ScoredDoc[])[];
+  readonly summaries: readonly MetricSummary[];
+}
+
+/** Task configs → documents → instances → requests → backend → responses → filters → metrics → aggregates. */
+export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
+  checkCapabilities(o.backend.info.backend, o.backend.capabilities, o.tasks);
+  const resolvedMetrics = o.tasks.map(resolveMetrics);
+
+  const prepared = [];
+  for (const task of o.tasks) {
+    const docs = await task.loadDocs();
+    const numFewshot = o.numFewshot ?? task.defaultNumFewshot;
+    const instances = buildInstances(task, docs, {
+      numFewshot,
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      rnd: new PythonRandom(o.fewshotSeed),
+      ...(o.formatContext ? { formatContext: o.formatContext } : {}),
+    });
+    prepared.push({ task, docs, numFewshot, instances });
+  }
+
+  const allInstances = prepared.flatMap((p) => p.instances);
+  o.progress?.onPlanned(allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0));
+  const allResults = await dispatchRequests(o.backend, allInstances, o.progress);
+
+  let offset = 0;
+  return prepared.map((p, t) => {
+    const results = allResults.slice(offset, offset + p.instances.length);
+    offset += p.instances.length;
+    const resolved = resolvedMetrics[t]!;
+    const scored = p.instances.map((inst, i) =>
+      scoreDoc(p.task, resolved, inst, toDocResponse(p.task.outputType, inst, results[i]!)),
+    );
+    const summaries = aggregateTask(resolved, scored, { bootstrapIters: o.bootstrapIters, seed: o.fewshotSeed });
+    return { ...p, results, scored, summaries };
+  });
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Samples-file rows of one task, lm-eval's layout: one row per doc and filter. */
+export function sampleRows(outcome: TaskOutcome): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  outcome.instances.forEach((inst, i) => {
+    const args: Record<string, Record<string, unknown>> = {};
+    inst.requests[0]!.forEach((req, r) => {
+      args[`gen_args_${r}`] =
+        req.kind === 'loglikelihood'
+          ? { arg_0: req.context, arg_1: req.continuation }
+          : req.kind === 'generateUntil'
+            ? {
+                arg_0: req.context,
+                arg_1: {
+                  until: req.settings.until,
+                  max_gen_toks: req.settings.maxGenToks,
+                  temperature: req.settings.temperature,
+                },
+              }
+            : { arg_0: req.text };
+    });
+    const resps = rawResps(outcome.results[i]!);
+    for (const scored of outcome.scored[i]!) {
+      rows.push({
+        doc_id: inst.docId,
+        doc: inst.doc,
+        target: inst.target,
+        arguments: args,
+        resps,
+        filtered_resps: scored.filtered,
+        filter: scored.filter,
+        metrics: Object.keys(scored.values),
+        doc_hash: sha256Hex(JSON.stringify(inst.doc)),
+        prompt_hash: sha256Hex(inst.context),
+        target_hash: sha256Hex(String(inst.target)),
+        ...scored.values,
+      });
+    }
+  });
+  return rows;
+}
+
+export type { GroupDefinition };

@@ -1,0 +1,38 @@
+import { UserError } from '../errors.ts';
+import type { Doc } from '../task/types.ts';
+
+/**
+ * One pipeline step, applied to one document's responses (one per repeat), as lm-eval's
+ * Filter.apply does per instance. Steps that reduce (take_first, majority_vote) return one item.
+ */
+export type Filter = (responses: readonly string[], doc: Doc) => string[];
+
+export type FilterArgs = Readonly<Record<string, unknown>>;
+
+export type FilterFactory = (args: FilterArgs) => Filter;
+
+/** Unknown arguments fail loudly: lm-eval's constructors reject them too, and typos hide otherwise. */
+export function checkArgNames(filterName: string, args: FilterArgs, allowed: readonly string[]): void {
+  for (const key of Object.keys(args)) {
+    if (!allowed.includes(key)) {
+      const expected = allowed.length ? `expected ${allowed.join(', ')}` : 'it takes no arguments';
+      throw new UserError(`unknown argument "${key}" (${expected})`, { field: `filter ${filterName}` });
+    }
+  }
+}
+
+export function stringArg(filterName: string, args: FilterArgs, name: string, fallback: string): string {
+  const value = args[name] ?? fallback;
+  if (typeof value !== 'string') {
+    throw new UserError(`${name} must be a string, got ${JSON.stringify(value)}`, { field: `filter ${filterName}` });
+  }
+  return value;
+}
+
+export function integerArg(filterName: string, args: FilterArgs, name: string, fallback?: number): number {
+  const value = args[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new UserError(`${name} must be an integer, got ${JSON.stringify(value)}`, { field: `filter ${filterName}` });
+  }
+  return value;
+}

@@ -1,0 +1,75 @@
+import type { Request } from '../requests/types.ts';
+import type { TaskDefinition, TaskDocs } from '../task/types.ts';
+import { fewshotContext, type SampleSource } from './fewshot.ts';
+import type { DocInstance } from './types.ts';
+
+export interface BuildOptions {
+  readonly numFewshot: number;
+  /** First N docs only (lm-eval's --limit); a fraction < 1 means that share of the docs. */
+  readonly limit?: number;
+  /** A fresh sampler seeded with the few-shot seed; used for this task's docs in order. */
+  readonly rnd: SampleSource;
+  /** Rewrites the plain prompt (e.g. into a chat template); identity by default. */
+  readonly formatContext?: (context: string) => string;
+}
+
+export function effectiveDocCount(total: number, limit: number | undefined): number {
+  if (limit === undefined) return total;
+  return limit < 1 ? Math.ceil(total * limit) : Math.min(total, Math.floor(limit));
+}
+
+/** Documents → instances with their requests, in doc order (the sampler's order matters). */
+export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOptions): DocInstance[] {
+  const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
+  const fewshotDocs = docs.fewshot ?? docs.eval;
+  const sameSplit = docs.fewshot === undefined || docs.fewshotSplit === docs.evalSplit;
+  const format = o.formatContext ?? ((c: string) => c);
+  return evalDocs.map((doc, docId) => {
+    const context = format(fewshotContext(task, doc, o.numFewshot, fewshotDocs, sameSplit, o.rnd));
+    const target = task.docToTarget(doc);
+    const choices = task.docToChoice?.(doc);
+    const once = requestsFor(task, context, target, choices);
+    const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
+    return {
+      task: task.name,
+      docId,
+      doc,
+      context,
+      target,
+      ...(choices ? { choices } : {}),
+      requests: Array.from({ length: repeats }, () => once),
+    };
+  });
+}
+
+function requestsFor(
+  task: TaskDefinition,
+  context: string,
+  target: DocInstance['target'],
+  choices: readonly string[] | undefined,
+): Request[] {
+  switch (task.outputType) {
+    case 'multiple_choice':
+      if (!choices) throw new Error(`task ${task.name}: multiple_choice without doc_to_choice`);
+      return choices.map((choice) => ({
+        kind: 'loglikelihood',
+        context,
+        continuation: task.targetDelimiter + choice,
+      }));
+    case 'loglikelihood':
+      return [{ kind: 'loglikelihood', context, continuation: task.targetDelimiter + String(target) }];
+    case 'loglikelihood_rolling':
+      return [{ kind: 'loglikelihoodRolling', text: String(target) }];
+    case 'generate_until': {
+      const g = task.generation;
+      if (!g) throw new Error(`task ${task.name}: generate_until without generation settings`);
+      return [
+        {
+          kind: 'generateUntil',
+          context,
+          settings: { until: g.until, maxGenToks: g.maxGenToks, temperature: g.doSample ? g.temperature : 0 },
+        },
+      ];
+    }
+  }
+}

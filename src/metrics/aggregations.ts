@@ -1,0 +1,44 @@
+import type { Aggregation, SampleValue } from './types.ts';
+
+/** Aggregations over per-sample values, with lm-eval's exact arithmetic (left-to-right sums). */
+
+export function plainValues(values: readonly SampleValue[], aggregation: string): number[] {
+  if (values.length === 0) throw new RangeError(`${aggregation}: no samples to aggregate`);
+  return values.map((value) => {
+    if (typeof value !== 'number')
+      throw new TypeError(`${aggregation} needs plain numbers, got a (value, weight) pair`);
+    return value;
+  });
+}
+
+/** Σ value / Σ weight over (value, weight) pairs: lm-eval's weighted_mean. */
+function weightedMean(values: readonly SampleValue[], aggregation: string): number {
+  if (values.length === 0) throw new RangeError(`${aggregation}: no samples to aggregate`);
+  let valueSum = 0;
+  let weightSum = 0;
+  for (const value of values) {
+    if (typeof value === 'number') throw new TypeError(`${aggregation} needs (value, weight) pairs, got a number`);
+    valueSum += value[0];
+    weightSum += value[1];
+  }
+  return valueSum / weightSum;
+}
+
+export function mean(numbers: readonly number[]): number {
+  let sum = 0;
+  for (const x of numbers) sum += x;
+  return sum / numbers.length;
+}
+
+export const aggregations: Record<string, Aggregation> = {
+  mean: (values) => mean(plainValues(values, 'mean')),
+  // lm-eval's median is `arr[len(arr) // 2]` without sorting: the middle sample in document
+  // order. Kept as is so reported numbers match; it is only a true median for sorted input.
+  median: (values) => {
+    const numbers = plainValues(values, 'median');
+    return numbers[Math.floor(numbers.length / 2)] as number;
+  },
+  perplexity: (values) => Math.exp(-mean(plainValues(values, 'perplexity'))),
+  weighted_perplexity: (values) => Math.exp(-weightedMean(values, 'weighted_perplexity')),
+  bits_per_byte: (values) => -weightedMean(values, 'bits_per_byte') / Math.LN2,
+};

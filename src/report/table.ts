@@ -1,0 +1,51 @@
+import type { MetricEntries, ResultsReport } from './schema.ts';
+
+/** The markdown table lm-eval prints at the end of a run, one row per metric and filter. */
+export function resultsTable(report: ResultsReport, section: 'results' | 'groups' = 'results'): string {
+  const rows: string[][] = [];
+  const entriesOf = report[section];
+  for (const name of Object.keys(entriesOf)) {
+    const entries: MetricEntries = entriesOf[name]!;
+    let first = true;
+    for (const [k, value] of Object.entries(entries)) {
+      if (k === 'alias' || k.includes('_stderr,')) continue;
+      const [metric, filter] = k.split(',') as [string, string];
+      const stderr = entries[`${metric}_stderr,${filter}`];
+      const better = report.higher_is_better[name]?.[metric];
+      rows.push([
+        first ? name : '',
+        first ? String(report.versions[name] ?? '') : '',
+        filter,
+        first ? String(report['n-shot'][name] ?? '') : '',
+        metric,
+        better === undefined ? '' : better ? '↑' : '↓',
+        formatNumber(value),
+        '±',
+        typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
+      ]);
+      first = false;
+    }
+  }
+  if (rows.length === 0) return '';
+  const header = [
+    section === 'groups' ? 'Groups' : 'Tasks',
+    'Version',
+    'Filter',
+    'n-shot',
+    'Metric',
+    '',
+    'Value',
+    '',
+    'Stderr',
+  ];
+  const right = new Set([1, 3, 6, 8]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) =>
+    `|${cells.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('|')}|`;
+  const rule = `|${widths.map((w, c) => (right.has(c) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+function formatNumber(v: unknown): string {
+  return typeof v === 'number' ? v.toFixed(4) : String(v);
+}

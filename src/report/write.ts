@@ -1,0 +1,49 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { stableStringify } from '../util/stable-json.ts';
+import type { ResultsReport } from './schema.ts';
+
+/** Write to a temporary name, then rename: a crash never leaves a half-written file. */
+export function writeFileAtomic(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** lm-eval's layout: <output>/<model name>/results_<timestamp>.json (+ samples_<task>_<timestamp>.jsonl). */
+export function outputPaths(outputPath: string, modelName: string, timestamp: string) {
+  const dir = outputPath.endsWith('.json') ? dirname(outputPath) : join(outputPath, sanitizeModelName(modelName));
+  return {
+    results: outputPath.endsWith('.json') ? outputPath : join(dir, `results_${timestamp}.json`),
+    samples: (task: string) => join(dir, `samples_${task}_${timestamp}.jsonl`),
+  };
+}
+
+/** lm-eval turns "org/model" into "org__model"; we also drop characters unsafe in file names. */
+export function sanitizeModelName(name: string): string {
+  return (
+    name
+      .replace(/\//g, '__')
+      .replace(/[^A-Za-z0-9._=-]+/g, '_')
+      .slice(0, 120) || 'model'
+  );
+}
+
+/** "2026-11-26T07-31-43.123456", as lm-eval stamps its files. */
+export function fileTimestamp(date: Date): string {
+  return date.toISOString().replace('Z', '000').replace(/:/g, '-');
+}
+
+export function writeResults(path: string, report: ResultsReport): void {
+  writeFileAtomic(path, `${stableStringify(report, 2)}\n`);
+}
+
+export function writeSamples(path: string, rows: readonly Record<string, unknown>[]): void {
+  writeFileAtomic(path, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+}
