@@ -82,7 +82,7 @@ const bootstrapCases = [
   { name: 'bits_per_byte', values: pairs, iters: 300 },
 ];
 
-describe.skipIf(!hasPython)('metrics agree with lm-eval v0.4 code run by python3', () => {
+describe.skipIf(!hasPython)('metrics agree with an independent Python reimplementation of lm-eval v0.4 semantics', () => {
   const oracle = JSON.parse(
     execFileSync('python3', [ORACLE], {
       input: JSON.stringify({
