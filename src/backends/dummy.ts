@@ -8,7 +8,15 @@ import type {
   LoglikelihoodRollingRequest,
   LoglikelihoodRollingResult,
 } from '../requests/types.ts';
-import type { Backend, BackendFactoryOptions, CallOptions, Capability, ModelArgs } from './types.ts';
+import { checkArgKeys } from './model-args.ts';
+import {
+  type Backend,
+  type BackendFactoryOptions,
+  type CallOptions,
+  type Capability,
+  type ModelArgs,
+  reportResult,
+} from './types.ts';
 
 const ALL_CAPABILITIES: readonly Capability[] = ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'];
 
@@ -53,8 +61,9 @@ export class DummyBackend implements Backend {
     return reqs.map((r, i) => {
       const u = unitHash(this.seed, 'll', r.context, r.continuation);
       const tokens = Math.max(1, Math.ceil(r.continuation.length / 4));
-      o?.onResult?.(i, tokens);
-      return { logprob: -tokens * (0.5 + 4 * u), isGreedy: u < 0.1, tokens, truncated: false };
+      const result = { logprob: -tokens * (0.5 + 4 * u), isGreedy: u < 0.1, tokens, truncated: false };
+      reportResult(o, i, tokens, result);
+      return result;
     });
   }
 
@@ -64,8 +73,9 @@ export class DummyBackend implements Backend {
   ): Promise<LoglikelihoodRollingResult[]> {
     return reqs.map((r, i) => {
       const tokens = Math.max(1, Math.ceil(r.text.length / 4));
-      o?.onResult?.(i, tokens);
-      return { logprob: -tokens * (1 + 3 * unitHash(this.seed, 'roll', r.text)), tokens };
+      const result = { logprob: -tokens * (1 + 3 * unitHash(this.seed, 'roll', r.text)), tokens };
+      reportResult(o, i, tokens, result);
+      return result;
     });
   }
 
@@ -81,8 +91,9 @@ export class DummyBackend implements Backend {
       text = text.slice(0, cut);
       const tokens = Math.max(1, Math.ceil(text.length / 4));
       const hitMaxTokens = tokens >= r.settings.maxGenToks;
-      o?.onResult?.(i, tokens);
-      return { text, tokens: Math.min(tokens, r.settings.maxGenToks), hitMaxTokens, truncated: false };
+      const result = { text, tokens: Math.min(tokens, r.settings.maxGenToks), hitMaxTokens, truncated: false };
+      reportResult(o, i, tokens, result);
+      return result;
     });
   }
 
@@ -94,6 +105,7 @@ export async function createDummyBackend(o: BackendFactoryOptions): Promise<Back
 }
 
 function dummyArgs(args: ModelArgs): Omit<DummyOptions, 'seed'> {
+  checkArgKeys('dummy', args, ['seed', 'capabilities', 'max_length']);
   const out: { capabilities?: Capability[]; maxLength?: number } = {};
   if (args.capabilities !== undefined) {
     const caps = args.capabilities.split(/[|+]/).filter(Boolean);

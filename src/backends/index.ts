@@ -1,6 +1,8 @@
 import { UserError } from '../errors.ts';
 import { createDummyBackend } from './dummy.ts';
-import type { BackendFactory, ModelArgs } from './types.ts';
+import type { BackendFactory } from './types.ts';
+
+export { checkArgKeys, intArg, parseModelArgs } from './model-args.ts';
 
 /** Every backend, by the name given to --model. Heavy ones load their code on first use. */
 export const backends: Record<string, BackendFactory> = {
@@ -11,25 +13,6 @@ export const backends: Record<string, BackendFactory> = {
 export const DEFAULT_MODEL = 'llamacpp';
 export const DEFAULT_MODEL_ARGS = 'pretrained=hf:ggml-org/models/tinyllamas/stories260K.gguf';
 
-/** lm-eval's `a=1,b=two` model_args string. */
-export function parseModelArgs(text: string): ModelArgs {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    if (eq <= 0)
-      throw new UserError(
-        `"${part}" is not key=value`,
-        { field: '--model_args' },
-        'write --model_args key=value,key2=value2',
-      );
-    const k = part.slice(0, eq).trim();
-    if (k in out) throw new UserError(`"${k}" given twice`, { field: '--model_args' });
-    out[k] = part.slice(eq + 1).trim();
-  }
-  return out;
-}
-
 export function backendFactory(name: string): BackendFactory {
   const factory = backends[name];
   if (!factory)
@@ -39,25 +22,4 @@ export function backendFactory(name: string): BackendFactory {
       `use one of: ${Object.keys(backends).join(', ')}`,
     );
   return factory;
-}
-
-/** Rejects model_args keys a backend does not know, so a typo never silently falls back to a default. */
-export function checkArgKeys(backend: string, args: ModelArgs, known: readonly string[]): void {
-  const unknown = Object.keys(args).filter((k) => !known.includes(k));
-  if (unknown.length > 0)
-    throw new UserError(
-      `unknown ${backend} model_args key${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
-      { field: '--model_args' },
-      `known: ${known.join(', ')}`,
-    );
-}
-
-/** A positive integer model arg, or undefined when absent. */
-export function intArg(args: ModelArgs, k: string, min = 1): number | undefined {
-  const v = args[k];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new UserError(`${k}=${v} is not an integer ≥ ${min}`, { field: `--model_args ${k}` });
-  return n;
 }

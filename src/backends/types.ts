@@ -1,5 +1,6 @@
 import type {
   GenerateRequest,
+  Result,
   GenerateResult,
   LoglikelihoodRequest,
   LoglikelihoodResult,
@@ -9,10 +10,15 @@ import type {
 
 export type Capability = 'loglikelihood' | 'loglikelihoodRolling' | 'generateUntil' | 'chat';
 
-/** Called by a backend as results complete, so the cache can journal them and the progress bar move. */
+/**
+ * Called by a backend as results complete, so the cache can journal them and the progress bar
+ * move. Backends report through `reportResult` (below), which calls both in the right order.
+ */
 export interface CallOptions {
   /** index = position of the request in the array passed in. */
   readonly onResult?: (index: number, tokensEvaluated: number) => void;
+  /** The final value of result `index`, for the resume journal (see src/cache/journal.ts). */
+  readonly onResultValue?: (index: number, result: Result) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -61,3 +67,9 @@ export interface BackendFactoryOptions {
 }
 
 export type BackendFactory = (o: BackendFactoryOptions) => Promise<Backend>;
+
+/** Reports result `index` as final: to the journal first, so progress never counts an unsaved result. */
+export function reportResult(o: CallOptions | undefined, index: number, tokensEvaluated: number, result: Result): void {
+  o?.onResultValue?.(index, result);
+  o?.onResult?.(index, tokensEvaluated);
+}

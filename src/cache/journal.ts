@@ -1,5 +1,4 @@
 import type { CallOptions } from '../backends/types.ts';
-import type { Result } from '../requests/types.ts';
 
 /**
  * The resume journal's hook into backends.
@@ -19,10 +18,8 @@ import type { Result } from '../requests/types.ts';
  * Contract for backends: call it at most once per index, only with the final value that the
  * returned array will hold at that index, and never for a request that then fails.
  */
-export interface JournalCallOptions extends CallOptions {
-  /** index = position of the request in the array passed in, as for `onResult`. */
-  readonly onResultValue?: (index: number, result: Result) => void;
-}
+/** `CallOptions.onResultValue` carries the journal; kept as a name for callers of the cache. */
+export type JournalCallOptions = CallOptions;
 
 /**
  * What callers of `CachingBackend` may pass: `repeats[i]` is the repeat index of `reqs[i]`
@@ -34,8 +31,4 @@ export interface CachedCallOptions extends CallOptions {
   readonly repeats?: readonly number[];
 }
 
-/** For backends: reports result `index` as final to the journal and then to the progress bar. */
-export function reportResult(o: CallOptions | undefined, index: number, tokensEvaluated: number, result: Result): void {
-  (o as JournalCallOptions | undefined)?.onResultValue?.(index, result);
-  o?.onResult?.(index, tokensEvaluated);
-}
+export { reportResult } from '../backends/types.ts';

@@ -10,12 +10,12 @@ import { resultsTable } from '../report/table.ts';
 import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { parseBatchSize, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import { normalizeFlags, parseBatchSize, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 import { Progress } from './progress.ts';
 
 interface RunFlags {
   model: string;
-  model_args: string;
+  model_args?: string;
   tasks: string;
   num_fewshot?: string;
   batch_size: string;
@@ -39,7 +39,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('evaluate a model on tasks and write lm-eval-compatible results')
     .option('--model <name>', 'backend: llamacpp, dummy', DEFAULT_MODEL)
-    .option('--model_args <args>', 'backend arguments, key=value,...', DEFAULT_MODEL_ARGS)
+    .option('--model_args <args>', `backend arguments, key=value,... (llamacpp default: ${DEFAULT_MODEL_ARGS})`)
     .option('--tasks <names>', 'comma-separated tasks or groups (see `evalboard tasks`)', 'synthetic')
     .option('--num_fewshot <n>', 'few-shot examples per prompt (default: each task’s own)')
     .option('--batch_size <n>', 'requests evaluated together, or "auto"', '16')
@@ -66,7 +66,8 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
   const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
   const batchSize = parseBatchSize(flags.batch_size);
-  const modelArgs = parseModelArgs(flags.model_args);
+  const modelArgsText = flags.model_args ?? (flags.model === DEFAULT_MODEL ? DEFAULT_MODEL_ARGS : '');
+  const modelArgs = parseModelArgs(modelArgsText);
   if (flags.data_dir) process.env.EVALBOARD_DATA_DIR = flags.data_dir;
 
   const catalog = await loadCatalog({ includePaths: flags.include_path ?? [] });
@@ -117,7 +118,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const stats = cache?.stats() ?? { hits: 0, fresh: 0 };
   const config: RunConfig = {
     model: flags.model,
-    model_args: flags.model_args,
+    model_args: modelArgsText,
     batch_size: batchSize,
     limit: limit ?? null,
     bootstrap_iters: bootstrapIters,
@@ -130,7 +131,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
     backend: { id: inner.id, ...inner.info },
     evalboard_version: evalboardVersion(),
     git_commit: gitCommit(),
-    argv: process.argv.slice(2),
+    argv: numberAffectingArgv(process.argv.slice(2)),
   };
   const report = buildReport(outcomes, groups, config, {
     start_time: started.toISOString(),
@@ -153,7 +154,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
     process.stderr.write(`results: ${paths.results}\n`);
   }
   process.stdout.write(
-    `${flags.model} (${flags.model_args}), limit: ${limit ?? 'None'}, num_fewshot: ${numFewshot ?? 'None'}, batch_size: ${batchSize}\n`,
+    `${flags.model} (${modelArgsText}), limit: ${limit ?? 'None'}, num_fewshot: ${numFewshot ?? 'None'}, batch_size: ${batchSize}\n`,
   );
   process.stdout.write(`${resultsTable(report)}\n`);
   const groupTable = resultsTable(report, 'groups');
@@ -178,4 +179,20 @@ function chatFormatter(backend: Backend, system: string | undefined): (context: 
       [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: context }],
       true,
     );
+}
+
+/** The command line minus where files go, so runs into different folders compare equal. */
+function numberAffectingArgv(argv: readonly string[]): string[] {
+  const placement = new Set(['--output_path', '--use_cache']);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = normalizeFlags([argv[i]!])[0]!.split('=')[0]!;
+    if (placement.has(name)) {
+      if (!argv[i]!.includes('=')) i++;
+      continue;
+    }
+    if (name === '--quiet' || name === '--verbose' || name === '-v') continue;
+    out.push(argv[i]!);
+  }
+  return out;
 }
