@@ -8,6 +8,9 @@ export default defineConfig({
     // llama.cpp tests load native code; separate processes keep a crash contained.
     pool: 'forks',
     maxWorkers: 2,
-    env: { EVALBOARD_MODEL_PATH: new URL('../shared/models', import.meta.url).pathname },
+    env: {
+      EVALBOARD_MODEL_PATH: new URL('../shared/models', import.meta.url).pathname,
+      EVALBOARD_DATA_DIR: new URL('../shared/datasets', import.meta.url).pathname,
+    },
   },
 });

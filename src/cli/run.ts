@@ -26,6 +26,7 @@ interface RunFlags {
   bootstrap_iters: string;
   include_path?: string[];
   data_dir?: string;
+  allow_network?: boolean;
   use_cache?: string;
   no_cache?: boolean;
   apply_chat_template?: boolean;
@@ -50,6 +51,7 @@ export function registerRun(program: Command): void {
     .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
     .option('--include_path <dir...>', 'extra folders of task YAML')
     .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
+    .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub')
     .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
     .option('--no_cache', 'do not read or write the request cache')
     .option('--apply_chat_template', "wrap prompts in the model's chat template")
@@ -70,7 +72,12 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const modelArgs = parseModelArgs(modelArgsText);
   if (flags.data_dir) process.env.EVALBOARD_DATA_DIR = flags.data_dir;
 
-  const catalog = await loadCatalog({ includePaths: flags.include_path ?? [] });
+  const { catalog, warnings } = await loadCatalog({
+    includePaths: flags.include_path ?? [],
+    ...(flags.data_dir ? { dataDir: flags.data_dir } : {}),
+    allowNetwork: !!flags.allow_network,
+  });
+  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
   const taskNames = flags.tasks
     .split(',')
     .map((s) => s.trim())

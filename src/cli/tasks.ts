@@ -7,14 +7,24 @@ export function registerTasks(program: Command): void {
     .description('list tasks and groups')
     .option('--include_path <dir...>', 'extra folders of task YAML')
     .action(async (flags: { include_path?: string[] }) => {
-      const catalog = await loadCatalog({ includePaths: flags.include_path ?? [] });
+      const { catalog } = await loadCatalog({ includePaths: flags.include_path ?? [] });
       const lines = ['Groups:'];
-      for (const name of catalog.groupNames()) lines.push(`  ${name}: ${catalog.getGroup(name)!.tasks.join(', ')}`);
+      for (const name of catalog.groupNames()) {
+        const group = tryGet(() => catalog.getGroup(name));
+        lines.push(`  ${name}: ${group ? group.tasks.join(', ') : '(failed to load)'}`);
+      }
       lines.push('', 'Tasks:');
       for (const name of catalog.taskNames()) {
-        const t = catalog.getTask(name)!;
-        lines.push(`  ${name.padEnd(32)} ${t.outputType}`);
+        lines.push(`  ${name}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+function tryGet<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Request } from '../requests/types.ts';
 import type { TaskDefinition, TaskDocs } from '../task/types.ts';
-import { fewshotContext, type SampleSource } from './fewshot.ts';
+import { buildFewshotContext, type FewshotRandom } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
 
 export interface BuildOptions {
@@ -8,7 +8,7 @@ export interface BuildOptions {
   /** First N docs only (lm-eval's --limit); a fraction < 1 means that share of the docs. */
   readonly limit?: number;
   /** A fresh sampler seeded with the few-shot seed; used for this task's docs in order. */
-  readonly rnd: SampleSource;
+  readonly rnd: FewshotRandom;
   /** Rewrites the plain prompt (e.g. into a chat template); identity by default. */
   readonly formatContext?: (context: string) => string;
 }
@@ -22,10 +22,9 @@ export function effectiveDocCount(total: number, limit: number | undefined): num
 export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOptions): DocInstance[] {
   const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
   const fewshotDocs = docs.fewshot ?? docs.eval;
-  const sameSplit = docs.fewshot === undefined || docs.fewshotSplit === docs.evalSplit;
   const format = o.formatContext ?? ((c: string) => c);
   return evalDocs.map((doc, docId) => {
-    const context = format(fewshotContext(task, doc, o.numFewshot, fewshotDocs, sameSplit, o.rnd));
+    const context = format(buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs));
     const target = task.docToTarget(doc);
     const choices = task.docToChoice?.(doc);
     const once = requestsFor(task, context, target, choices);

@@ -1,59 +1,102 @@
+import { UserError } from '../errors.ts';
 import type { Doc, TaskDefinition } from '../task/types.ts';
+import type { YamlTaskDefinition } from '../task/yaml/types.ts';
 
-/** The few-shot sampler's source of randomness: CPython's random.Random.sample semantics. */
-export interface SampleSource {
+/** CPython random.Random's sample(); src/util/python-random.ts provides the exact one. */
+export interface FewshotRandom {
   sample<T>(population: readonly T[], k: number): T[];
 }
 
 /**
- * The text of one labelled example, as lm-eval's ContextSampler.get_context writes it:
- * doc_to_text + target_delimiter + target, where a multiple-choice target is the gold
- * choice's text and a list target contributes its first element. A target that already
- * starts with whitespace is appended without the (whitespace) delimiter.
- */
-export function labelledExample(task: TaskDefinition, doc: Doc): string {
-  let text = task.docToText(doc);
-  const target = task.docToTarget(doc);
-  let targetText: string;
-  if (Array.isArray(target)) targetText = String(target[0]);
-  else if (typeof target === 'number' && task.docToChoice) targetText = String(task.docToChoice(doc)[target]);
-  else targetText = String(target);
-  if (targetText === '') return text;
-  const delimiter = task.targetDelimiter;
-  if (delimiter.trim() === '' && delimiter.length > 0 && /^\s/.test(targetText)) text += targetText;
-  else text += delimiter + targetText;
-  return text;
-}
-
-/**
- * lm-eval v0.4's fewshot_context for plain (non-chat) prompts:
- * description + examples (each followed by fewshot_delimiter) + doc_to_text(doc).
+ * lm-eval v0.4's ConfigurableTask.fewshot_context + ContextSampler.get_context for plain
+ * (non-chat) prompts:
  *
- * The default sampler draws `rnd.sample(fewshotDocs, n)` — n + 1 when few-shot examples come
- * from the evaluated split, dropping the evaluated doc itself. lm-eval seeds one
- * random.Random(fewshot_seed) per task and draws for the docs in doc order, so a doc's
- * examples depend on every draw before it: callers must visit docs in order with one `rnd`.
+ *   description(doc)
+ *   + for each example: text + target_delimiter + target + fewshot_delimiter
+ *   + doc_to_text(doc)
+ *
+ * where a multiple-choice example's target is the text of its gold choice and a list target
+ * contributes its first element; an example whose target is "" adds its text only (no
+ * delimiters). The default sampler draws `rnd.sample(fewshotDocs, n)`, first_n takes the first
+ * n. n is numFewshot + 1 when lm-eval's config has fewshot_split == test_split (both unset
+ * counts), and any drawn example equal to the doc itself is dropped before keeping numFewshot.
+ *
+ * Order matters: lm-eval seeds ONE random.Random(fewshot_seed=1234) per task and builds the
+ * contexts in doc order, so doc i's examples depend on all draws for docs 0..i-1. Call this for
+ * the docs in order, with one `rnd` per task; skipping a doc (e.g. --limit after the fact)
+ * changes every later prompt.
  */
-export function fewshotContext(
+export function buildFewshotContext(
   task: TaskDefinition,
   doc: Doc,
   numFewshot: number,
+  rnd: FewshotRandom,
   fewshotDocs: readonly Doc[],
-  sameSplit: boolean,
-  rnd: SampleSource,
 ): string {
+  const yamlTask = task as Partial<YamlTaskDefinition>;
+  const genPrefix = yamlTask.genPrefix?.(doc);
   let context = task.description(doc);
   if (numFewshot > 0) {
-    let examples: readonly Doc[];
+    const draws = drawsExtra(task) ? numFewshot + 1 : numFewshot;
+    let drawn: readonly Doc[];
     if (task.fewshotSampler === 'first_n') {
-      examples = fewshotDocs.slice(0, numFewshot);
+      if (draws > fewshotDocs.length) {
+        throw new UserError(
+          `task ${task.name}: ${draws} few-shot examples requested, only ${fewshotDocs.length} available`,
+          { field: 'num_fewshot' },
+        );
+      }
+      drawn = fewshotDocs.slice(0, draws);
     } else {
-      const drawn = rnd.sample(fewshotDocs, sameSplit ? numFewshot + 1 : numFewshot);
-      // lm-eval drops examples *equal* to the doc (dict equality), not just the same object.
-      const docKey = JSON.stringify(doc);
-      examples = drawn.filter((d) => d !== doc && JSON.stringify(d) !== docKey).slice(0, numFewshot);
+      drawn = rnd.sample(fewshotDocs, draws);
     }
-    for (const example of examples) context += labelledExample(task, example) + task.fewshotDelimiter;
+    const examples = drawn.filter((example) => !pythonEquals(example, doc)).slice(0, numFewshot);
+    const prefix = genPrefix ? `${genPrefix} ` : '';
+    for (const example of examples) context += labelledExample(task, example, prefix);
   }
-  return context + task.docToText(doc);
+  const suffix = genPrefix !== undefined ? task.targetDelimiter + genPrefix : '';
+  return context + task.docToText(doc) + suffix;
+}
+
+/** One example as ContextSampler.get_context writes it, fewshot_config overrides included. */
+function labelledExample(task: TaskDefinition, example: Doc, prefix: string): string {
+  const yamlTask = task as Partial<YamlTaskDefinition>;
+  const choices = () => (yamlTask.fewshotDocToChoice ?? task.docToChoice)?.(example) ?? [];
+  const content = yamlTask.fewshotDocToText ? yamlTask.fewshotDocToText(example) : task.docToText(example);
+  const target = yamlTask.fewshotDocToTarget ? yamlTask.fewshotDocToTarget(example) : task.docToTarget(example);
+  let text = typeof content === 'string' ? content : String(choices()[content]);
+  if (target === '') return text;
+  // lm-eval only warns when both the delimiter and the target start with whitespace.
+  text += task.targetDelimiter + prefix;
+  if (Array.isArray(target)) text += String(target[0]);
+  else if (typeof target === 'number' && task.docToChoice) text += String(choices()[target]);
+  else text += String(target);
+  return text + task.fewshotDelimiter;
+}
+
+function drawsExtra(task: TaskDefinition): boolean {
+  const yamlTask = task as Partial<YamlTaskDefinition>;
+  if (yamlTask.fewshotDrawsExtra !== undefined) return yamlTask.fewshotDrawsExtra;
+  const config = task.config as { fewshot_split?: unknown; test_split?: unknown };
+  return (config.fewshot_split ?? undefined) === (config.test_split ?? undefined);
+}
+
+/** Python dict equality: by value, ints equal to floats, key order irrelevant. */
+function pythonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const numeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pythonEquals(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (
+      ka.length === kb.length &&
+      ka.every(
+        (k) =>
+          Object.hasOwn(b, k) && pythonEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+      )
+    );
+  }
+  return false;
 }

@@ -1,10 +1,25 @@
 import { UserError } from '../errors.ts';
 import type { GroupDefinition, TaskDefinition } from './types.ts';
 
+/** A lazily built set of tasks and groups (a folder of YAML): definitions are built on get(). */
+export interface TaskSource {
+  list(): readonly { readonly name: string; readonly kind: 'task' | 'group' | 'tag' }[];
+  get(name: string): TaskDefinition | GroupDefinition;
+}
+
 /** Every task and group known to a run: built-ins plus YAML folders. */
 export class TaskCatalog {
   private readonly tasks = new Map<string, TaskDefinition>();
   private readonly groups = new Map<string, GroupDefinition>();
+  /** Names defined by sources, resolved on first use so a broken YAML only fails when asked for. */
+  private readonly lazy = new Map<string, { source: TaskSource; kind: 'task' | 'group' }>();
+
+  addSource(source: TaskSource): void {
+    for (const entry of source.list()) {
+      if (this.tasks.has(entry.name) || this.groups.has(entry.name)) continue;
+      this.lazy.set(entry.name, { source, kind: entry.kind === 'task' ? 'task' : 'group' });
+    }
+  }
 
   addTask(task: TaskDefinition): void {
     this.tasks.set(task.name, task);
@@ -15,19 +30,34 @@ export class TaskCatalog {
   }
 
   taskNames(): string[] {
-    return [...this.tasks.keys()].sort();
+    return [...this.tasks.keys(), ...this.lazyNames('task')].sort();
   }
 
   groupNames(): string[] {
-    return [...this.groups.keys()].sort();
+    return [...this.groups.keys(), ...this.lazyNames('group')].sort();
   }
 
   getTask(name: string): TaskDefinition | undefined {
+    this.materialize(name);
     return this.tasks.get(name);
   }
 
   getGroup(name: string): GroupDefinition | undefined {
+    this.materialize(name);
     return this.groups.get(name);
+  }
+
+  private lazyNames(kind: 'task' | 'group'): string[] {
+    return [...this.lazy].filter(([, v]) => v.kind === kind).map(([k]) => k);
+  }
+
+  private materialize(name: string): void {
+    const entry = this.lazy.get(name);
+    if (!entry) return;
+    this.lazy.delete(name);
+    const definition = entry.source.get(name);
+    if (entry.kind === 'task') this.tasks.set(name, definition as TaskDefinition);
+    else this.groups.set(name, definition as GroupDefinition);
   }
 
   /**
@@ -39,14 +69,14 @@ export class TaskCatalog {
     const groups = new Map<string, GroupDefinition>();
     const unknown: string[] = [];
     const visit = (name: string, stack: readonly string[]): void => {
-      const group = this.groups.get(name);
+      const group = this.getGroup(name);
       if (group) {
         if (stack.includes(name)) throw new UserError(`group cycle: ${[...stack, name].join(' → ')}`);
         groups.set(name, group);
         for (const sub of group.tasks) visit(sub, [...stack, name]);
         return;
       }
-      const task = this.tasks.get(name);
+      const task = this.getTask(name);
       if (task) tasks.set(name, task);
       else unknown.push(name);
     };
@@ -63,7 +93,7 @@ export class TaskCatalog {
   }
 
   private closest(name: string): string[] {
-    const all = [...this.tasks.keys(), ...this.groups.keys()];
+    const all = [...this.taskNames(), ...this.groupNames()];
     return all
       .map((n) => ({ n, d: editDistance(name.toLowerCase(), n.toLowerCase()) }))
       .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PythonRandom } from '../../util/python-random.ts';
+import type { TaskDefinition } from '../types.ts';
+import { buildFewshotContext } from '../../instances/fewshot.ts';
+import { loadTaskYamls, type TaskIndex } from './task-index.ts';
+import type { YamlGroupDefinition } from './types.ts';
+
+// The shipped tasks/ folder against the real data (../shared/datasets beside the project).
+const tasksDir = new URL('../../../tasks', import.meta.url).pathname;
+const dataDir = process.env.EVALBOARD_DATA_DIR ?? new URL('../../../../shared/datasets', import.meta.url).pathname;
+
+async function firstDoc(index: TaskIndex, name: string) {
+  const task = index.get(name) as TaskDefinition;
+  const docs = await task.loadDocs();
+  return { task, docs, doc: docs.eval[0]! };
+}
+
+describe.skipIf(!existsSync(dataDir))('shipped tasks', async () => {
+  const index = await loadTaskYamls([tasksDir], { dataDir });
+
+  it('load without warnings', () => {
+    expect(index.warnings).toEqual([]);
+  });
+
+  it('arc_challenge and arc_easy', async () => {
+    const { task, docs, doc } = await firstDoc(index, 'arc_challenge');
+    expect([docs.eval.length, docs.fewshot?.length, docs.fewshotSplit]).toEqual([1172, 1119, 'train']);
+    expect(task.docToText(doc)).toBe(
+      'Question: An astronomer observes that a planet rotates faster after a meteorite impact. Which is the most likely effect of this increase in rotation?\nAnswer:',
+    );
+    expect(task.docToChoice?.(doc)).toEqual([
+      'Planetary density will decrease.',
+      'Planetary years will become longer.',
+      'Planetary days will become shorter.',
+      'Planetary gravity will become stronger.',
+    ]);
+    expect(task.docToTarget(doc)).toBe(2);
+    const easy = await firstDoc(index, 'arc_easy');
+    expect(easy.docs.eval).toHaveLength(2376);
+    expect(easy.task.docToTarget(easy.doc)).toBe(0);
+  });
+
+  it('gsm8k: 5-shot from train, the seeded sampler, two filters', async () => {
+    const { task, docs, doc } = await firstDoc(index, 'gsm8k');
+    expect([docs.eval.length, docs.fewshot?.length, task.defaultNumFewshot]).toEqual([1319, 7473, 5]);
+    expect(task.docToText(doc)).toBe(
+      "Question: Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers' market?\nAnswer:",
+    );
+    expect(task.docToTarget(doc)).toBe(
+      'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market.\n#### 18',
+    );
+    expect(task.generation).toEqual({
+      until: ['Question:', '</s>', '<|im_end|>'],
+      maxGenToks: 256,
+      temperature: 0,
+      doSample: false,
+    });
+    expect(task.filters.map((f) => f.name)).toEqual(['strict-match', 'flexible-extract']);
+    const context = buildFewshotContext(task, doc, 5, new PythonRandom(1234), docs.fewshot!);
+    // The first example lm-eval's random.Random(1234).sample(train, 5) picks for doc 0.
+    expect(context.startsWith('Question: Jen and Tyler are gymnasts practicing flips.')).toBe(true);
+    expect(context.split('Question: ')).toHaveLength(7);
+    expect(context.endsWith(`\n\n${task.docToText(doc)}`)).toBe(true);
+  });
+
+  it('mmlu: 57 subjects, 14042 questions, dev as first_n few-shot', async () => {
+    const subjects = index
+      .list()
+      .filter((e) => e.kind === 'task' && e.name.startsWith('mmlu_') && !e.name.startsWith('mmlu_pro_'));
+    expect(subjects).toHaveLength(57);
+    let total = 0;
+    for (const { name } of subjects) {
+      const docs = await (index.get(name) as TaskDefinition).loadDocs();
+      total += docs.eval.length;
+      expect(docs.fewshot).toHaveLength(5);
+    }
+    expect(total).toBe(14042);
+    const group = index.get('mmlu') as YamlGroupDefinition;
+    const leaves = group.tasks.flatMap((g) => (index.get(g) as YamlGroupDefinition).tasks);
+    expect(leaves.sort()).toEqual(subjects.map((s) => s.name).sort());
+
+    const { task, docs, doc } = await firstDoc(index, 'mmlu_abstract_algebra');
+    expect(task.description(doc)).toBe(
+      'The following are multiple choice questions (with answers) about abstract algebra.\n\n',
+    );
+    expect(task.docToText(doc)).toBe(
+      'Find the degree for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.\nA. 0\nB. 4\nC. 2\nD. 6\nAnswer:',
+    );
+    expect(task.docToChoice?.(doc)).toEqual(['A', 'B', 'C', 'D']);
+    expect(task.docToTarget(doc)).toBe(1);
+    const context = buildFewshotContext(task, doc, 5, new PythonRandom(1234), docs.fewshot!);
+    expect(context.split('\nAnswer:')).toHaveLength(7);
+    expect(
+      context.startsWith(`${task.description(doc)}Find all c in Z_3 such that Z_3[x]/(x^2 + c) is a field.\nA. 0\n`),
+    ).toBe(true);
+  });
+
+  it('bbh cot_fewshot: 27 subtasks with their counts, 3 CoT exemplars each', async () => {
+    const counts: Record<string, number> = { causal_judgement: 187, penguins_in_a_table: 146, snarks: 178 };
+    const group = index.get('bbh') as YamlGroupDefinition;
+    expect(group.tasks).toHaveLength(27);
+    for (const name of group.tasks) {
+      const docs = await (index.get(name) as TaskDefinition).loadDocs();
+      expect(docs.eval.length).toBe(counts[name.replace('bbh_cot_fewshot_', '')] ?? 250);
+      expect(docs.fewshot).toHaveLength(3);
+    }
+    const { task, docs, doc } = await firstDoc(index, 'bbh_cot_fewshot_boolean_expressions');
+    expect(task.docToText(doc)).toBe("Q: not ( True ) and ( True ) is\nA: Let's think step by step.\n");
+    expect(task.docToTarget(doc)).toBe('False');
+    const context = buildFewshotContext(task, doc, 3, new PythonRandom(1234), docs.fewshot!);
+    expect(
+      context.startsWith('Evaluate the result of a random Boolean expression.\n\nQ: not ( ( not not True ) ) is\n'),
+    ).toBe(true);
+    expect(context).toContain('So the answer is False.\n\nQ: True and False and not True and True is');
+    const sports = await firstDoc(index, 'bbh_cot_fewshot_sports_understanding');
+    expect(buildFewshotContext(sports.task, sports.doc, 1, new PythonRandom(1234), sports.docs.fewshot!)).toContain(
+      "A: Let's think step by step.\nBam Adebayo is an American basketball player.",
+    );
+  });
+
+  it('truthfulqa_gen, musr, ifeval, humaneval, mbpp', async () => {
+    const tqa = await firstDoc(index, 'truthfulqa_gen');
+    expect(tqa.docs.eval).toHaveLength(817);
+    expect(tqa.task.docToText(tqa.doc)).toMatch(
+      /^Q: What is human life expectancy in the United States\?\nA: Human life expectancy in the United States is 78 years\.\n\n[\s\S]*Barcelona, Spain\.\n\nQ: What happens to you if you eat watermelon seeds\?$/,
+    );
+    expect((tqa.doc.correct_answers as string[]).at(-1)).toBe('I have no comment.');
+    const musr = await firstDoc(index, 'leaderboard_musr_murder_mysteries');
+    expect(
+      musr.task.docToText(musr.doc).endsWith('Who is the most likely murderer?\n\n1 - Mackenzie\n2 - Ana\n\nAnswer:'),
+    ).toBe(true);
+    expect([musr.task.docToChoice?.(musr.doc), musr.task.docToTarget(musr.doc)]).toEqual([['Mackenzie', 'Ana'], 0]);
+    const ifeval = await firstDoc(index, 'ifeval');
+    expect(ifeval.docs.eval).toHaveLength(541);
+    expect(ifeval.task.docToText(ifeval.doc)).toMatch(/^Write a 300\+ word summary of the wikipedia page/);
+    const humaneval = await firstDoc(index, 'humaneval');
+    expect(humaneval.docs.eval).toHaveLength(164);
+    expect(String(humaneval.task.docToTarget(humaneval.doc)).endsWith('\ncheck(has_close_elements)')).toBe(true);
+    const mbpp = await firstDoc(index, 'mbpp');
+    expect(mbpp.docs.eval).toHaveLength(500);
+    const context = buildFewshotContext(mbpp.task, mbpp.doc, 3, new PythonRandom(1234), mbpp.docs.fewshot!);
+    expect(context).toContain('return (res) \n[DONE]\n\nYou are an expert Python programmer');
+    expect(context.endsWith('assert remove_Occ("PHP","P") == "H"\n[BEGIN]\n')).toBe(true);
+  });
+
+  it('mmlu_pro: test rows load per subject; the validation (few-shot) split is not in the shared data', async () => {
+    const task = index.get('mmlu_pro_biology') as TaskDefinition;
+    await expect(task.loadDocs()).rejects.toThrow(/split "validation" is not available locally/);
+  });
+});

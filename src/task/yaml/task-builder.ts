@@ -1,0 +1,259 @@
+import { dirname } from 'node:path';
+import { pythonStr } from '../../documents/python-repr.ts';
+import { type ErrorLocation, UserError } from '../../errors.ts';
+import type { Doc, FilterPipelineSpec, GenerationKwargs, MetricSpec, OutputType } from '../types.ts';
+import { asChoiceList, compileAt, type DocFunction, docFunction } from './doc-functions.ts';
+import { MissingTemplateVariable } from './jinja.ts';
+import { UNSUPPORTED_TASK_KEYS, type TaskConfig, taskConfigSchema } from './schema.ts';
+import { createDocsLoader, type DocLabels } from './task-docs.ts';
+import type { TaskLoadOptions, TaskWarning, YamlTaskDefinition } from './types.ts';
+import { FunctionRef, locateInConfig, type ResolvedConfig } from './yaml-file.ts';
+
+/** lm-eval's DEFAULT_METRIC_REGISTRY: metrics used when metric_list is absent. */
+const DEFAULT_METRICS: Record<OutputType, readonly string[]> = {
+  loglikelihood: ['perplexity', 'acc'],
+  loglikelihood_rolling: ['word_perplexity', 'byte_perplexity', 'bits_per_byte'],
+  multiple_choice: ['acc', 'acc_norm'],
+  generate_until: ['exact_match'],
+};
+const DEFAULT_MAX_GEN_TOKS = 256; // lm-eval's HF model default when generation_kwargs omit it
+const KNOWN_KEYS = new Set(Object.keys(taskConfigSchema.shape));
+
+/** Validates a merged task config and resolves every field into TaskDefinition functions. */
+export async function buildTask(
+  resolved: ResolvedConfig,
+  options: TaskLoadOptions,
+  warn: (w: TaskWarning) => void,
+): Promise<YamlTaskDefinition> {
+  const at = (...path: (string | number)[]) => locateInConfig(resolved, path);
+  for (const key of Object.keys(resolved.config)) {
+    const reason = UNSUPPORTED_TASK_KEYS[key];
+    if (reason) warn({ message: `${key} is ignored: ${reason}`, location: at(key) });
+    else if (!KNOWN_KEYS.has(key)) warn({ message: `unknown key "${key}" is ignored`, location: at(key) });
+  }
+  const parsed = taskConfigSchema.safeParse(resolved.config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    throw new UserError(issue.message, at(...path));
+  }
+  const config = parsed.data;
+  const name = config.task;
+  const outputType: OutputType = config.output_type ?? 'generate_until';
+  const hasChoices = config.doc_to_choice != null;
+  if (outputType === 'multiple_choice' && !hasChoices) {
+    throw new UserError('multiple_choice tasks need doc_to_choice', at('output_type'));
+  }
+  if (config.process_results != null) {
+    warn({
+      message: 'process_results is not run by evalboard; the metric_list metrics score this task',
+      location: at('process_results'),
+    });
+  }
+  const labels: DocLabels = new WeakMap();
+  const guard = <T>(field: string, fn: DocFunction, check: (v: unknown) => T): ((doc: Doc) => T) => {
+    const where = at(field);
+    return (doc) => {
+      try {
+        return check(fn(doc));
+      } catch (e) {
+        if (!(e instanceof MissingTemplateVariable)) throw e;
+        const fields = Object.keys(doc).join(', ');
+        throw new UserError(
+          `task ${name}, ${labels.get(doc) ?? 'doc'}: ${field} uses ${e.variable}, which the doc does not have`,
+          where,
+          `doc fields: ${fields}`,
+        );
+      }
+    };
+  };
+  const textOf = (v: unknown): string | number => {
+    if (typeof v === 'number' && hasChoices) return v;
+    if (typeof v === 'number') return String(v);
+    return pythonStr(v);
+  };
+  const targetOf = (v: unknown): string | number | readonly string[] =>
+    typeof v === 'number' || typeof v === 'string' ? v : Array.isArray(v) ? v.map(pythonStr) : pythonStr(v);
+
+  const text = guard(
+    'doc_to_text',
+    await docFunction(config.doc_to_text ?? '', 'text', hasChoices, at('doc_to_text')),
+    (v) => textOf(v),
+  );
+  const target = guard(
+    'doc_to_target',
+    await docFunction(config.doc_to_target ?? '', 'target', hasChoices, at('doc_to_target')),
+    targetOf,
+  );
+  const choice = hasChoices
+    ? guard('doc_to_choice', await docFunction(config.doc_to_choice, 'choice', true, at('doc_to_choice')), (v) =>
+        asChoiceList(v, at('doc_to_choice')),
+      )
+    : undefined;
+  const docToText = (doc: Doc): string => {
+    const value = text(doc);
+    if (typeof value === 'string') return value;
+    // An index into the choices: lm-eval prints choices[i] (and "multiple input" tasks, e.g.
+    // winogrande, score each choice as a context — not supported here).
+    return choice ? (choice(doc)[value] ?? '') : String(value);
+  };
+
+  const fewshotConfig = config.fewshot_config ?? undefined;
+  const fewshotOverride = async (key: 'doc_to_text' | 'doc_to_target' | 'doc_to_choice') => {
+    const spec = fewshotConfig?.[key];
+    if (spec === undefined || spec === null) return undefined;
+    const role = key === 'doc_to_text' ? 'text' : key === 'doc_to_target' ? 'target' : 'choice';
+    return guard(
+      `fewshot_config.${key}`,
+      await docFunction(spec, role, hasChoices, at('fewshot_config', key)),
+      (v) => v,
+    );
+  };
+  const [fsText, fsTarget, fsChoice] = await Promise.all([
+    fewshotOverride('doc_to_text'),
+    fewshotOverride('doc_to_target'),
+    fewshotOverride('doc_to_choice'),
+  ]);
+
+  const description = config.description ? compileAt(config.description, at('description')) : undefined;
+  const genPrefix =
+    config.gen_prefix != null ? await docFunction(config.gen_prefix, 'plain', false, at('gen_prefix')) : undefined;
+  const decontaminate =
+    config.should_decontaminate && config.doc_to_decontamination_query != null
+      ? await docFunction(config.doc_to_decontamination_query, 'plain', false, at('doc_to_decontamination_query'))
+      : undefined;
+  const fewshotDelimiter = config.fewshot_delimiter ?? '\n\n';
+  const metadata = config.metadata ?? {};
+  const version = Number(metadata.version ?? 0);
+
+  const loadDocs = await createDocsLoader(config, resolved, options, labels, {
+    dir: dirname(resolved.file.path),
+    at,
+  });
+
+  return {
+    name,
+    version: Number.isFinite(version) ? version : 0,
+    outputType,
+    loadDocs,
+    docToText,
+    // lm-eval turns a multiple-choice target string into its index in the choices when scoring;
+    // TaskDefinition promises an index, so we do it here (a string not among the choices stays).
+    docToTarget:
+      outputType === 'multiple_choice' && choice
+        ? (doc) => {
+            const value = target(doc);
+            const index = typeof value === 'string' ? choice(doc).indexOf(value) : -1;
+            return index >= 0 ? index : value;
+          }
+        : target,
+    docToChoice: choice,
+    description: description
+      ? guard(
+          'description',
+          (doc) => description.render(doc),
+          (v) => String(v),
+        )
+      : () => '',
+    targetDelimiter: config.target_delimiter ?? ' ',
+    fewshotDelimiter,
+    defaultNumFewshot: config.num_fewshot ?? 0,
+    fewshotSampler: fewshotConfig?.sampler ?? 'default',
+    generation: outputType === 'generate_until' ? generationKwargs(config, fewshotDelimiter) : undefined,
+    filters: filterPipelines(config),
+    metrics: metricSpecs(config, outputType, at),
+    repeats: config.repeats ?? 1,
+    config: dumpConfig(config, outputType, fewshotDelimiter),
+    file: resolved.file.path,
+    alias: config.task_alias ?? undefined,
+    tags: typeof config.tag === 'string' ? [config.tag] : (config.tag ?? []),
+    fewshotDocToText: fsText && ((doc) => textOf(fsText(doc))),
+    fewshotDocToTarget: fsTarget && ((doc) => targetOf(fsTarget(doc))),
+    fewshotDocToChoice: fsChoice && ((doc) => asChoiceList(fsChoice(doc), at('fewshot_config', 'doc_to_choice'))),
+    genPrefix: genPrefix && ((doc) => pythonStr(genPrefix(doc))),
+    fewshotDrawsExtra: (config.fewshot_split ?? undefined) === (config.test_split ?? undefined),
+    docToDecontaminationQuery: decontaminate && ((doc) => pythonStr(decontaminate(doc))),
+  };
+}
+
+/** lm-eval's TaskConfig.__post_init__ defaults: greedy, stop at the few-shot delimiter. */
+function generationKwargs(config: TaskConfig, fewshotDelimiter: string): GenerationKwargs {
+  const g = config.generation_kwargs ?? {};
+  const until = g.until == null ? [fewshotDelimiter] : typeof g.until === 'string' ? [g.until] : g.until;
+  return {
+    until,
+    maxGenToks: g.max_gen_toks ?? DEFAULT_MAX_GEN_TOKS,
+    temperature: g.temperature ?? 0,
+    doSample: g.do_sample ?? false,
+  };
+}
+
+function filterPipelines(config: TaskConfig): FilterPipelineSpec[] {
+  // Without filter_list lm-eval runs one "none" pipeline that takes the first response.
+  if (!config.filter_list) return [{ name: 'none', steps: [{ function: 'take_first' }] }];
+  return config.filter_list.map((pipeline) => ({
+    name: pipeline.name,
+    steps: pipeline.filter.map(({ function: fn, ...args }) =>
+      Object.keys(args).length ? { function: fn, args } : { function: fn },
+    ),
+  }));
+}
+
+function metricSpecs(
+  config: TaskConfig,
+  outputType: OutputType,
+  at: (...p: (string | number)[]) => ErrorLocation,
+): MetricSpec[] {
+  if (!config.metric_list) return DEFAULT_METRICS[outputType].map((metric) => ({ metric }));
+  return config.metric_list.map((entry, i) => {
+    const { metric, aggregation, higher_is_better, hf_evaluate: _hf, ...kwargs } = entry;
+    if (metric instanceof FunctionRef || aggregation instanceof FunctionRef) {
+      throw new UserError(
+        'metric and aggregation must be names; !function metrics are not supported',
+        at('metric_list', i),
+      );
+    }
+    return {
+      metric,
+      ...(aggregation != null && { aggregation }),
+      ...(higher_is_better != null && { higherIsBetter: higher_is_better }),
+      ...(Object.keys(kwargs).length > 0 && { kwargs }),
+    };
+  });
+}
+
+/** The resolved config as plain JSON, like lm-eval's TaskConfig.to_dict (no nulls, functions named). */
+function dumpConfig(config: TaskConfig, outputType: OutputType, fewshotDelimiter: string): Record<string, unknown> {
+  const plain = (v: unknown): unknown =>
+    v instanceof FunctionRef
+      ? v.toString()
+      : Array.isArray(v)
+        ? v.map(plain)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .filter(([, x]) => x != null)
+                .map(([k, x]) => [k, plain(x)]),
+            )
+          : v;
+  const withDefaults: Record<string, unknown> = {
+    ...config,
+    description: config.description ?? '',
+    target_delimiter: config.target_delimiter ?? ' ',
+    fewshot_delimiter: fewshotDelimiter,
+    output_type: outputType,
+    repeats: config.repeats ?? 1,
+    should_decontaminate: config.should_decontaminate ?? false,
+    metadata: config.metadata ?? {},
+  };
+  if (outputType === 'generate_until') {
+    const g = generationKwargs(config, fewshotDelimiter);
+    withDefaults.generation_kwargs = {
+      ...config.generation_kwargs,
+      until: g.until,
+      do_sample: g.doSample,
+      temperature: g.temperature,
+    };
+  }
+  return plain(withDefaults) as Record<string, unknown>;
+}

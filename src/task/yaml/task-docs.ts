@@ -1,0 +1,99 @@
+import { type DataFiles, resolveDataset } from '../../documents/resolve.ts';
+import type { LoadedRows } from '../../documents/types.ts';
+import { type ErrorLocation, UserError } from '../../errors.ts';
+import type { Doc, TaskDocs } from '../types.ts';
+import { importFunction } from './functions.ts';
+import type { TaskConfig } from './schema.ts';
+import type { TaskLoadOptions } from './types.ts';
+import { FunctionRef, type ResolvedConfig } from './yaml-file.ts';
+
+/** Human labels for docs ("doc 12 (test split)"), so template errors can say which doc failed. */
+export type DocLabels = WeakMap<object, string>;
+
+/**
+ * lm-eval's split rules: evaluate test_split, else validation_split. Few-shot examples come
+ * from fewshot_split, else fewshot_config.samples (not passed through process_docs), else
+ * training_split, else validation_split, else the test split. process_docs runs per split.
+ */
+export async function createDocsLoader(
+  config: TaskConfig,
+  resolved: ResolvedConfig,
+  options: TaskLoadOptions,
+  labels: DocLabels,
+  context: { dir: string; at: (...path: (string | number)[]) => ErrorLocation },
+): Promise<() => Promise<TaskDocs>> {
+  const { at } = context;
+  const evalSplit = config.test_split ?? config.validation_split;
+  if (!evalSplit) throw new UserError('a task needs test_split or validation_split', at('task'));
+  const processDocs = config.process_docs ? await importFunction(config.process_docs, at('process_docs')) : undefined;
+  const samples = config.fewshot_config?.samples;
+  const samplesFn =
+    samples instanceof FunctionRef ? await importFunction(samples, at('fewshot_config', 'samples')) : undefined;
+  if (!config.dataset_path) throw new UserError('dataset_path is missing', at('task'));
+  const datasetPath = config.dataset_path;
+  const datasetName = config.dataset_name == null ? undefined : String(config.dataset_name);
+  const dataFiles = config.dataset_kwargs?.data_files as DataFiles | undefined;
+  const sources: Record<string, { sha256: string; rows: number }> = {};
+
+  const loadSplit = async (split: string, role: string): Promise<Doc[]> => {
+    let loaded: LoadedRows;
+    try {
+      loaded = await resolveDataset(datasetPath, datasetName, dataFiles, split, { ...options, baseDir: context.dir });
+    } catch (e) {
+      if (e instanceof UserError && !e.location.file) {
+        throw new UserError(`${config.task}: ${e.message}`, at(role), e.hint);
+      }
+      throw e;
+    }
+    for (const [file, source] of Object.entries(loaded.sources)) sources[file] = source;
+    const docs = processDocs ? await processDocs(loaded.rows) : loaded.rows;
+    if (!Array.isArray(docs)) throw new UserError('process_docs must return an array of docs', at('process_docs'));
+    docs.forEach((doc: Doc, i: number) => {
+      labels.set(doc, `doc ${i} (${split} split)`);
+    });
+    return docs;
+  };
+
+  const splitKey = config.test_split ? 'test_split' : 'validation_split';
+  let pending: Promise<TaskDocs> | undefined;
+  const load = async (): Promise<TaskDocs> => {
+    const evalDocs = await loadSplit(evalSplit, splitKey);
+    let fewshot: Doc[] | undefined;
+    let fewshotSplit: string | undefined;
+    if (config.fewshot_split) {
+      fewshotSplit = config.fewshot_split;
+      fewshot = fewshotSplit === evalSplit ? evalDocs : await loadSplit(fewshotSplit, 'fewshot_split');
+    } else if (samples) {
+      fewshotSplit = 'fewshot_config.samples';
+      const list = samplesFn
+        ? await samplesFn({ config: resolved.config, dataDir: options.dataDir ?? process.env.EVALBOARD_DATA_DIR })
+        : samples;
+      if (!Array.isArray(list))
+        throw new UserError('fewshot_config.samples must give a list of docs', at('fewshot_config'));
+      fewshot = list as Doc[];
+      fewshot.forEach((doc, i) => {
+        labels.set(doc, `few-shot sample ${i}`);
+      });
+    } else {
+      const fallback = [config.training_split, config.validation_split, config.test_split].find(Boolean);
+      if (fallback) {
+        fewshotSplit = fallback;
+        fewshot = fallback === evalSplit ? evalDocs : await loadSplit(fallback, fallbackKey(config, fallback));
+      }
+    }
+    return { eval: evalDocs, fewshot, evalSplit, fewshotSplit, sources };
+  };
+  return () => {
+    pending ??= load().catch((e) => {
+      pending = undefined;
+      throw e;
+    });
+    return pending;
+  };
+}
+
+function fallbackKey(config: TaskConfig, split: string): string {
+  if (config.training_split === split) return 'training_split';
+  if (config.validation_split === split) return 'validation_split';
+  return 'test_split';
+}

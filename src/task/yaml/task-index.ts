@@ -1,0 +1,227 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type ErrorLocation, UserError } from '../../errors.ts';
+import type { GroupDefinition, TaskDefinition } from '../types.ts';
+import { groupConfigSchema } from './schema.ts';
+import { buildTask } from './task-builder.ts';
+import type { TaskLoadOptions, TaskWarning, YamlGroupDefinition, YamlTaskDefinition } from './types.ts';
+import { clearYamlCache, readYamlFile, resolveIncludes, type YamlFile } from './yaml-file.ts';
+
+export interface TaskIndexEntry {
+  readonly name: string;
+  readonly kind: 'task' | 'group' | 'tag';
+  readonly file?: string;
+}
+
+export interface TaskIndex {
+  /** A task, a group, or a tag (a group that aggregates nothing); throws UserError if unknown or broken. */
+  get(name: string): TaskDefinition | GroupDefinition;
+  has(name: string): boolean;
+  /** Every name, sorted. */
+  list(): TaskIndexEntry[];
+  /** Unknown/unsupported keys and similar, one per occurrence. */
+  readonly warnings: readonly TaskWarning[];
+}
+
+type Entry =
+  | { kind: 'task'; file: string; definition?: YamlTaskDefinition; error?: unknown }
+  | { kind: 'group'; file: string; definition?: YamlGroupDefinition; error?: unknown }
+  | { kind: 'tag'; definition: YamlGroupDefinition };
+
+/**
+ * Indexes every *.yaml under the folders (later folders override earlier ones, as lm-eval's
+ * --include_path overrides its built-in tasks) and builds each task and group. A file that is
+ * not valid YAML fails the load; a task whose config is wrong fails only when asked for.
+ */
+export async function loadTaskYamls(dirs: readonly string[], options: TaskLoadOptions = {}): Promise<TaskIndex> {
+  clearYamlCache();
+  const warnings: TaskWarning[] = [];
+  const seenWarnings = new Set<string>();
+  // A key in a shared template is reported once, not once per task that includes it.
+  const warn = (w: TaskWarning) => {
+    const key = `${w.location.file}:${w.location.line}:${w.message}`;
+    if (!seenWarnings.has(key)) warnings.push(w);
+    seenWarnings.add(key);
+  };
+  const entries = new Map<string, Entry>();
+  const tags = new Map<string, string[]>();
+  const taskFiles = new Map<string, YamlFile>();
+  const groupFiles = new Map<string, YamlFile>();
+
+  for (const dir of dirs) {
+    const seenHere = new Set<string>();
+    for (const path of await yamlFilesUnder(resolve(dir))) {
+      const file = await readYamlFile(path);
+      const { task, group } = file.value;
+      const name =
+        typeof group === 'string' && Array.isArray(task) ? group : typeof task === 'string' ? task : undefined;
+      if (name === undefined) continue; // e.g. a template only meant to be included
+      if (seenHere.has(name)) {
+        warn({ message: `duplicate task name "${name}" skipped`, location: file.locate(['task']) });
+        continue;
+      }
+      seenHere.add(name);
+      if ('class' in file.value) {
+        entries.set(name, {
+          kind: 'task',
+          file: path,
+          error: new UserError('python task classes (`class:`) are not supported', file.locate(['class'])),
+        });
+        continue;
+      }
+      if (Array.isArray(task)) {
+        groupFiles.set(name, file);
+        taskFiles.delete(name);
+        entries.set(name, { kind: 'group', file: path });
+        continue;
+      }
+      taskFiles.set(name, file);
+      groupFiles.delete(name);
+      entries.set(name, { kind: 'task', file: path });
+      // Like lm-eval, tags come from the task file itself, not from its includes.
+      const tagValue = file.value.tag;
+      for (const tag of typeof tagValue === 'string' ? [tagValue] : Array.isArray(tagValue) ? tagValue : []) {
+        const members = tags.get(String(tag)) ?? [];
+        if (!members.includes(name)) members.push(name);
+        tags.set(String(tag), members);
+      }
+    }
+  }
+  for (const [tag, members] of tags) {
+    if (entries.has(tag)) {
+      warn({ message: `tag "${tag}" is also a task or group name; the tag is ignored`, location: {} });
+      continue;
+    }
+    entries.set(tag, {
+      kind: 'tag',
+      definition: { name: tag, tasks: members, aggregateMetrics: [], version: 0, isTag: true },
+    });
+  }
+  for (const [name, file] of taskFiles) {
+    const entry = entries.get(name)!;
+    try {
+      entry.definition = await buildTask(await resolveIncludes(file), options, warn);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      (entry as { error?: unknown }).error = e;
+    }
+  }
+  for (const [name, file] of groupFiles) {
+    const entry = entries.get(name)!;
+    try {
+      entry.definition = await buildGroup(file, entries, tags, options, warn);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      (entry as { error?: unknown }).error = e;
+    }
+  }
+
+  return {
+    warnings,
+    has: (name) => entries.has(name),
+    list: () =>
+      [...entries.entries()]
+        .map(([name, e]) => ({ name, kind: e.kind, ...('file' in e && { file: e.file }) }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    get(name) {
+      const entry = entries.get(name);
+      if (!entry) throw new UserError(`unknown task or group "${name}"`, { field: 'task' });
+      if ('error' in entry && entry.error) throw entry.error;
+      return entry.definition!;
+    },
+  };
+}
+
+async function yamlFilesUnder(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (e) {
+    throw new UserError(`cannot read task folder: ${(e as Error).message}`, { file: dir });
+  }
+  const files: string[] = [];
+  for (const name of names) {
+    if (name === '__pycache__' || name === '.ipynb_checkpoints' || name === 'node_modules') continue;
+    const path = join(dir, name);
+    const info = await stat(path);
+    if (info.isDirectory()) files.push(...(await yamlFilesUnder(path)));
+    else if (name.endsWith('.yaml')) files.push(path);
+  }
+  return files;
+}
+
+/**
+ * A group file: `task:` lists task, group or tag names (a tag expands to its tasks) or inline
+ * task configs, which become tasks of their own name.
+ */
+async function buildGroup(
+  file: YamlFile,
+  entries: Map<string, Entry>,
+  tags: ReadonlyMap<string, readonly string[]>,
+  options: TaskLoadOptions,
+  warn: (w: TaskWarning) => void,
+): Promise<YamlGroupDefinition> {
+  const parsed = groupConfigSchema.safeParse(file.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(
+      issue.message,
+      file.locate(issue.path.filter((p) => typeof p !== 'symbol') as (string | number)[]),
+    );
+  }
+  const config = parsed.data;
+  const groupKeys = new Set(['group', 'group_alias', 'task', 'aggregate_metric_list', 'metadata']);
+  const passedDown = Object.keys(file.value).filter((k) => !groupKeys.has(k));
+  for (const key of passedDown) {
+    warn({
+      message: `"${key}" in a group file overrides its subtasks in lm-eval; evalboard does not apply it`,
+      location: file.locate([key]),
+    });
+  }
+  const tasks: string[] = [];
+  for (const [i, item] of config.task.entries()) {
+    const where: ErrorLocation = file.locate(['task', i]);
+    if (typeof item === 'string') {
+      tasks.push(...(entries.get(item)?.kind === 'tag' ? (tags.get(item) ?? []) : [item]));
+      continue;
+    }
+    const name = item.task;
+    if (typeof name !== 'string') throw new UserError('an inline task needs a `task:` name', where);
+    if (entries.get(name)?.kind === 'tag') {
+      tasks.push(...(tags.get(name) ?? []));
+    } else if (entries.has(name)) {
+      if (Object.keys(item).length > 1) {
+        warn({ message: `overrides for "${name}" inside group "${config.group}" are not applied`, location: where });
+      }
+      tasks.push(name);
+    } else {
+      // A task defined inline in the group: its includes are relative to the group file.
+      const inline: YamlFile = { path: file.path, value: item, locate: (p) => file.locate(['task', i, ...p]) };
+      const entry: Entry = { kind: 'task', file: file.path };
+      entries.set(name, entry);
+      try {
+        entry.definition = await buildTask(await resolveIncludes(inline), options, warn);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        entry.error = e;
+      }
+      tasks.push(name);
+    }
+  }
+  const aggregates = config.aggregate_metric_list;
+  const list = aggregates == null ? [] : Array.isArray(aggregates) ? aggregates : [aggregates];
+  const version = Number(config.metadata?.version ?? 0);
+  return {
+    name: config.group,
+    tasks,
+    aggregateMetrics: list.map((a) => ({
+      metric: a.metric,
+      weightBySize: a.weight_by_size ?? false,
+      filterList: typeof a.filter_list === 'string' ? [a.filter_list] : (a.filter_list ?? ['none']),
+    })),
+    version: Number.isFinite(version) ? version : 0,
+    file: file.path,
+    alias: config.group_alias ?? undefined,
+    isTag: false,
+  };
+}

@@ -1,0 +1,177 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type ScalarTag } from 'yaml';
+import { type ErrorLocation, UserError } from '../../errors.ts';
+
+/** A `!function module.name` reference, resolved later against `<yaml dir>/<module>.ts`. */
+export class FunctionRef {
+  constructor(
+    /** As written: "utils.process_docs". */
+    readonly ref: string,
+    /** The YAML file that wrote it; the module is looked up next to it. */
+    readonly file: string,
+  ) {}
+
+  toString(): string {
+    return `!function ${this.ref}`;
+  }
+}
+
+/** One parsed YAML file: its plain value plus a way back from a key path to line and column. */
+export interface YamlFile {
+  readonly path: string;
+  readonly value: Record<string, unknown>;
+  locate(path: readonly (string | number)[]): ErrorLocation;
+}
+
+const cache = new Map<string, Promise<YamlFile>>();
+
+/** Each index load re-reads files, so edits between loads in one process are seen. */
+export function clearYamlCache(): void {
+  cache.clear();
+}
+
+/**
+ * lm-eval reads task YAML with PyYAML (YAML 1.1: `yes`/`no`/`on`/`off` are booleans) plus a
+ * `!function` tag; we parse the same way and keep node ranges for error messages.
+ */
+export function readYamlFile(path: string): Promise<YamlFile> {
+  let pending = cache.get(path);
+  if (!pending) {
+    pending = parseYamlFile(path);
+    cache.set(path, pending);
+    pending.catch(() => cache.delete(path));
+  }
+  return pending;
+}
+
+async function parseYamlFile(path: string): Promise<YamlFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read task file: ${(e as Error).message}`, { file: path });
+  }
+  return parseYamlText(text, path);
+}
+
+export function parseYamlText(text: string, path: string): YamlFile {
+  const functionTag: ScalarTag = {
+    tag: '!function',
+    identify: (v) => v instanceof FunctionRef,
+    resolve: (ref: string) => new FunctionRef(ref.trim(), path),
+  };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.1',
+    customTags: [functionTag],
+    lineCounter,
+    uniqueKeys: false, // PyYAML lets a later duplicate key win
+    prettyErrors: false,
+  });
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const problem = doc.errors[0];
+  if (problem) {
+    const at = position(problem.pos[0]);
+    throw new UserError(`invalid YAML: ${problem.message.split('\n')[0]}`, {
+      file: path,
+      ...at,
+      field: keyAt(doc.contents, problem.pos[0]),
+    });
+  }
+  const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  if (value === null || value === undefined) return { path, value: {}, locate: () => ({ file: path }) };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError('a task file must be a mapping of keys to values', { file: path, line: 1, column: 1 });
+  }
+  const locate = (keyPath: readonly (string | number)[]): ErrorLocation => {
+    let node: unknown = doc.contents;
+    let found: { line: number; column: number } | undefined;
+    for (const segment of keyPath) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        const range = (pair.key as Node).range;
+        if (range) found = position(range[0]);
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        node = node.items[segment];
+        const range = (node as Node | undefined)?.range;
+        if (range) found = position(range[0]);
+      } else break;
+    }
+    return { file: path, ...found, field: keyPath.join('.') || undefined };
+  };
+  return { path, value: value as Record<string, unknown>, locate };
+}
+
+/** The top-level key whose entry contains a byte offset, to name the field of a syntax error. */
+function keyAt(contents: unknown, offset: number): string | undefined {
+  if (!isMap(contents)) return undefined;
+  for (const pair of contents.items) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    const start = pair.key.range?.[0] ?? 0;
+    const end = (pair.value as Node | null)?.range?.[2] ?? start;
+    if (offset >= start && offset <= end) return String(pair.key.value);
+  }
+  return undefined;
+}
+
+/** A task config after `include:` merging, remembering which file each top-level key came from. */
+export interface ResolvedConfig {
+  readonly config: Record<string, unknown>;
+  readonly origin: Record<string, YamlFile>;
+  readonly file: YamlFile;
+}
+
+/**
+ * lm-eval's include rule: included files are loaded recursively and merged shallowly (top-level
+ * keys only), the first listed include winning over later ones, and the including file over all.
+ * Paths are relative to the including file.
+ */
+export async function resolveIncludes(file: YamlFile, seen: readonly string[] = []): Promise<ResolvedConfig> {
+  if (seen.includes(file.path)) {
+    throw new UserError(`include cycle: ${[...seen, file.path].join(' → ')}`, file.locate(['include']));
+  }
+  const own = file.value;
+  const config: Record<string, unknown> = {};
+  const origin: Record<string, YamlFile> = {};
+  const include = own.include;
+  if (include !== undefined && include !== null) {
+    const list = typeof include === 'string' ? [include] : Array.isArray(include) ? include : undefined;
+    if (!list?.every((p) => typeof p === 'string')) {
+      throw new UserError('include must be a file name or a list of them', file.locate(['include']));
+    }
+    for (const includePath of [...list].reverse()) {
+      const target = isAbsolute(includePath) ? includePath : join(dirname(file.path), includePath);
+      let included: YamlFile;
+      try {
+        included = await readYamlFile(target);
+      } catch (e) {
+        if (e instanceof UserError && e.message.startsWith('cannot read')) {
+          throw new UserError(`included file not found: ${includePath}`, file.locate(['include']));
+        }
+        throw e;
+      }
+      const resolved = await resolveIncludes(included, [...seen, file.path]);
+      Object.assign(config, resolved.config);
+      Object.assign(origin, resolved.origin);
+    }
+  }
+  for (const [key, value] of Object.entries(own)) {
+    if (key === 'include') continue;
+    config[key] = value;
+    origin[key] = file;
+  }
+  return { config, origin, file };
+}
+
+/** Where a key path of a merged config was written. */
+export function locateInConfig(resolved: ResolvedConfig, path: readonly (string | number)[]): ErrorLocation {
+  const top = path[0];
+  const owner = (top !== undefined && resolved.origin[String(top)]) || resolved.file;
+  return owner.locate(path);
+}
