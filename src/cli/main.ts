@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { registerBuildNative } from './build-native.ts';
 import { normalizeFlags } from './options.ts';
 import { registerRun } from './run.ts';
 import { registerTasks } from './tasks.ts';
@@ -10,6 +11,7 @@ const program = new Command('evalboard')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerRun(program);
 registerTasks(program);
+registerBuildNative(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
