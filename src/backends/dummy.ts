@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type {
   GenerateRequest,
@@ -89,12 +90,18 @@ export class DummyBackend implements Backend {
         if (at >= 0 && at < cut) cut = at;
       }
       text = text.slice(0, cut);
+      // One token per 4 characters; a longer output is cut at max_gen_toks as a model's would be.
+      const hitMaxTokens = Math.ceil(text.length / 4) > r.settings.maxGenToks;
+      if (hitMaxTokens) text = text.slice(0, r.settings.maxGenToks * 4);
       const tokens = Math.max(1, Math.ceil(text.length / 4));
-      const hitMaxTokens = tokens >= r.settings.maxGenToks;
       const result = { text, tokens: Math.min(tokens, r.settings.maxGenToks), hitMaxTokens, truncated: false };
       reportResult(o, i, tokens, result);
       return result;
     });
+  }
+
+  countTokens(text: string): number {
+    return Math.ceil(text.length / 4);
   }
 
   async close(): Promise<void> {}
@@ -105,7 +112,7 @@ export async function createDummyBackend(o: BackendFactoryOptions): Promise<Back
 }
 
 function dummyArgs(args: ModelArgs): Omit<DummyOptions, 'seed'> {
-  checkArgKeys('dummy', args, ['seed', 'capabilities', 'max_length']);
+  checkArgKeys('dummy', args, ['seed', 'capabilities', 'max_length', 'script_file']);
   const out: { capabilities?: Capability[]; maxLength?: number } = {};
   if (args.capabilities !== undefined) {
     const caps = args.capabilities.split(/[|+]/).filter(Boolean);
@@ -120,5 +127,19 @@ function dummyArgs(args: ModelArgs): Omit<DummyOptions, 'seed'> {
     out.capabilities = caps as Capability[];
   }
   if (args.max_length !== undefined) out.maxLength = Number(args.max_length);
+  if (args.script_file !== undefined) return { ...out, script: readScript(args.script_file) };
   return out;
+}
+
+/** A JSON array of strings: the generations to return, in turn. */
+function readScript(path: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read script: ${(e as Error).message}`, { file: path, field: 'model_args.script_file' });
+  }
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string'))
+    throw new UserError('script must be a JSON array of strings', { file: path, field: 'model_args.script_file' });
+  return parsed;
 }

@@ -51,6 +51,8 @@ export interface Backend {
     o?: CallOptions,
   ): Promise<LoglikelihoodRollingResult[]>;
   generateUntil(reqs: readonly GenerateRequest[], o?: CallOptions): Promise<GenerateResult[]>;
+  /** Tokens in a text by this model's tokenizer (reasoning lengths); absent for remote APIs that cannot say. */
+  countTokens?(text: string): number;
   /** Renders a chat as the model's template expects; only with the 'chat' capability. */
   applyChatTemplate?(messages: readonly ChatMessage[], addGenerationPrompt: boolean): string;
   close(): Promise<void>;

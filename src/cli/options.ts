@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import type { ThinkOptions } from '../responses/think.ts';
 
 /** lm-eval's --seed: one value for all, or "random,numpy,torch,fewshot" (default 0,1234,1234,1234). */
 export function parseSeeds(text: string): { random: number; fewshot: number } {
@@ -48,4 +49,16 @@ export function normalizeFlags(argv: readonly string[]): string[] {
     const name = eq < 0 ? a : a.slice(0, eq);
     return `--${name.slice(2).replace(/-/g, '_')}${eq < 0 ? '' : a.slice(eq)}`;
   });
+}
+
+export function parseThink(mode: string, tags = '<think>,</think>'): ThinkOptions {
+  if (mode !== 'strip' && mode !== 'keep') throw new UserError(`"${mode}" is not strip or keep`, { field: '--think' });
+  const parts = tags.split(',');
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new UserError(
+      `"${tags}" is not OPEN,CLOSE`,
+      { field: '--think_tags' },
+      'e.g. --think_tags "<think>,</think>"',
+    );
+  return { mode, open: parts[0], close: parts[1] };
 }

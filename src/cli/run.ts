@@ -10,7 +10,7 @@ import { resultsTable } from '../report/table.ts';
 import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { normalizeFlags, parseBatchSize, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 import { Progress } from './progress.ts';
 
 interface RunFlags {
@@ -33,6 +33,9 @@ interface RunFlags {
   system_instruction?: string;
   verbose?: boolean;
   quiet?: boolean;
+  think: string;
+  think_tags?: string;
+  max_gen_toks?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -56,6 +59,9 @@ export function registerRun(program: Command): void {
     .option('--no_cache', 'do not read or write the request cache')
     .option('--apply_chat_template', "wrap prompts in the model's chat template")
     .option('--system_instruction <text>', 'system prompt (with --apply_chat_template)')
+    .option('--think <mode>', 'reasoning blocks in generations: strip (before filters and metrics) or keep', 'strip')
+    .option('--think_tags <open,close>', 'reasoning markers', '<think>,</think>')
+    .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
     .option('--quiet', 'no progress output')
     .option('-v, --verbose', 'stack traces and backend logs')
     .action(async (flags: RunFlags) => runCommand(flags));
@@ -68,6 +74,8 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
   const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
   const batchSize = parseBatchSize(flags.batch_size);
+  const think = parseThink(flags.think, flags.think_tags);
+  const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
   const modelArgsText = flags.model_args ?? (flags.model === DEFAULT_MODEL ? DEFAULT_MODEL_ARGS : '');
   const modelArgs = parseModelArgs(modelArgsText);
   if (flags.data_dir) process.env.EVALBOARD_DATA_DIR = flags.data_dir;
@@ -112,6 +120,8 @@ async function runCommand(flags: RunFlags): Promise<void> {
       fewshotSeed: seeds.fewshot,
       bootstrapIters,
       ...(formatContext ? { formatContext } : {}),
+      ...(maxGenToks !== undefined ? { maxGenToks } : {}),
+      think,
       progress,
     });
   } finally {
@@ -135,6 +145,8 @@ async function runCommand(flags: RunFlags): Promise<void> {
     apply_chat_template: !!flags.apply_chat_template,
     system_instruction: flags.system_instruction ?? null,
     gen_kwargs: null,
+    think: think.mode === 'strip' ? `strip ${think.open},${think.close}` : 'keep',
+    max_gen_toks: maxGenToks ?? null,
     backend: { id: inner.id, ...inner.info },
     evalboard_version: evalboardVersion(),
     git_commit: gitCommit(),

@@ -4,6 +4,8 @@ import { buildInstances } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Result } from '../requests/types.ts';
 import { rawResps, toDocResponse } from '../responses/collect.ts';
+import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
+import type { DocResponse } from '../responses/types.ts';
 import type { GroupDefinition, TaskDefinition, TaskDocs } from '../task/types.ts';
 import { PythonRandom } from '../util/python-random.ts';
 import { checkCapabilities } from './capabilities.ts';
@@ -20,6 +22,9 @@ export interface EvaluateOptions {
   readonly bootstrapIters: number;
   /** Wraps each plain prompt, e.g. in the model's chat template. */
   readonly formatContext?: (context: string) => string;
+  /** What to do with reasoning blocks in generations (default: strip `<think>…</think>`). */
+  readonly think?: ThinkOptions;
+  readonly maxGenToks?: number;
   readonly progress?: {
     readonly onPlanned: (requests: number) => void;
   } & DispatchProgress;
@@ -33,6 +38,13 @@ export interface TaskOutcome {
   readonly results: readonly (readonly (readonly Result[])[])[];
   readonly scored: readonly (readonly ScoredDoc[])[];
   readonly summaries: readonly MetricSummary[];
+  /** Per instance: reasoning tokens removed (all repeats) and whether a block never closed. */
+  readonly thinking: readonly ThinkingStats[];
+}
+
+export interface ThinkingStats {
+  readonly reasoningTokens: number;
+  readonly unterminated: boolean;
 }
 
 /** Task configs → documents → instances → requests → backend → responses → filters → metrics → aggregates. */
@@ -49,6 +61,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
       rnd: new PythonRandom(o.fewshotSeed),
       ...(o.formatContext ? { formatContext: o.formatContext } : {}),
+      ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
     });
     prepared.push({ task, docs, numFewshot, instances });
   }
@@ -62,12 +75,34 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
     const results = allResults.slice(offset, offset + p.instances.length);
     offset += p.instances.length;
     const resolved = resolvedMetrics[t]!;
-    const scored = p.instances.map((inst, i) =>
-      scoreDoc(p.task, resolved, inst, toDocResponse(p.task.outputType, inst, results[i]!)),
-    );
+    const thinking: ThinkingStats[] = [];
+    const scored = p.instances.map((inst, i) => {
+      const raw = toDocResponse(p.task.outputType, inst, results[i]!);
+      const { response, stats } = applyThinking(raw, o.think ?? DEFAULT_THINK, o.backend);
+      thinking.push(stats);
+      return scoreDoc(p.task, resolved, inst, response);
+    });
     const summaries = aggregateTask(resolved, scored, { bootstrapIters: o.bootstrapIters, seed: o.fewshotSeed });
-    return { ...p, results, scored, summaries };
+    return { ...p, results, scored, summaries, thinking };
   });
+}
+
+/** Generations lose their reasoning blocks before filters and metrics; the raw text stays in `results`. */
+function applyThinking(
+  response: DocResponse,
+  think: ThinkOptions,
+  backend: Backend,
+): { response: DocResponse; stats: ThinkingStats } {
+  if (response.kind !== 'text') return { response, stats: { reasoningTokens: 0, unterminated: false } };
+  let reasoningTokens = 0;
+  let unterminated = false;
+  const texts = response.texts.map((text) => {
+    const split = splitThinking(text, think);
+    if (split.reasoning) reasoningTokens += backend.countTokens?.(split.reasoning) ?? 0;
+    unterminated ||= split.unterminated;
+    return split.answer;
+  });
+  return { response: { kind: 'text', texts }, stats: { reasoningTokens, unterminated } };
 }
 
 export function sha256Hex(text: string): string {
@@ -108,6 +143,12 @@ export function sampleRows(outcome: TaskOutcome): Record<string, unknown>[] {
         doc_hash: sha256Hex(JSON.stringify(inst.doc)),
         prompt_hash: sha256Hex(inst.context),
         target_hash: sha256Hex(String(inst.target)),
+        ...(outcome.task.outputType === 'generate_until'
+          ? {
+              reasoning_tokens: outcome.thinking[i]!.reasoningTokens,
+              unterminated_reasoning: outcome.thinking[i]!.unterminated,
+            }
+          : {}),
         ...scored.values,
       });
     }

@@ -11,6 +11,8 @@ export interface BuildOptions {
   readonly rnd: FewshotRandom;
   /** Rewrites the plain prompt (e.g. into a chat template); identity by default. */
   readonly formatContext?: (context: string) => string;
+  /** Overrides every generation's max_gen_toks (--max_gen_toks). */
+  readonly maxGenToks?: number;
 }
 
 export function effectiveDocCount(total: number, limit: number | undefined): number {
@@ -27,7 +29,7 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
     const context = format(buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs));
     const target = task.docToTarget(doc);
     const choices = task.docToChoice?.(doc);
-    const once = requestsFor(task, context, target, choices);
+    const once = requestsFor(task, context, target, choices, o.maxGenToks);
     const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
     return {
       task: task.name,
@@ -46,6 +48,7 @@ function requestsFor(
   context: string,
   target: DocInstance['target'],
   choices: readonly string[] | undefined,
+  maxGenToks: number | undefined,
 ): Request[] {
   switch (task.outputType) {
     case 'multiple_choice':
@@ -66,7 +69,11 @@ function requestsFor(
         {
           kind: 'generateUntil',
           context,
-          settings: { until: g.until, maxGenToks: g.maxGenToks, temperature: g.doSample ? g.temperature : 0 },
+          settings: {
+            until: g.until,
+            maxGenToks: maxGenToks ?? g.maxGenToks,
+            temperature: g.doSample ? g.temperature : 0,
+          },
         },
       ];
     }

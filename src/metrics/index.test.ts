@@ -82,72 +82,75 @@ const bootstrapCases = [
   { name: 'bits_per_byte', values: pairs, iters: 300 },
 ];
 
-describe.skipIf(!hasPython)('metrics agree with an independent Python reimplementation of lm-eval v0.4 semantics', () => {
-  const oracle = JSON.parse(
-    execFileSync('python3', [ORACLE], {
-      input: JSON.stringify({
-        multiple_choice: multipleChoice,
-        exact_match: exactMatch,
-        rolling,
-        aggregations: aggregationCases,
-        mean_stderr: [binary, plain],
-        bootstrap: bootstrapCases,
+describe.skipIf(!hasPython)(
+  'metrics agree with an independent Python reimplementation of lm-eval v0.4 semantics',
+  () => {
+    const oracle = JSON.parse(
+      execFileSync('python3', [ORACLE], {
+        input: JSON.stringify({
+          multiple_choice: multipleChoice,
+          exact_match: exactMatch,
+          rolling,
+          aggregations: aggregationCases,
+          mean_stderr: [binary, plain],
+          bootstrap: bootstrapCases,
+        }),
+        encoding: 'utf8',
       }),
-      encoding: 'utf8',
-    }),
-  );
+    );
 
-  it('acc, acc_norm and exact_match on multiple-choice responses', () => {
-    // The cases are not vacuous: both outcomes occur, and acc_norm disagrees with acc somewhere.
-    expect(new Set(oracle.multiple_choice.map((r: { acc: number }) => r.acc))).toEqual(new Set([0, 1]));
-    expect(oracle.multiple_choice.some((r: { acc: number; acc_norm: number }) => r.acc !== r.acc_norm)).toBe(true);
-    multipleChoice.forEach((c, i) => {
-      const response = choicesResponse(c.lls, c.choices, c.is_greedy);
-      const want = oracle.multiple_choice[i];
-      for (const metric of ['acc', 'acc_norm', 'exact_match']) {
-        expect(score(metric, response, c.gold), `${metric} ${JSON.stringify(c)}`).toBe(want[metric]);
-      }
-    });
-  });
-
-  it('exact_match kwargs and list targets on generations', () => {
-    expect(oracle.exact_match.filter((x: number) => x === 1).length).toBeGreaterThan(20);
-    exactMatch.forEach((c, i) => {
-      const got = score('exact_match', { kind: 'text', texts: [c.prediction] }, c.target, {
-        filtered: c.prediction,
-        kwargs: c.kwargs,
+    it('acc, acc_norm and exact_match on multiple-choice responses', () => {
+      // The cases are not vacuous: both outcomes occur, and acc_norm disagrees with acc somewhere.
+      expect(new Set(oracle.multiple_choice.map((r: { acc: number }) => r.acc))).toEqual(new Set([0, 1]));
+      expect(oracle.multiple_choice.some((r: { acc: number; acc_norm: number }) => r.acc !== r.acc_norm)).toBe(true);
+      multipleChoice.forEach((c, i) => {
+        const response = choicesResponse(c.lls, c.choices, c.is_greedy);
+        const want = oracle.multiple_choice[i];
+        for (const metric of ['acc', 'acc_norm', 'exact_match']) {
+          expect(score(metric, response, c.gold), `${metric} ${JSON.stringify(c)}`).toBe(want[metric]);
+        }
       });
-      expect(got, JSON.stringify(c)).toBe(oracle.exact_match[i]);
     });
-  });
 
-  it('rolling metrics count words as re.split(r"\\s+") and bytes as UTF-8', () => {
-    rolling.forEach((c, i) => {
-      const response: DocResponse = { kind: 'rolling', logprob: c.ll, text: c.text };
-      for (const metric of ['word_perplexity', 'byte_perplexity', 'bits_per_byte']) {
-        expect(score(metric, response, c.text)).toEqual(oracle.rolling[i][metric]);
-      }
+    it('exact_match kwargs and list targets on generations', () => {
+      expect(oracle.exact_match.filter((x: number) => x === 1).length).toBeGreaterThan(20);
+      exactMatch.forEach((c, i) => {
+        const got = score('exact_match', { kind: 'text', texts: [c.prediction] }, c.target, {
+          filtered: c.prediction,
+          kwargs: c.kwargs,
+        });
+        expect(got, JSON.stringify(c)).toBe(oracle.exact_match[i]);
+      });
     });
-  });
 
-  it('aggregations', () => {
-    aggregationCases.forEach((c, i) => {
-      expect(aggregations[c.name]!(c.values), c.name).toBeCloseTo(oracle.aggregations[i], 12);
+    it('rolling metrics count words as re.split(r"\\s+") and bytes as UTF-8', () => {
+      rolling.forEach((c, i) => {
+        const response: DocResponse = { kind: 'rolling', logprob: c.ll, text: c.text };
+        for (const metric of ['word_perplexity', 'byte_perplexity', 'bits_per_byte']) {
+          expect(score(metric, response, c.text)).toEqual(oracle.rolling[i][metric]);
+        }
+      });
     });
-  });
 
-  it('mean stderr is the ddof=1 standard error', () => {
-    expect(stderrFor('mean', binary)).toBeCloseTo(oracle.mean_stderr[0], 14);
-    expect(stderrFor('mean', plain)).toBeCloseTo(oracle.mean_stderr[1], 14);
-  });
-
-  it('bootstrap stderr reproduces lm-eval draw for draw (seed 0)', () => {
-    bootstrapCases.forEach((c, i) => {
-      const got = stderrFor(c.name, c.values, { bootstrapIters: c.iters, seed: 0 }) as number;
-      expect(Math.abs(got - oracle.bootstrap[i]) / oracle.bootstrap[i], c.name).toBeLessThan(1e-9);
+    it('aggregations', () => {
+      aggregationCases.forEach((c, i) => {
+        expect(aggregations[c.name]!(c.values), c.name).toBeCloseTo(oracle.aggregations[i], 12);
+      });
     });
-  });
-});
+
+    it('mean stderr is the ddof=1 standard error', () => {
+      expect(stderrFor('mean', binary)).toBeCloseTo(oracle.mean_stderr[0], 14);
+      expect(stderrFor('mean', plain)).toBeCloseTo(oracle.mean_stderr[1], 14);
+    });
+
+    it('bootstrap stderr reproduces lm-eval draw for draw (seed 0)', () => {
+      bootstrapCases.forEach((c, i) => {
+        const got = stderrFor(c.name, c.values, { bootstrapIters: c.iters, seed: 0 }) as number;
+        expect(Math.abs(got - oracle.bootstrap[i]) / oracle.bootstrap[i], c.name).toBeLessThan(1e-9);
+      });
+    });
+  },
+);
 
 describe('hand-checked cases', () => {
   it('acc_norm picks the long, likelier-per-character answer that acc does not', () => {

@@ -93,7 +93,9 @@ function tokenCounts(o: TaskOutcome): TaskTokenCounts {
     });
     if (docTruncated) truncated++;
   });
-  return { requests, truncated, hitMaxTokens, scoredTokens, generatedTokens };
+  const reasoningTokens = o.thinking.reduce((n, t) => n + t.reasoningTokens, 0);
+  const unterminatedReasoning = o.thinking.filter((t) => t.unterminated).length;
+  return { requests, truncated, hitMaxTokens, scoredTokens, generatedTokens, reasoningTokens, unterminatedReasoning };
 }
 
 /** A group's metric is better when higher if its subtasks agree on that. */

@@ -19,6 +19,10 @@ export interface TaskTokenCounts {
   /** Tokens scored (continuations, rolling texts) and generated. */
   readonly scoredTokens: number;
   readonly generatedTokens: number;
+  /** Tokens inside reasoning blocks removed from generations (--think strip). */
+  readonly reasoningTokens: number;
+  /** Docs with a reasoning block that never closed: scored as an empty answer. */
+  readonly unterminatedReasoning: number;
 }
 
 export interface RunConfig {
@@ -33,6 +37,9 @@ export interface RunConfig {
   readonly apply_chat_template: boolean;
   readonly system_instruction: string | null;
   readonly gen_kwargs: string | null;
+  /** "strip <open>,<close>" or "keep". */
+  readonly think: string;
+  readonly max_gen_toks: number | null;
   /** Everything about the model that changes outputs, from the backend. */
   readonly backend: {
     readonly id: string;
