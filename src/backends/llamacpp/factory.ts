@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../errors.ts';
+import { readGgufInfo, summarizeGguf } from '../../gguf/read.ts';
+import { resolveModelLocation } from '../model-location.ts';
+import { checkArgKeys, intArg } from '../model-args.ts';
+import type { Backend, BackendFactoryOptions } from '../types.ts';
+import { createLlamaCppBackend } from './index.ts';
+
+const KNOWN_ARGS = ['pretrained', 'path', 'n_ctx', 'n_batch', 'n_threads', 'seed', 'flash_attn'];
+
+/**
+ * `--model llamacpp --model_args pretrained=…`: resolve the file (local, cache, model path, hub),
+ * validate its GGUF header in TypeScript — a corrupt file gets one clear line instead of a native
+ * abort — and start the backend.
+ */
+export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<Backend> {
+  const { args } = o;
+  checkArgKeys('llamacpp', args, KNOWN_ARGS);
+  const spec = args.pretrained ?? args.path;
+  if (!spec) throw new UserError('no model given', { field: '--model_args' }, 'pass pretrained=/path/to/model.gguf');
+  const modelPath = await resolveModelLocation(spec, {
+    modelPath: defaultModelPath(),
+    onProgress: downloadProgress(spec),
+  });
+  const gguf = summarizeGguf(await readGgufInfo(modelPath));
+  const nCtx = intArg(args, 'n_ctx');
+  const nBatch = intArg(args, 'n_batch');
+  const nThreads = intArg(args, 'n_threads');
+  const seed = intArg(args, 'seed', 0) ?? o.seed;
+  const flashAttention = booleanArg(args.flash_attn, 'flash_attn');
+  if (nCtx !== undefined && gguf.contextLength !== null && nCtx > gguf.contextLength * 4)
+    throw new UserError(
+      `n_ctx=${nCtx} is far beyond the model's training context (${gguf.contextLength})`,
+      { field: '--model_args n_ctx' },
+      `use n_ctx ≤ ${gguf.contextLength}`,
+    );
+  const backend = await createLlamaCppBackend({
+    modelPath,
+    seed,
+    batchSize: o.batchSize,
+    verbose: o.verbose,
+    ...(nCtx !== undefined ? { nCtx } : {}),
+    ...(nBatch !== undefined ? { nBatch } : {}),
+    ...(nThreads !== undefined ? { nThreads } : {}),
+    ...(flashAttention !== undefined ? { flashAttention } : {}),
+  });
+  return withDetails(backend, { gguf });
+}
+
+/** EVALBOARD_MODEL_PATH folders, then ../shared/models beside the checkout when it exists. */
+function defaultModelPath(): string[] {
+  const fromEnv = (process.env.EVALBOARD_MODEL_PATH ?? '').split(':').filter(Boolean);
+  const sibling = join(new URL('../../../', import.meta.url).pathname, '../shared/models');
+  return existsSync(sibling) ? [...fromEnv, sibling] : fromEnv;
+}
+
+/** A line per 10 % downloaded: enough to show life without flooding a log. */
+function downloadProgress(spec: string): (done: number, total: number) => void {
+  let lastTenth = -1;
+  return (done, total) => {
+    const tenth = total > 0 ? Math.floor((10 * done) / total) : -1;
+    if (tenth === lastTenth) return;
+    lastTenth = tenth;
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    process.stderr.write(`downloading ${spec}: ${mb(done)}${total > 0 ? ` / ${mb(total)}` : ''} MB\n`);
+  };
+}
+
+function booleanArg(v: string | undefined, name: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new UserError(`${name}=${v} is not a boolean`, { field: `--model_args ${name}` }, 'use true or false');
+}
+
+/** The same backend, reporting extra facts (the GGUF summary) in info.details. */
+function withDetails(backend: Backend, extra: Record<string, unknown>): Backend {
+  const info = { ...backend.info, details: { ...backend.info.details, ...extra } };
+  return new Proxy(backend, {
+    get(target, prop, receiver) {
+      if (prop === 'info') return info;
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
