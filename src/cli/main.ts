@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
 import { registerBuildNative } from './build-native.ts';
 import { normalizeFlags } from './options.ts';
+import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerTasks } from './tasks.ts';
 
@@ -12,6 +13,7 @@ const program = new Command('evalboard')
 registerRun(program);
 registerTasks(program);
 registerBuildNative(program);
+registerReproduce(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');

@@ -1,11 +1,11 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { backendFactory, DEFAULT_MODEL, DEFAULT_MODEL_ARGS, parseModelArgs } from '../backends/index.ts';
 import type { Backend } from '../backends/types.ts';
 import { openCachedBackend } from '../cache/index.ts';
 import { UserError } from '../errors.ts';
-import { evaluate, sampleRows } from '../evaluator/evaluate.ts';
+import { type EvaluateOptions, evaluate, sampleRows, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
-import type { RunConfig } from '../report/schema.ts';
+import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
 import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
@@ -13,7 +13,7 @@ import { evalboardVersion, gitCommit } from '../util/version.ts';
 import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 import { Progress } from './progress.ts';
 
-interface RunFlags {
+export interface RunFlags {
   model: string;
   model_args?: string;
   tasks: string;
@@ -64,10 +64,41 @@ export function registerRun(program: Command): void {
     .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
     .option('--quiet', 'no progress output')
     .option('-v, --verbose', 'stack traces and backend logs')
-    .action(async (flags: RunFlags) => runCommand(flags));
+    .action(async (flags: RunFlags) => {
+      await executeRun(flags, process.argv.slice(2));
+    });
 }
 
-async function runCommand(flags: RunFlags): Promise<void> {
+/** The flags of `evalboard run` for an argv (used by `reproduce` to rerun a recorded command). */
+export function parseRunFlags(argv: readonly string[]): RunFlags {
+  const program = new Command('evalboard').exitOverride().configureOutput({ writeErr: () => undefined });
+  let parsed: RunFlags | undefined;
+  registerRun(program);
+  const run = program.commands.find((c) => c.name() === 'run')!;
+  run.action((flags: RunFlags) => {
+    parsed = flags;
+  });
+  try {
+    const args = argv[0] === 'run' ? argv.slice(1) : argv;
+    program.parse(['run', ...normalizeFlags(args)], { from: 'user' });
+  } catch (e) {
+    throw new UserError(`recorded command line does not parse: ${(e as Error).message}`, { field: 'config.argv' });
+  }
+  return parsed!;
+}
+
+export interface RunHooks {
+  /** Called with the loaded tasks and the backend before any request is sent. */
+  readonly beforeDispatch?: EvaluateOptions['beforeDispatch'];
+}
+
+export interface RunOutput {
+  readonly report: ResultsReport;
+  readonly outcomes: readonly TaskOutcome[];
+  readonly resultsPath: string | undefined;
+}
+
+export async function executeRun(flags: RunFlags, argv: readonly string[], hooks: RunHooks = {}): Promise<RunOutput> {
   const started = new Date();
   const seeds = parseSeeds(flags.seed);
   const limit = parseLimit(flags.limit);
@@ -123,6 +154,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       progress,
+      ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
     });
   } finally {
     progress.stop();
@@ -150,7 +182,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
     backend: { id: inner.id, ...inner.info },
     evalboard_version: evalboardVersion(),
     git_commit: gitCommit(),
-    argv: numberAffectingArgv(process.argv.slice(2)),
+    argv: numberAffectingArgv(argv),
   };
   const report = buildReport(outcomes, groups, config, {
     start_time: started.toISOString(),
@@ -166,10 +198,12 @@ async function runCommand(flags: RunFlags): Promise<void> {
     requests_per_second: rates.rps,
   });
 
+  let resultsPath: string | undefined;
   if (flags.output_path) {
     const paths = outputPaths(flags.output_path, modelName(flags.model, modelArgs), fileTimestamp(started));
     if (flags.log_samples) for (const o of outcomes) writeSamples(paths.samples(o.task.name), sampleRows(o));
     writeResults(paths.results, report);
+    resultsPath = paths.results;
     process.stderr.write(`results: ${paths.results}\n`);
   }
   process.stdout.write(
@@ -178,6 +212,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   process.stdout.write(`${resultsTable(report)}\n`);
   const groupTable = resultsTable(report, 'groups');
   if (groupTable) process.stdout.write(`\n${groupTable}\n`);
+  return { report, outcomes, resultsPath };
 }
 
 function modelName(model: string, args: Readonly<Record<string, string>>): string {

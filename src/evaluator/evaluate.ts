@@ -25,9 +25,18 @@ export interface EvaluateOptions {
   /** What to do with reasoning blocks in generations (default: strip `<think>…</think>`). */
   readonly think?: ThinkOptions;
   readonly maxGenToks?: number;
+  /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
+  readonly beforeDispatch?: (prepared: readonly PreparedTask[], backend: Backend) => void;
   readonly progress?: {
     readonly onPlanned: (requests: number) => void;
   } & DispatchProgress;
+}
+
+export interface PreparedTask {
+  readonly task: TaskDefinition;
+  readonly docs: TaskDocs;
+  readonly numFewshot: number;
+  readonly instances: readonly DocInstance[];
 }
 
 export interface TaskOutcome {
@@ -52,7 +61,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   checkCapabilities(o.backend.info.backend, o.backend.capabilities, o.tasks);
   const resolvedMetrics = o.tasks.map(resolveMetrics);
 
-  const prepared = [];
+  const prepared: PreparedTask[] = [];
   for (const task of o.tasks) {
     const docs = await task.loadDocs();
     const numFewshot = o.numFewshot ?? task.defaultNumFewshot;
@@ -66,6 +75,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
     prepared.push({ task, docs, numFewshot, instances });
   }
 
+  o.beforeDispatch?.(prepared, o.backend);
   const allInstances = prepared.flatMap((p) => p.instances);
   o.progress?.onPlanned(allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0));
   const allResults = await dispatchRequests(o.backend, allInstances, o.progress);
