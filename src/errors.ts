@@ -13,12 +13,15 @@ export interface ErrorLocation {
 export class UserError extends Error {
   readonly location: ErrorLocation;
   readonly hint: string | undefined;
+  /** 2 for bad input; 130 for a run stopped with Ctrl-C. */
+  readonly exitCode: number;
 
-  constructor(message: string, location: ErrorLocation = {}, hint?: string) {
+  constructor(message: string, location: ErrorLocation = {}, hint?: string, exitCode = 2) {
     super(message);
     this.name = 'UserError';
     this.location = location;
     this.hint = hint;
+    this.exitCode = exitCode;
   }
 
   /** One line: where, what, and what to do. */

@@ -26,7 +26,7 @@ try {
   } else if (isUserError(e)) {
     process.stderr.write(`error: ${e.format()}\n`);
     if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 2;
+    process.exitCode = e.exitCode;
   } else {
     process.stderr.write(
       verbose

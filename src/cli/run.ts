@@ -141,6 +141,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
 
   const formatContext = flags.apply_chat_template ? chatFormatter(inner, flags.system_instruction) : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
+  const interrupt = onInterrupt(() => progress.stop());
   let outcomes: Awaited<ReturnType<typeof evaluate>>;
   try {
     outcomes = await evaluate({
@@ -154,9 +155,18 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       progress,
+      signal: interrupt.signal,
       ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
     });
+  } catch (e) {
+    if (!interrupt.signal.aborted) throw e;
+    const saved = cache
+      ? `${cache.stats().fresh} new results saved in ${cache.path}`
+      : 'no cache (--no_cache): nothing saved';
+    const resume = cache ? `resume with: evalboard ${argv.map(shellQuote).join(' ')}` : undefined;
+    throw new UserError(`interrupted; ${saved}`, {}, resume, 130);
   } finally {
+    interrupt.dispose();
     progress.stop();
     cache?.close();
     await inner.close();
@@ -249,4 +259,26 @@ function numberAffectingArgv(argv: readonly string[]): string[] {
     out.push(argv[i]!);
   }
   return out;
+}
+
+/**
+ * First Ctrl-C: stop after the in-flight batch (every finished result is already journaled).
+ * Second: stop at once.
+ */
+function onInterrupt(beforeExit: () => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = () => {
+    if (controller.signal.aborted) {
+      beforeExit();
+      process.exit(130);
+    }
+    process.stderr.write('\ninterrupting after the in-flight batch (Ctrl-C again to stop now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -33,6 +33,7 @@ export async function dispatchRequests(
   backend: Backend,
   instances: readonly DocInstance[],
   progress?: DispatchProgress,
+  signal?: AbortSignal,
 ): Promise<Result[][][]> {
   const byKind = new Map<RequestKind, { requests: Request[]; slots: Slot[] }>();
   instances.forEach((inst, instance) => {
@@ -53,7 +54,9 @@ export async function dispatchRequests(
     const options: DispatchCallOptions = {
       onResult: (_index, tokens) => progress?.onRequestDone(kind, tokens),
       repeats: bucket.slots.map((s) => s.repeat),
+      ...(signal ? { signal } : {}),
     };
+    signal?.throwIfAborted();
     const results = await callKind(backend, kind, bucket.requests, options);
     results.forEach((result, i) => {
       const slot = bucket.slots[i]!;

@@ -26,6 +26,8 @@ export interface EvaluateOptions {
   readonly think?: ThinkOptions;
   readonly maxGenToks?: number;
   /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
+  /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
+  readonly signal?: AbortSignal;
   readonly beforeDispatch?: (prepared: readonly PreparedTask[], backend: Backend) => void;
   readonly progress?: {
     readonly onPlanned: (requests: number) => void;
@@ -78,7 +80,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   o.beforeDispatch?.(prepared, o.backend);
   const allInstances = prepared.flatMap((p) => p.instances);
   o.progress?.onPlanned(allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0));
-  const allResults = await dispatchRequests(o.backend, allInstances, o.progress);
+  const allResults = await dispatchRequests(o.backend, allInstances, o.progress, o.signal);
 
   let offset = 0;
   return prepared.map((p, t) => {
