@@ -50,7 +50,14 @@ export async function resolveDataset(
   if (reader) {
     if (dataFiles === undefined) throw new UserError(`dataset_path "${datasetPath}" needs dataset_kwargs.data_files`);
     const files = filesForSplit(dataFiles, split);
-    if (!files) throw new UserError(`data_files has no split "${split}"`, { field: 'dataset_kwargs.data_files' });
+    if (!files) {
+      const splits = typeof dataFiles === 'string' || Array.isArray(dataFiles) ? ['train'] : Object.keys(dataFiles);
+      throw new UserError(
+        `data_files has no split "${split}"`,
+        { field: 'dataset_kwargs.data_files' },
+        `it has: ${splits.join(', ')}`,
+      );
+    }
     return concatLoaded(await Promise.all(files.map((f) => reader(locateFile(f, options.baseDir, dataDir)))));
   }
   const looked: string[] = [];
@@ -105,8 +112,17 @@ function filesForSplit(dataFiles: DataFiles, split: string): readonly string[] |
 
 function locateFile(file: string, baseDir: string | undefined, dataDir: string | undefined): string {
   if (isAbsolute(file)) return file;
-  for (const dir of [baseDir, dataDir]) {
-    if (dir && existsSync(join(dir, file))) return join(dir, file);
+  const dirs = [baseDir, dataDir].filter((d): d is string => !!d);
+  for (const dir of dirs) {
+    if (existsSync(join(dir, file))) return join(dir, file);
+  }
+  // Without this, the read error would name the file under the current directory, where nobody looked for it.
+  if (!existsSync(file)) {
+    throw new UserError(
+      `data file not found: ${file}`,
+      { field: 'dataset_kwargs.data_files' },
+      `looked in ${[...dirs, 'the current directory'].join(', ')}`,
+    );
   }
   return resolvePath(file);
 }

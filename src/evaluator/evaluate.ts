@@ -10,7 +10,7 @@ import type { GroupDefinition, TaskDefinition, TaskDocs } from '../task/types.ts
 import { PythonRandom } from '../util/python-random.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
-import { aggregateTask, type MetricSummary, resolveMetrics, type ScoredDoc, scoreDoc } from './score.ts';
+import { aggregateTask, checkFilters, type MetricSummary, resolveMetrics, type ScoredDoc, scoreDoc } from './score.ts';
 
 export interface EvaluateOptions {
   readonly backend: Backend;
@@ -62,6 +62,7 @@ export interface ThinkingStats {
 export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   checkCapabilities(o.backend.info.backend, o.backend.capabilities, o.tasks);
   const resolvedMetrics = o.tasks.map(resolveMetrics);
+  for (const task of o.tasks) checkFilters(task);
 
   const prepared: PreparedTask[] = [];
   for (const task of o.tasks) {

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { applyFilterPipeline } from '../filters/index.ts';
+import { applyFilterPipeline, buildFilterPipeline } from '../filters/index.ts';
 import type { DocInstance } from '../instances/types.ts';
 import { aggregations, metrics, stderrFor } from '../metrics/index.ts';
 import type { Metric, SampleValue } from '../metrics/types.ts';
@@ -20,21 +20,38 @@ export interface ResolvedMetric {
 export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
   return task.metrics.map((spec) => {
     const metric = metrics[spec.metric];
+    const where = spec.location ?? { field: 'metric_list' };
     if (!metric)
       throw new UserError(
         `task ${task.name}: unknown metric "${spec.metric}"`,
-        { field: 'metric_list' },
+        where,
         `known: ${Object.keys(metrics).join(', ')}`,
       );
     const aggregation = spec.aggregation ?? metric.defaultAggregation;
     if (!aggregations[aggregation])
       throw new UserError(
         `task ${task.name}: unknown aggregation "${aggregation}"`,
-        { field: 'metric_list' },
+        where,
         `known: ${Object.keys(aggregations).join(', ')}`,
       );
     return { spec, metric, aggregation, higherIsBetter: spec.higherIsBetter ?? metric.higherIsBetter };
   });
+}
+
+/** Builds every filter step once before any request is sent, so a bad name or regex fails fast. */
+export function checkFilters(task: TaskDefinition): void {
+  for (const pipeline of filterPipelines(task)) {
+    for (const step of pipeline.steps) {
+      try {
+        buildFilterPipeline([step]);
+      } catch (e) {
+        if (!(e instanceof UserError) || !step.location) throw e;
+        // The filter's own field (regex_pattern...) stays in the message; step.location says where.
+        const field = e.location.field && e.location.field !== 'filter_list' ? `${e.location.field}: ` : '';
+        throw new UserError(`task ${task.name}: ${field}${e.message}`, step.location, e.hint);
+      }
+    }
+  }
 }
 
 export function filterPipelines(task: TaskDefinition): readonly FilterPipelineSpec[] {

@@ -68,17 +68,26 @@ export class TaskCatalog {
     const tasks = new Map<string, TaskDefinition>();
     const groups = new Map<string, GroupDefinition>();
     const unknown: string[] = [];
-    const visit = (name: string, stack: readonly string[]): void => {
+    const visit = (name: string, stack: readonly string[], parent?: GroupDefinition): void => {
       const group = this.getGroup(name);
       if (group) {
-        if (stack.includes(name)) throw new UserError(`group cycle: ${[...stack, name].join(' → ')}`);
+        if (stack.includes(name))
+          throw new UserError(`group cycle: ${[...stack, name].join(' → ')}`, parent?.locateTask?.(name) ?? {});
         groups.set(name, group);
-        for (const sub of group.tasks) visit(sub, [...stack, name]);
+        for (const sub of group.tasks) visit(sub, [...stack, name], group);
         return;
       }
       const task = this.getTask(name);
       if (task) tasks.set(name, task);
-      else unknown.push(name);
+      else if (parent) {
+        // A group file's typo: point at the group file, not at --tasks.
+        const near = this.closest(name);
+        throw new UserError(
+          `group ${parent.name} lists unknown task "${name}"`,
+          parent.locateTask?.(name) ?? { field: 'task' },
+          near.length > 0 ? `did you mean ${near.join(' / ')}?` : '`evalboard tasks` lists them all',
+        );
+      } else unknown.push(name);
     };
     for (const name of names) visit(name, []);
     if (unknown.length > 0) {
@@ -103,7 +112,8 @@ export class TaskCatalog {
   }
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, for did-you-mean hints. */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -3,6 +3,8 @@
  * (template, column name, list, function) is already a function here.
  * Built-in tasks and YAML tasks both produce this.
  */
+import type { ErrorLocation } from '../errors.ts';
+
 export type Doc = Readonly<Record<string, unknown>>;
 
 export type OutputType = 'loglikelihood' | 'loglikelihood_rolling' | 'multiple_choice' | 'generate_until';
@@ -14,11 +16,15 @@ export interface MetricSpec {
   readonly aggregation?: string;
   readonly higherIsBetter?: boolean;
   readonly kwargs?: Readonly<Record<string, unknown>>;
+  /** Where the task file names it, for errors. */
+  readonly location?: ErrorLocation;
 }
 
 export interface FilterStep {
   readonly function: string;
   readonly args?: Readonly<Record<string, unknown>>;
+  /** Where the task file names it, for errors. */
+  readonly location?: ErrorLocation;
 }
 
 export interface FilterPipelineSpec {
@@ -74,4 +80,6 @@ export interface GroupDefinition {
   readonly tasks: readonly string[];
   readonly aggregateMetrics: readonly { metric: string; weightBySize: boolean }[];
   readonly version: number;
+  /** Where the group file lists a subtask, for errors. */
+  readonly locateTask?: (name: string) => ErrorLocation;
 }

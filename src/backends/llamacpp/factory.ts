@@ -5,7 +5,6 @@ import { readGgufInfo, summarizeGguf } from '../../gguf/read.ts';
 import { resolveModelLocation } from '../model-location.ts';
 import { checkArgKeys, intArg } from '../model-args.ts';
 import type { Backend, BackendFactoryOptions } from '../types.ts';
-import { createLlamaCppBackend } from './index.ts';
 
 const KNOWN_ARGS = ['pretrained', 'path', 'n_ctx', 'n_batch', 'n_threads', 'seed', 'flash_attn'];
 
@@ -35,7 +34,9 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
       { field: '--model_args n_ctx' },
       `use n_ctx ≤ ${gguf.contextLength}`,
     );
-  const backend = await createLlamaCppBackend({
+  // node-llama-cpp loads only after the file passed the cheap checks above.
+  const { createLlamaCppBackend } = await import('./index.ts');
+  return createLlamaCppBackend({
     modelPath,
     seed,
     batchSize: o.batchSize,
@@ -44,8 +45,8 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
     ...(nBatch !== undefined ? { nBatch } : {}),
     ...(nThreads !== undefined ? { nThreads } : {}),
     ...(flashAttention !== undefined ? { flashAttention } : {}),
+    extraDetails: { gguf },
   });
-  return withDetails(backend, { gguf });
 }
 
 /** EVALBOARD_MODEL_PATH folders, then ../shared/models beside the checkout when it exists. */
@@ -72,16 +73,4 @@ function booleanArg(v: string | undefined, name: string): boolean | undefined {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   throw new UserError(`${name}=${v} is not a boolean`, { field: `--model_args ${name}` }, 'use true or false');
-}
-
-/** The same backend, reporting extra facts (the GGUF summary) in info.details. */
-function withDetails(backend: Backend, extra: Record<string, unknown>): Backend {
-  const info = { ...backend.info, details: { ...backend.info.details, ...extra } };
-  return new Proxy(backend, {
-    get(target, prop, receiver) {
-      if (prop === 'info') return info;
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }

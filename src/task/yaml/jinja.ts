@@ -49,6 +49,11 @@ export class TemplateSyntaxError extends Error {
   override name = 'TemplateSyntaxError';
 }
 
+/** A template that parsed but failed on a doc (an unknown filter, int + str), as Jinja2 raises. */
+export class TemplateRuntimeError extends Error {
+  override name = 'TemplateRuntimeError';
+}
+
 export interface CompiledTemplate {
   readonly source: string;
   render(context: Readonly<Record<string, unknown>>): string;
@@ -71,7 +76,12 @@ export function compileTemplate(source: string): CompiledTemplate {
     render(context) {
       const scope = new Environment(globalScope());
       for (const [key, value] of Object.entries(context)) scope.set(key, value);
-      return String(new PythonInterpreter(scope, outputs).run(program).value);
+      try {
+        return String(new PythonInterpreter(scope, outputs).run(program).value);
+      } catch (e) {
+        if (e instanceof MissingTemplateVariable || e instanceof TemplateRuntimeError) throw e;
+        throw new TemplateRuntimeError((e as Error).message);
+      }
     },
   };
 }
@@ -326,6 +336,14 @@ class PythonInterpreter extends Interpreter {
 
   private binary(node: AnyNode, env: Environment): RuntimeValue {
     const op: string = node.operator.value;
+    if (op === '+') {
+      // The port concatenates 1 + 'a' to "1a"; Jinja2 (Python) raises, so lm-eval never renders it.
+      const [left, right] = [this.evaluate(node.left, env), this.evaluate(node.right, env)];
+      if ((left.type === 'StringValue') !== (right.type === 'StringValue')) {
+        throw new TemplateRuntimeError(`unsupported operand types for +: ${pyType(left)} and ${pyType(right)}`);
+      }
+      return left.type === 'StringValue' ? make(left.value + right.value) : super.evaluate(node, env);
+    }
     if (!['~', '==', '!=', 'in', 'not in'].includes(op)) return super.evaluate(node, env);
     const left = this.evaluate(node.left, env);
     const right = this.evaluate(node.right, env);
@@ -339,6 +357,21 @@ class PythonInterpreter extends Interpreter {
     else return super.evaluate(node, env);
     return make(member === (op === 'in'));
   }
+}
+
+const PYTHON_TYPES: Record<string, string> = {
+  StringValue: 'str',
+  IntegerValue: 'int',
+  FloatValue: 'float',
+  BooleanValue: 'bool',
+  NullValue: 'NoneType',
+  ArrayValue: 'list',
+  TupleValue: 'tuple',
+  ObjectValue: 'dict',
+};
+
+function pyType(value: RuntimeValue): string {
+  return `'${PYTHON_TYPES[value.type] ?? value.type}'`;
 }
 
 function describe(node: AnyNode): string {

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import { pythonStr } from '../../documents/python-repr.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
+import { editDistance } from '../catalog.ts';
 import type { Doc, FilterPipelineSpec, GenerationKwargs, MetricSpec, OutputType } from '../types.ts';
 import { asChoiceList, compileAt, type DocFunction, docFunction } from './doc-functions.ts';
-import { MissingTemplateVariable } from './jinja.ts';
+import { MissingTemplateVariable, TemplateRuntimeError } from './jinja.ts';
 import { UNSUPPORTED_TASK_KEYS, type TaskConfig, taskConfigSchema } from './schema.ts';
 import { createDocsLoader, type DocLabels } from './task-docs.ts';
 import type { TaskLoadOptions, TaskWarning, YamlTaskDefinition } from './types.ts';
@@ -29,7 +30,12 @@ export async function buildTask(
   for (const key of Object.keys(resolved.config)) {
     const reason = UNSUPPORTED_TASK_KEYS[key];
     if (reason) warn({ message: `${key} is ignored: ${reason}`, location: at(key) });
-    else if (!KNOWN_KEYS.has(key)) warn({ message: `unknown key "${key}" is ignored`, location: at(key) });
+    else if (!KNOWN_KEYS.has(key)) {
+      // A misspelt key would silently run the task with a default (num_fewshots: 5 → 0-shot).
+      const meant = [...KNOWN_KEYS].find((known) => editDistance(key, known) <= 2);
+      if (meant) throw new UserError(`unknown key "${key}"`, at(key), `did you mean ${meant}?`);
+      warn({ message: `unknown key "${key}" is ignored`, location: at(key) });
+    }
   }
   const parsed = taskConfigSchema.safeParse(resolved.config);
   if (!parsed.success) {
@@ -57,13 +63,20 @@ export async function buildTask(
       try {
         return check(fn(doc));
       } catch (e) {
-        if (!(e instanceof MissingTemplateVariable)) throw e;
-        const fields = Object.keys(doc).join(', ');
-        throw new UserError(
-          `task ${name}, ${labels.get(doc) ?? 'doc'}: ${field} uses ${e.variable}, which the doc does not have`,
-          where,
-          `doc fields: ${fields}`,
-        );
+        const which = `task ${name}, ${labels.get(doc) ?? 'doc'}`;
+        if (e instanceof MissingTemplateVariable) {
+          throw new UserError(
+            `${which}: ${field} uses ${e.variable}, which the doc does not have`,
+            where,
+            `doc fields: ${Object.keys(doc).join(', ')}`,
+          );
+        }
+        if (e instanceof TemplateRuntimeError) throw new UserError(`${which}: ${field} failed: ${e.message}`, where);
+        // Shape errors (doc_to_choice not a list...) are per doc too: say which.
+        if (e instanceof UserError && !e.message.startsWith('task ')) {
+          throw new UserError(`${which}: ${e.message}`, e.location, e.hint);
+        }
+        throw e;
       }
     };
   };
@@ -139,11 +152,20 @@ export async function buildTask(
     docToText,
     // lm-eval turns a multiple-choice target string into its index in the choices when scoring;
     // TaskDefinition promises an index, so we do it here (a string not among the choices stays).
+    // An index past the choices is refused: lm-eval scores it 0 with a warning per doc, and
+    // crashes (IndexError) when that doc is a few-shot example.
     docToTarget:
       outputType === 'multiple_choice' && choice
         ? (doc) => {
             const value = target(doc);
-            const index = typeof value === 'string' ? choice(doc).indexOf(value) : -1;
+            const choices = choice(doc);
+            if (typeof value === 'number' && (!Number.isInteger(value) || value < 0 || value >= choices.length)) {
+              throw new UserError(
+                `task ${name}, ${labels.get(doc) ?? 'doc'}: doc_to_target gives ${value}, but doc_to_choice has ${choices.length} choices (0 to ${choices.length - 1})`,
+                at('doc_to_target'),
+              );
+            }
+            const index = typeof value === 'string' ? choices.indexOf(value) : -1;
             return index >= 0 ? index : value;
           }
         : target,
@@ -160,7 +182,7 @@ export async function buildTask(
     defaultNumFewshot: config.num_fewshot ?? 0,
     fewshotSampler: fewshotConfig?.sampler ?? 'default',
     generation: outputType === 'generate_until' ? generationKwargs(config, fewshotDelimiter) : undefined,
-    filters: filterPipelines(config),
+    filters: filterPipelines(config, at),
     metrics: metricSpecs(config, outputType, at),
     repeats: config.repeats ?? 1,
     config: dumpConfig(config, outputType, fewshotDelimiter),
@@ -188,14 +210,16 @@ function generationKwargs(config: TaskConfig, fewshotDelimiter: string): Generat
   };
 }
 
-function filterPipelines(config: TaskConfig): FilterPipelineSpec[] {
+function filterPipelines(config: TaskConfig, at: (...p: (string | number)[]) => ErrorLocation): FilterPipelineSpec[] {
   // Without filter_list lm-eval runs one "none" pipeline that takes the first response.
   if (!config.filter_list) return [{ name: 'none', steps: [{ function: 'take_first' }] }];
-  return config.filter_list.map((pipeline) => ({
+  return config.filter_list.map((pipeline, i) => ({
     name: pipeline.name,
-    steps: pipeline.filter.map(({ function: fn, ...args }) =>
-      Object.keys(args).length ? { function: fn, args } : { function: fn },
-    ),
+    steps: pipeline.filter.map(({ function: fn, ...args }, j) => ({
+      function: fn,
+      ...(Object.keys(args).length > 0 && { args }),
+      location: at('filter_list', i, 'filter', j),
+    })),
   }));
 }
 
@@ -218,6 +242,7 @@ function metricSpecs(
       ...(aggregation != null && { aggregation }),
       ...(higher_is_better != null && { higherIsBetter: higher_is_better }),
       ...(Object.keys(kwargs).length > 0 && { kwargs }),
+      location: at('metric_list', i),
     };
   });
 }

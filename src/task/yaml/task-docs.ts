@@ -41,7 +41,9 @@ export async function createDocsLoader(
       loaded = await resolveDataset(datasetPath, datasetName, dataFiles, split, { ...options, baseDir: context.dir });
     } catch (e) {
       if (e instanceof UserError && !e.location.file) {
-        throw new UserError(`${config.task}: ${e.message}`, at(role), e.hint);
+        // Point at the key the loader blames (dataset_kwargs.data_files...), else at the split.
+        const field = e.location.field?.split('.') ?? [role];
+        throw new UserError(`${config.task}: ${e.message}`, at(...field), e.hint);
       }
       throw e;
     }

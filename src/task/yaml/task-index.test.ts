@@ -63,8 +63,10 @@ describe('loadTaskYamls', () => {
     expect(task.docToText(doc)).toBe('2+2?'); // a field name
     expect(task.docToTarget(doc)).toEqual(['4', 'four']); // "[...]" output is literal_eval'd
     expect(task.generation).toEqual({ until: ['\n\n'], maxGenToks: 256, temperature: 0, doSample: false });
-    expect(task.metrics).toEqual([{ metric: 'exact_match', kwargs: { ignore_case: true } }]);
-    expect(task.filters).toEqual([
+    // toMatchObject: each spec also carries its YAML location, for errors.
+    expect(task.metrics).toMatchObject([{ metric: 'exact_match', kwargs: { ignore_case: true } }]);
+    expect(task.metrics[0]!.location).toMatchObject({ field: 'metric_list.0' });
+    expect(task.filters).toMatchObject([
       { name: 'strict', steps: [{ function: 'regex', args: { regex_pattern: '(\\d+)' } }, { function: 'take_first' }] },
     ]);
   });

@@ -161,6 +161,7 @@ async function buildGroup(
   options: TaskLoadOptions,
   warn: (w: TaskWarning) => void,
 ): Promise<YamlGroupDefinition> {
+  if (file.ambiguity) throw file.ambiguity;
   const parsed = groupConfigSchema.safeParse(file.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -179,9 +180,11 @@ async function buildGroup(
     });
   }
   const tasks: string[] = [];
+  const listedAt = new Map<string, ErrorLocation>();
   for (const [i, item] of config.task.entries()) {
     const where: ErrorLocation = file.locate(['task', i]);
     if (typeof item === 'string') {
+      listedAt.set(item, where);
       tasks.push(...(entries.get(item)?.kind === 'tag' ? (tags.get(item) ?? []) : [item]));
       continue;
     }
@@ -223,5 +226,6 @@ async function buildGroup(
     file: file.path,
     alias: config.group_alias ?? undefined,
     isTag: false,
+    locateTask: (name) => listedAt.get(name) ?? file.locate(['task']),
   };
 }

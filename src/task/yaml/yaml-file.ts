@@ -1,6 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type ScalarTag } from 'yaml';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type ScalarTag,
+  visit,
+} from 'yaml';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 
 /** A `!function module.name` reference, resolved later against `<yaml dir>/<module>.ts`. */
@@ -22,6 +34,11 @@ export interface YamlFile {
   readonly path: string;
   readonly value: Record<string, unknown>;
   locate(path: readonly (string | number)[]): ErrorLocation;
+  /**
+   * A key given twice with different values. PyYAML silently keeps the last; we refuse, but only
+   * when a task or group built from this file is asked for, so one such file blocks nothing else.
+   */
+  readonly ambiguity?: UserError;
 }
 
 const cache = new Map<string, Promise<YamlFile>>();
@@ -66,7 +83,7 @@ export function parseYamlText(text: string, path: string): YamlFile {
     version: '1.1',
     customTags: [functionTag],
     lineCounter,
-    uniqueKeys: false, // PyYAML lets a later duplicate key win
+    uniqueKeys: false, // PyYAML lets a later duplicate key win; conflictingDuplicate() reports it
     prettyErrors: false,
   });
   const position = (offset: number) => {
@@ -105,7 +122,43 @@ export function parseYamlText(text: string, path: string): YamlFile {
     }
     return { file: path, ...found, field: keyPath.join('.') || undefined };
   };
-  return { path, value: value as Record<string, unknown>, locate };
+  const ambiguity = conflictingDuplicate(doc, path, position);
+  return { path, value: value as Record<string, unknown>, locate, ...(ambiguity && { ambiguity }) };
+}
+
+/**
+ * The first key repeated in one mapping with a different value. Upstream lm-eval files repeat
+ * keys with the same value (tinyMMLU's num_fewshot: 0), which is harmless and accepted.
+ */
+function conflictingDuplicate(
+  doc: Document,
+  path: string,
+  position: (offset: number) => { line: number; column: number },
+): UserError | undefined {
+  let found: UserError | undefined;
+  const plain = (node: unknown) => JSON.stringify(isNode(node) ? node.toJS(doc) : node);
+  visit(doc, {
+    Map(_, map) {
+      const first = new Map<string, { line: number; value: unknown }>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const key = String(pair.key.value);
+        const at = position(pair.key.range[0]);
+        const earlier = first.get(key);
+        if (!earlier) first.set(key, { line: at.line, value: pair.value });
+        else if (plain(earlier.value) !== plain(pair.value)) {
+          found = new UserError(
+            `given twice with different values (lines ${earlier.line} and ${at.line})`,
+            { file: path, ...at, field: key },
+            'PyYAML would silently use the last one; keep only one',
+          );
+          return visit.BREAK;
+        }
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The top-level key whose entry contains a byte offset, to name the field of a syntax error. */
@@ -134,8 +187,10 @@ export interface ResolvedConfig {
  */
 export async function resolveIncludes(file: YamlFile, seen: readonly string[] = []): Promise<ResolvedConfig> {
   if (seen.includes(file.path)) {
-    throw new UserError(`include cycle: ${[...seen, file.path].join(' → ')}`, file.locate(['include']));
+    const chain = [...seen, file.path].map((p) => relative(dirname(seen[0]!), p));
+    throw new UserError(`include cycle: ${chain.join(' → ')}`, file.locate(['include']));
   }
+  if (file.ambiguity) throw file.ambiguity;
   const own = file.value;
   const config: Record<string, unknown> = {};
   const origin: Record<string, YamlFile> = {};

@@ -1,0 +1,215 @@
+import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import { UserError } from '../../errors.ts';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LoglikelihoodRequest,
+  LoglikelihoodResult,
+  LoglikelihoodRollingRequest,
+  LoglikelihoodRollingResult,
+} from '../../requests/types.ts';
+import {
+  type Backend,
+  type BackendInfo,
+  type CallOptions,
+  type Capability,
+  type ChatMessage,
+  reportResult,
+} from '../types.ts';
+import { renderChatTemplate } from './chat.ts';
+import { type GenerationJob, generateAll } from './generate.ts';
+import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
+import { type ScoringRequest, scoreRequests } from './scoring.ts';
+import {
+  encodeLoglikelihoodPair,
+  encodeText,
+  type RequestTokenizer,
+  type ScoringInput,
+  truncateForGeneration,
+  truncateForScoring,
+} from './tokenize.ts';
+
+export interface LlamaCppBackendParts {
+  readonly id: string;
+  readonly info: BackendInfo;
+  readonly maxLength: number;
+  readonly seed: number;
+  readonly model: LlamaModel;
+  readonly context: LlamaContext;
+  readonly tokenizer: RequestTokenizer;
+  readonly chatTemplate: string | null;
+}
+
+/**
+ * node-llama-cpp's default on a full sequence is to drop its oldest tokens and carry on, which
+ * would silently score against a different context. Inputs are truncated to fit beforehand, so
+ * reaching this is a bug.
+ */
+function refuseContextShift(): never {
+  throw new Error('llamacpp backend: a sequence overflowed its context (inputs should have been truncated)');
+}
+
+/**
+ * The llama.cpp backend: one model, one context whose sequences each hold a request's tokens.
+ * Calls run one at a time, since they share the sequences.
+ */
+export class LlamaCppBackend implements Backend {
+  readonly id: string;
+  readonly info: BackendInfo;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly maxLength: number;
+  private readonly parts: LlamaCppBackendParts;
+  private readonly sequences: LlamaContextSequence[];
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(parts: LlamaCppBackendParts) {
+    this.parts = parts;
+    this.id = parts.id;
+    this.info = parts.info;
+    this.maxLength = parts.maxLength;
+    const capabilities: Capability[] = ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'];
+    if (parts.chatTemplate !== null) capabilities.push('chat');
+    this.capabilities = new Set(capabilities);
+    this.sequences = Array.from({ length: parts.context.totalSequences }, () =>
+      parts.context.getSequence({ contextShift: { strategy: refuseContextShift } }),
+    );
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('llamacpp backend used after close()'));
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async loglikelihood(reqs: readonly LoglikelihoodRequest[], o: CallOptions = {}): Promise<LoglikelihoodResult[]> {
+    const inputs = reqs.map((r, i) => this.scoringInput(i, r));
+    const scores = await this.exclusive(() =>
+      scoreRequests(this.sequences, inputs, {
+        signal: o.signal,
+        onScored: (i, s) => reportResult(o, i, inputs[i]!.continuation.length, this.llResult(inputs[i]!, s)),
+      }),
+    );
+    return scores.map((s, i) => this.llResult(inputs[i]!, s));
+  }
+
+  private llResult(input: ScoringInput, s: { logprob: number; isGreedy: boolean }): LoglikelihoodResult {
+    return { logprob: s.logprob, isGreedy: s.isGreedy, tokens: input.continuation.length, truncated: input.truncated };
+  }
+
+  private scoringInput(index: number, r: LoglikelihoodRequest): ScoringInput {
+    const pair = encodeLoglikelihoodPair(this.parts.tokenizer, r.context, r.continuation);
+    if (pair.continuation.length === 0)
+      throw new UserError(
+        `loglikelihood request ${index}: continuation ${JSON.stringify(r.continuation)} has no tokens`,
+        {},
+        'lm-eval rejects empty continuations too; check the task',
+      );
+    const input = truncateForScoring(pair, this.maxLength);
+    if (!input) {
+      const fitsWhole = Math.max(pair.context.length + pair.continuation.length - 1, pair.continuation.length);
+      throw new UserError(
+        `n_ctx=${this.maxLength} is too small: loglikelihood request ${index} has a ${pair.continuation.length}-token continuation`,
+        { field: '--model_args' },
+        `use n_ctx=${fitsWhole} or more`,
+      );
+    }
+    return input;
+  }
+
+  async loglikelihoodRolling(
+    reqs: readonly LoglikelihoodRollingRequest[],
+    o: CallOptions = {},
+  ): Promise<LoglikelihoodRollingResult[]> {
+    const { tokenizer } = this.parts;
+    const windows: ScoringRequest[] = [];
+    const owner: number[] = [];
+    const firstWindow: number[] = [];
+    const tokenCounts = reqs.map((r, i) => {
+      // lm-eval's rolling tok_encode: the text without BOS; the first window conditions on the prefix token.
+      const tokens = tokenizer.tokenize(r.text);
+      firstWindow.push(windows.length);
+      for (const w of getRollingTokenWindows(tokens, tokenizer.prefixToken, this.maxLength, 1)) {
+        windows.push(makeDisjointWindow(w));
+        owner.push(i);
+      }
+      return tokens.length;
+    });
+    const windowLogprobs: number[] = new Array(windows.length);
+    const remaining = reqs.map((_, i) => (firstWindow[i + 1] ?? windows.length) - firstWindow[i]!);
+    remaining.forEach((n, i) => {
+      if (n === 0) reportResult(o, i, 0, { logprob: 0, tokens: 0 });
+    });
+    await this.exclusive(() =>
+      scoreRequests(this.sequences, windows, {
+        signal: o.signal,
+        onScored: (w, score) => {
+          windowLogprobs[w] = score.logprob;
+          const i = owner[w]!;
+          if (--remaining[i]! === 0) reportResult(o, i, tokenCounts[i]!, rollingResult(i));
+        },
+      }),
+    );
+    // Summed in window order, so the result does not depend on which window finished first.
+    function rollingResult(i: number): LoglikelihoodRollingResult {
+      let logprob = 0;
+      for (let w = firstWindow[i]!; w < (firstWindow[i + 1] ?? windows.length); w++) logprob += windowLogprobs[w]!;
+      return { logprob, tokens: tokenCounts[i]! };
+    }
+    return reqs.map((_, i) => rollingResult(i));
+  }
+
+  async generateUntil(reqs: readonly GenerateRequest[], o: CallOptions = {}): Promise<GenerateResult[]> {
+    const truncatedFlags: boolean[] = [];
+    const jobs: GenerationJob[] = reqs.map((r, i) => {
+      let prompt = encodeText(this.parts.tokenizer, r.context);
+      if (prompt.length === 0) prompt = [this.parts.tokenizer.prefixToken];
+      const maxGenToks = r.settings.maxGenToks;
+      if (!Number.isInteger(maxGenToks) || maxGenToks < 0)
+        throw new UserError(`generate request ${i}: max_gen_toks=${maxGenToks} must be a non-negative integer`);
+      const fitted = truncateForGeneration(prompt, this.maxLength, maxGenToks);
+      if (!fitted)
+        throw new UserError(
+          `max_gen_toks=${maxGenToks} leaves no room for the prompt in n_ctx=${this.maxLength}`,
+          { field: '--model_args' },
+          `use n_ctx=${maxGenToks + prompt.length} or more`,
+        );
+      truncatedFlags.push(fitted.truncated);
+      return { prompt: fitted.tokens, settings: r.settings, defaultSeed: this.parts.seed };
+    });
+    const generations = await this.exclusive(() =>
+      generateAll(this.sequences, this.parts.model, jobs, {
+        signal: o.signal,
+        onGenerated: (i, g) => reportResult(o, i, g.tokens, { ...g, truncated: truncatedFlags[i]! }),
+      }),
+    );
+    return generations.map((g, i) => ({ ...g, truncated: truncatedFlags[i]! }));
+  }
+
+  countTokens(text: string): number {
+    return this.parts.model.tokenize(text).length;
+  }
+
+  applyChatTemplate(messages: readonly ChatMessage[], addGenerationPrompt: boolean): string {
+    const { chatTemplate, model } = this.parts;
+    if (chatTemplate === null)
+      throw new UserError('this model has no chat template', {}, 'run without chat templating');
+    return renderChatTemplate(chatTemplate, messages, {
+      addGenerationPrompt,
+      bosToken: model.tokens.bosString ?? '',
+      eosToken: model.tokens.eosString ?? '',
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true; // new calls fail; calls already queued finish first
+      await this.queue;
+      await this.parts.context.dispose();
+      await this.parts.model.dispose();
+    })();
+    return this.closing;
+  }
+}

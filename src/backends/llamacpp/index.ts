@@ -1,0 +1,88 @@
+import { UserError } from '../../errors.ts';
+import type { Backend } from '../types.ts';
+import { LlamaCppBackend } from './backend.ts';
+import { fileSha256 } from './file-hash.ts';
+import { describeRun } from './info.ts';
+import { checkModelFile, createScoringContext, getSharedLlama, loadModelFile } from './load.ts';
+import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
+import type { RequestTokenizer } from './tokenize.ts';
+
+export { renderChatTemplate } from './chat.ts';
+export { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
+export type { LlamaCppOptions };
+
+/**
+ * Loads a GGUF model with node-llama-cpp and serves lm-eval's three request kinds with HFLM's
+ * semantics (tokenisation, truncation, rolling windows, stop strings).
+ */
+export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend> {
+  validateOptions(o);
+  await checkModelFile(o.modelPath);
+  const llama = await getSharedLlama(o.verbose ?? false);
+  // Hash while llama.cpp loads: both read the whole file, and the OS cache serves the second reader.
+  const hashing = fileSha256(o.modelPath);
+  hashing.catch(() => undefined); // awaited below; unobserved if loading fails first
+  const model = await loadModelFile(llama, o.modelPath);
+  try {
+    const sha256 = await hashing;
+    const nCtx = o.nCtx ?? Math.min(model.trainContextSize, DEFAULT_N_CTX_CAP);
+    const context = await createScoringContext(model, {
+      nCtx,
+      nBatch: o.nBatch,
+      // node-llama-cpp's CPU default is max(cores, 4): on a 2-core machine 4 spinning threads halve throughput.
+      nThreads: o.nThreads ?? llama.cpuMathCores,
+      // Off unless asked for: node-llama-cpp's 'auto' turns it on where supported, and on CPU its
+      // single-query path moves log-probabilities by up to ~3e-4 nats between batch layouts.
+      flashAttention: o.flashAttention ?? false,
+      sequences: o.batchSize,
+    });
+    const { tokens } = model;
+    const prefixToken = tokens.bos ?? tokens.eos;
+    if (prefixToken === null)
+      throw new UserError(
+        `${o.modelPath} has neither a BOS nor an EOS token`,
+        { field: '--model_args' },
+        'use another model',
+      );
+    const tokenizer: RequestTokenizer = {
+      tokenize: (text) => model.tokenize(text, true),
+      // node-llama-cpp: BOS exists and llama_vocab_get_add_bos (GGUF add_bos_token, else the vocab type's default).
+      addBos: tokens.shouldPrependBosToken,
+      bosToken: tokens.bos,
+      prefixToken,
+      prefixText: tokens.bos !== null ? tokens.bosString : tokens.eosString,
+    };
+    const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template ?? null;
+    // Settings that change outputs; the id (the cache key's model part) is built from them.
+    const outputSettings = {
+      nCtx,
+      addBos: tokenizer.addBos,
+      flashAttention: context.flashAttention === true,
+      seed: o.seed,
+    };
+    const settings = {
+      ...outputSettings,
+      parseSpecialTokens: true,
+      nBatch: context.batchSize,
+      sequences: context.totalSequences,
+    };
+    return new LlamaCppBackend({
+      id: `llamacpp:${JSON.stringify({ model: `sha256:${sha256}`, ...outputSettings })}`,
+      info: {
+        backend: 'llamacpp',
+        modelId: `sha256:${sha256}`,
+        settings,
+        details: { ...(await describeRun(llama, model, context)), ...o.extraDetails },
+      },
+      maxLength: nCtx,
+      seed: o.seed,
+      model,
+      context,
+      tokenizer,
+      chatTemplate,
+    });
+  } catch (e) {
+    await model.dispose();
+    throw e;
+  }
+}
