@@ -122,6 +122,8 @@ describe('CachingBackend', () => {
   it('keeps results journaled before a rejection, so a rerun resumes after them', async () => {
     const failing = new CachingBackend(new FakeBackend({ failAfter: 2, journal: true }), openCache());
     await expect(failing.generateUntil(generateRequests(4))).rejects.toThrow(/fake backend failed/);
+    // The two it finished were evaluated and saved: the interrupt message counts them.
+    expect(failing.stats()).toMatchObject({ fresh: 2 });
 
     const inner = new FakeBackend();
     const rerun = new CachingBackend(inner, openCache());

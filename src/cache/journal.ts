@@ -6,9 +6,10 @@ import type { CallOptions } from '../backends/types.ts';
  * `CallOptions.onResult(index, tokens)` says *that* a result is final, not *what* it is, so on
  * its own the cache could only write when the whole call resolves: a crash an hour into a call
  * would lose the hour. Backends that also call `onResultValue(index, result)` let
- * `CachingBackend` commit each result the moment it is final (one small SQLite transaction;
- * under WAL + synchronous=NORMAL it survives the process being killed). A resumed run then
- * only sends what was never finished.
+ * `CachingBackend` commit each result the moment it is final (one small SQLite transaction per
+ * group of results reported in the same tick, before their progress is reported; under WAL +
+ * synchronous=NORMAL it survives the process being killed). A resumed run then only sends what
+ * was never finished.
  *
  * It is an optional extension rather than a change to `CallOptions`, so backends adopt it one at
  * a time: a backend that ignores it still works, and its results are written when its call

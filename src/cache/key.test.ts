@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { GenerateRequest, LoglikelihoodRequest, Request } from '../requests/types.ts';
 import { canonicalJson, requestKey } from './key.ts';
@@ -67,6 +68,42 @@ describe('requestKey', () => {
     expect(() => requestKey('m', generate, 0.5)).toThrow(/repeat/);
     const nan = { ...generate, settings: { ...generate.settings, temperature: Number.NaN } };
     expect(() => requestKey('m', nan, 0)).toThrow(/NaN/);
+  });
+});
+
+describe('requestKey and cache files written before it', () => {
+  // The definition every stored key was made with; the fast paths must not change a single key.
+  const reference = (backendId: string, request: unknown, repeat: number) =>
+    createHash('sha256')
+      .update(canonicalJson({ keyVersion: 1, backendId, kind: (request as Request).kind, request, repeat }))
+      .digest('hex');
+
+  it('gives the sha256 of the canonical payload, whatever the request looks like', () => {
+    const long = `${'The following are multiple choice questions (with answers).\n\n'.repeat(40)}Q: \ud83d\ude00 "quoted" \\ é\nA:`;
+    const requests: unknown[] = [
+      loglikelihood,
+      generate,
+      { kind: 'loglikelihoodRolling', text: long },
+      ...[' A', ' B', ' C', ' D'].map((continuation) => ({ kind: 'loglikelihood', context: long, continuation })),
+      { ...generate, context: long },
+      { ...generate, context: `${long}x` },
+      { kind: 'loglikelihood', context: long, continuation: ' A', extra: undefined },
+      { kind: 'loglikelihood', context: long, continuation: ' A', aardvark: 1 },
+      { kind: 'loglikelihood', context: 'lone \ud800 surrogate', continuation: '\udc00' },
+      Object.assign(Object.create({ context: long }), { kind: 'loglikelihood', continuation: ' A' }),
+    ];
+    // Backend outermost, so consecutive choices of one context reuse the hashed context.
+    for (const [backendId, repeat] of [
+      ['dummy:{"seed":0}', 0],
+      ['model@b', 0],
+      ['model@b', 3],
+    ] as const) {
+      for (const [i, request] of requests.entries()) {
+        expect(requestKey(backendId, request as Request, repeat), `request ${i}`).toBe(
+          reference(backendId, request, repeat),
+        );
+      }
+    }
   });
 });
 

@@ -39,6 +39,8 @@ export interface RequestCache {
   readonly recovered: CacheRecovery | undefined;
   /** The cached result, or undefined on a miss (including a row that fails validation). */
   get(key: string): Result | undefined;
+  /** Runs `lookups` (get calls) in one read transaction: one snapshot and lock instead of one per get. */
+  reading<T>(lookups: () => T): T;
   /** Writes all entries in one transaction; keep batches small so other writers are not starved. */
   putMany(entries: readonly CacheEntry[]): void;
   stats(): CacheStats;
@@ -193,6 +195,8 @@ class SqliteRequestCache implements RequestCache {
   private readonly deleteRow: Database.Statement<[string]>;
   private readonly upsertRow: Database.Statement<[string, string, string, number]>;
   private readonly counts = { hits: 0, misses: 0, writes: 0, discarded: 0 };
+  /** Bad rows found inside reading(), deleted after it: a write there could fail on a stale snapshot. */
+  private deferredDeletes: string[] | undefined;
 
   constructor(
     readonly path: string,
@@ -225,11 +229,28 @@ class SqliteRequestCache implements RequestCache {
       // fresh result can take its place.
       this.counts.discarded++;
       this.counts.misses++;
-      if (!this.readonly) this.deleteRow.run(key);
+      if (this.deferredDeletes) this.deferredDeletes.push(key);
+      else if (!this.readonly) this.deleteRow.run(key);
       return undefined;
     }
     this.counts.hits++;
     return result;
+  }
+
+  reading<T>(lookups: () => T): T {
+    if (this.deferredDeletes || this.db.inTransaction) return lookups();
+    const deletes: string[] = [];
+    this.deferredDeletes = deletes;
+    // Deferred BEGIN takes no lock until the first read; under WAL, writers are not blocked.
+    this.db.exec('BEGIN');
+    try {
+      return lookups();
+    } finally {
+      this.deferredDeletes = undefined;
+      // An I/O error can have rolled the transaction back already (get() counts it as a miss).
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+      if (!this.readonly) for (const key of deletes) this.deleteRow.run(key);
+    }
   }
 
   putMany(entries: readonly CacheEntry[]): void {

@@ -42,11 +42,15 @@ export class Progress {
   onRequestDone(_kind: RequestKind, tokens: number): void {
     this.done++;
     this.tokens += tokens;
-    const { rps, tps } = this.rates();
-    if (this.bar) this.bar.update(this.done, { rps: rps.toFixed(1), tps: tps.toFixed(0) });
-    else if (this.mode === 'lines') {
+    // Called once per request (tens of thousands a second from a cache or the dummy backend):
+    // rates are only worked out when something is shown.
+    if (this.bar) {
+      const { rps, tps } = this.rates();
+      this.bar.update(this.done, { rps: rps.toFixed(1), tps: tps.toFixed(0) });
+    } else if (this.mode === 'lines') {
       const now = Date.now();
       if (now - this.lastLine >= this.intervalMs || this.done === this.total) {
+        const { rps, tps } = this.rates();
         this.lastLine = now;
         const eta = rps > 0 ? Math.round((this.total - this.done) / rps) : 0;
         this.write(

@@ -9,11 +9,12 @@ import type {
   Result,
 } from '../requests/types.ts';
 
-/** Where a request sits: instances[instance].requests[repeat][index]. */
-interface Slot {
-  readonly instance: number;
-  readonly repeat: number;
-  readonly index: number;
+/** The requests of one kind, and where each result goes: rows[i][indices[i]] (a repeat's results). */
+interface Bucket {
+  readonly requests: Request[];
+  readonly rows: Result[][];
+  readonly indices: number[];
+  readonly repeats: number[];
 }
 
 export interface DispatchProgress {
@@ -35,32 +36,38 @@ export async function dispatchRequests(
   progress?: DispatchProgress,
   signal?: AbortSignal,
 ): Promise<Result[][][]> {
-  const byKind = new Map<RequestKind, { requests: Request[]; slots: Slot[] }>();
+  const out: Result[][][] = instances.map((inst) => inst.requests.map(() => []));
+  // Parallel arrays rather than an object per request: this loop sees every request of the run.
+  const byKind = new Map<RequestKind, Bucket>();
   instances.forEach((inst, instance) => {
     inst.requests.forEach((reqs, repeat) => {
+      const row = out[instance]![repeat]!;
       reqs.forEach((request, index) => {
-        const bucket = byKind.get(request.kind) ?? { requests: [], slots: [] };
-        byKind.set(request.kind, bucket);
+        let bucket = byKind.get(request.kind);
+        if (!bucket) {
+          bucket = { requests: [], rows: [], indices: [], repeats: [] };
+          byKind.set(request.kind, bucket);
+        }
         bucket.requests.push(request);
-        bucket.slots.push({ instance, repeat, index });
+        bucket.rows.push(row);
+        bucket.indices.push(index);
+        bucket.repeats.push(repeat);
       });
     });
   });
 
-  const out: Result[][][] = instances.map((inst) => inst.requests.map(() => []));
   for (const kind of ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'] as const) {
     const bucket = byKind.get(kind);
     if (!bucket) continue;
     const options: DispatchCallOptions = {
       onResult: (_index, tokens) => progress?.onRequestDone(kind, tokens),
-      repeats: bucket.slots.map((s) => s.repeat),
+      repeats: bucket.repeats,
       ...(signal ? { signal } : {}),
     };
     signal?.throwIfAborted();
     const results = await callKind(backend, kind, bucket.requests, options);
     results.forEach((result, i) => {
-      const slot = bucket.slots[i]!;
-      out[slot.instance]![slot.repeat]![slot.index] = result;
+      bucket.rows[i]![bucket.indices[i]!] = result;
     });
   }
   return out;

@@ -66,8 +66,8 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
 
   const prepared: PreparedTask[] = [];
   for (const task of o.tasks) {
-    const docs = await task.loadDocs();
     const numFewshot = o.numFewshot ?? task.defaultNumFewshot;
+    const docs = await task.loadDocs({ fewshot: numFewshot > 0 });
     const instances = buildInstances(task, docs, {
       numFewshot,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),

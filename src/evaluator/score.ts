@@ -5,6 +5,7 @@ import { aggregations, metrics, stderrFor } from '../metrics/index.ts';
 import type { Metric, SampleValue } from '../metrics/types.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { FilterPipelineSpec, MetricSpec, TaskDefinition } from '../task/types.ts';
+import { processedMetric, processedValues } from './process-results.ts';
 
 /** lm-eval's implicit pipeline: generations keep their first response; the rest pass through. */
 const DEFAULT_FILTERS: readonly FilterPipelineSpec[] = [{ name: 'none', steps: [{ function: 'take_first' }] }];
@@ -19,7 +20,7 @@ export interface ResolvedMetric {
 /** Looks every metric and aggregation up before any request is sent, so a typo fails fast. */
 export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
   return task.metrics.map((spec) => {
-    const metric = metrics[spec.metric];
+    const metric = task.processResults ? processedMetric(spec) : metrics[spec.metric];
     const where = spec.location ?? { field: 'metric_list' };
     if (!metric)
       throw new UserError(
@@ -85,6 +86,12 @@ export function scoreDoc(
     } else {
       filtered = response.kind === 'loglikelihood' ? [response.logprob, response.isGreedy] : response.logprob;
     }
+    if (task.processResults) {
+      // lm-eval hands process_results one result per request: the choices' [logprob, isGreedy]
+      // pairs, or the single filtered generation / log-likelihood.
+      const results = response.kind === 'choices' ? (filtered as unknown[]) : [filtered];
+      return { filter: pipeline.name, filtered, values: processedValues(task, resolved, instance, results) };
+    }
     const values: Record<string, SampleValue> = {};
     for (const m of resolved) {
       values[m.spec.metric] = m.metric.score({
@@ -118,7 +125,9 @@ export function aggregateTask(
   const filterNames = scored[0]?.map((s) => s.filter) ?? [];
   filterNames.forEach((filter, f) => {
     for (const m of resolved) {
-      const values = scored.map((doc) => doc[f]!.values[m.spec.metric]!);
+      // process_results may leave a metric out of some docs (acc_<category>): aggregate the rest.
+      const values = scored.map((doc) => doc[f]!.values[m.spec.metric]).filter((v) => v !== undefined);
+      if (values.length === 0 && scored.length > 0) continue;
       const aggregate = aggregations[m.aggregation]!;
       out.push({
         metric: m.spec.metric,

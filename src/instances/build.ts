@@ -1,6 +1,6 @@
 import type { Request } from '../requests/types.ts';
 import type { TaskDefinition, TaskDocs } from '../task/types.ts';
-import { buildFewshotContext, type FewshotRandom } from './fewshot.ts';
+import { buildFewshotContext, type FewshotRandom, type RenderedExamples } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
 
 export interface BuildOptions {
@@ -25,8 +25,9 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
   const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
   const fewshotDocs = docs.fewshot ?? docs.eval;
   const format = o.formatContext ?? ((c: string) => c);
+  const rendered: RenderedExamples = new Map();
   return evalDocs.map((doc, docId) => {
-    const context = format(buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs));
+    const context = format(buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered));
     const target = task.docToTarget(doc);
     const choices = task.docToChoice?.(doc);
     const once = requestsFor(task, context, target, choices, o.maxGenToks);

@@ -8,6 +8,13 @@ export interface FewshotRandom {
 }
 
 /**
+ * Few-shot examples of one task already rendered, by gen_prefix and then example doc. Templates
+ * are pure functions of the doc, so an example drawn for many prompts (with first_n: the same
+ * ones for every prompt) is rendered once per buildInstances call instead of once per prompt.
+ */
+export type RenderedExamples = Map<string, Map<Doc, string>>;
+
+/**
  * lm-eval v0.4's ConfigurableTask.fewshot_context + ContextSampler.get_context for plain
  * (non-chat) prompts:
  *
@@ -32,6 +39,7 @@ export function buildFewshotContext(
   numFewshot: number,
   rnd: FewshotRandom,
   fewshotDocs: readonly Doc[],
+  rendered?: RenderedExamples,
 ): string {
   const yamlTask = task as Partial<YamlTaskDefinition>;
   const genPrefix = yamlTask.genPrefix?.(doc);
@@ -52,7 +60,15 @@ export function buildFewshotContext(
     }
     const examples = drawn.filter((example) => !pythonEquals(example, doc)).slice(0, numFewshot);
     const prefix = genPrefix ? `${genPrefix} ` : '';
-    for (const example of examples) context += labelledExample(task, example, prefix);
+    const byDoc = rendered && (rendered.get(prefix) ?? rendered.set(prefix, new Map()).get(prefix)!);
+    for (const example of examples) {
+      let text = byDoc?.get(example);
+      if (text === undefined) {
+        text = labelledExample(task, example, prefix);
+        byDoc?.set(example, text);
+      }
+      context += text;
+    }
   }
   const suffix = genPrefix !== undefined ? task.targetDelimiter + genPrefix : '';
   return context + task.docToText(doc) + suffix;
@@ -84,8 +100,7 @@ function drawsExtra(task: TaskDefinition): boolean {
 /** Python dict equality: by value, ints equal to floats, key order irrelevant. */
 function pythonEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  const numeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
-  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (isNumeric(a) && isNumeric(b)) return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pythonEquals(x, b[i]));
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
@@ -100,3 +115,5 @@ function pythonEquals(a: unknown, b: unknown): boolean {
   }
   return false;
 }
+
+const isNumeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';

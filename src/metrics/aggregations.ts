@@ -30,6 +30,33 @@ export function mean(numbers: readonly number[]): number {
   return sum / numbers.length;
 }
 
+/**
+ * sklearn's matthews_corrcoef over (gold, prediction) pairs, as lm-eval's aggregation of the
+ * same name calls it: any number of classes, and 0 where the formula divides by zero.
+ */
+function matthewsCorrcoef(values: readonly SampleValue[]): number {
+  if (values.length === 0) throw new RangeError('matthews_corrcoef: no samples to aggregate');
+  const goldCounts = new Map<number, number>();
+  const predCounts = new Map<number, number>();
+  let correct = 0;
+  for (const value of values) {
+    if (typeof value === 'number') throw new TypeError('matthews_corrcoef needs (gold, prediction) pairs');
+    const [gold, pred] = value;
+    goldCounts.set(gold, (goldCounts.get(gold) ?? 0) + 1);
+    predCounts.set(pred, (predCounts.get(pred) ?? 0) + 1);
+    if (gold === pred) correct++;
+  }
+  const n = values.length;
+  let goldDotPred = 0;
+  for (const [label, count] of goldCounts) goldDotPred += count * (predCounts.get(label) ?? 0);
+  const sumSquares = (counts: Map<number, number>) => [...counts.values()].reduce((s, c) => s + c * c, 0);
+  const covGoldPred = correct * n - goldDotPred;
+  const covPredPred = n * n - sumSquares(predCounts);
+  const covGoldGold = n * n - sumSquares(goldCounts);
+  if (covPredPred * covGoldGold === 0) return 0;
+  return covGoldPred / Math.sqrt(covGoldGold * covPredPred);
+}
+
 export const aggregations: Record<string, Aggregation> = {
   mean: (values) => mean(plainValues(values, 'mean')),
   // lm-eval's median is `arr[len(arr) // 2]` without sorting: the middle sample in document
@@ -41,4 +68,5 @@ export const aggregations: Record<string, Aggregation> = {
   perplexity: (values) => Math.exp(-mean(plainValues(values, 'perplexity'))),
   weighted_perplexity: (values) => Math.exp(-weightedMean(values, 'weighted_perplexity')),
   bits_per_byte: (values) => -weightedMean(values, 'bits_per_byte') / Math.LN2,
+  matthews_corrcoef: matthewsCorrcoef,
 };

@@ -7,12 +7,15 @@ import type { Metric, ScoreInput } from './types.ts';
  * The target type only names string lists, so list elements are read as indices or choice texts.
  */
 export function goldIndices(target: ScoreInput['target'], choices: readonly string[]): number[] {
-  const resolve = (gold: unknown): number[] => {
-    if (typeof gold === 'number') return Number.isInteger(gold) && gold >= 0 && gold < choices.length ? [gold] : [];
-    if (typeof gold === 'string') return choices.includes(gold) ? [choices.indexOf(gold)] : [];
-    return [];
-  };
-  return Array.isArray(target) ? (target as readonly unknown[]).flatMap(resolve) : resolve(target);
+  if (!Array.isArray(target)) return goldIndex(target, choices);
+  return (target as readonly unknown[]).flatMap((gold) => goldIndex(gold, choices));
+}
+
+/** One gold as a list of 0 or 1 indices (a module function: it runs for every scored doc). */
+function goldIndex(gold: unknown, choices: readonly string[]): number[] {
+  if (typeof gold === 'number') return Number.isInteger(gold) && gold >= 0 && gold < choices.length ? [gold] : [];
+  if (typeof gold === 'string') return choices.includes(gold) ? [choices.indexOf(gold)] : [];
+  return [];
 }
 
 /** np.argmax: the first maximum, except that a NaN anywhere wins (numpy treats NaN as the maximum). */

@@ -36,11 +36,11 @@ export function bootstrapStderr(
 }
 
 /**
- * lm-eval bootstraps median and perplexity. It reports no stderr for weighted_perplexity and
- * bits_per_byte; we bootstrap those too, the same way, since a corpus-level number still has
- * sampling error.
+ * lm-eval bootstraps median, perplexity and matthews_corrcoef. It reports no stderr for
+ * weighted_perplexity and bits_per_byte; we bootstrap those too, the same way, since a
+ * corpus-level number still has sampling error.
  */
-const BOOTSTRAPPED = new Set(['median', 'perplexity', 'weighted_perplexity', 'bits_per_byte']);
+const BOOTSTRAPPED = new Set(['median', 'perplexity', 'weighted_perplexity', 'bits_per_byte', 'matthews_corrcoef']);
 
 export interface StderrOptions {
   /** Resamples for bootstrapped aggregations; 0 or less turns stderr off, as in lm-eval. */

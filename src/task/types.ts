@@ -20,6 +20,9 @@ export interface MetricSpec {
   readonly location?: ErrorLocation;
 }
 
+/** A per-doc value: a number, or a pair such as (gold, prediction) for matthews_corrcoef. */
+export type ProcessedValue = number | readonly [number, number];
+
 export interface FilterStep {
   readonly function: string;
   readonly args?: Readonly<Record<string, unknown>>;
@@ -55,7 +58,8 @@ export interface TaskDefinition {
   readonly name: string;
   readonly version: number;
   readonly outputType: OutputType;
-  readonly loadDocs: () => Promise<TaskDocs>;
+  /** `fewshot: false` lets a zero-shot run skip the few-shot split (mmlu_pro's is hub-only). */
+  readonly loadDocs: (o?: { readonly fewshot?: boolean }) => Promise<TaskDocs>;
   readonly docToText: (doc: Doc) => string;
   /** generate_until / loglikelihood: target string. multiple_choice: index into choices. */
   readonly docToTarget: (doc: Doc) => string | number | readonly string[];
@@ -69,6 +73,12 @@ export interface TaskDefinition {
   readonly generation?: GenerationKwargs;
   readonly filters: readonly FilterPipelineSpec[];
   readonly metrics: readonly MetricSpec[];
+  /**
+   * lm-eval's process_results: scores a doc from its results (generations: the filtered text;
+   * log-likelihoods: [logprob, isGreedy] per request) in place of the metric registry. Its keys
+   * are metric_list names; a doc may leave some out (per-category metrics).
+   */
+  readonly processResults?: (doc: Doc, results: readonly unknown[]) => Readonly<Record<string, ProcessedValue>>;
   readonly repeats: number;
   /** Plain, JSON-serialisable config echoed into the report's `configs`. */
   readonly config: Readonly<Record<string, unknown>>;

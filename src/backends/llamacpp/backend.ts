@@ -19,7 +19,10 @@ import {
 import { renderChatTemplate } from './chat.ts';
 import { type GenerationJob, generateAll } from './generate.ts';
 import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
-import { type ScoringRequest, scoreRequests } from './scoring.ts';
+import { DecodeScheduler } from './decode-scheduler.ts';
+import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
+import { addonContextOf, type KvHelper } from './native-helper.ts';
+import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
 import {
   encodeLoglikelihoodPair,
   encodeText,
@@ -38,6 +41,8 @@ export interface LlamaCppBackendParts {
   readonly context: LlamaContext;
   readonly tokenizer: RequestTokenizer;
   readonly chatTemplate: string | null;
+  /** The native helper (log-probabilities, KV copies); null: node-llama-cpp's sampler and no copies. */
+  readonly kvHelper: KvHelper | null;
 }
 
 /**
@@ -63,6 +68,8 @@ export class LlamaCppBackend implements Backend {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** Work counts of the last scoring call (trie size, decodes, padding, copies), for benchmarks. */
+  lastScoringStats: Record<string, number> = {};
 
   constructor(parts: LlamaCppBackendParts) {
     this.parts = parts;
@@ -87,12 +94,45 @@ export class LlamaCppBackend implements Backend {
   async loglikelihood(reqs: readonly LoglikelihoodRequest[], o: CallOptions = {}): Promise<LoglikelihoodResult[]> {
     const inputs = reqs.map((r, i) => this.scoringInput(i, r));
     const scores = await this.exclusive(() =>
-      scoreRequests(this.sequences, inputs, {
+      this.score(inputs, {
         signal: o.signal,
         onScored: (i, s) => reportResult(o, i, inputs[i]!.continuation.length, this.llResult(inputs[i]!, s)),
       }),
     );
     return scores.map((s, i) => this.llResult(inputs[i]!, s));
+  }
+
+  /**
+   * Scores on the context's sequences through the batch API directly (see decode-scheduler.ts),
+   * bypassing node-llama-cpp's own batching; its sequences are emptied before and after, so its
+   * bookkeeping (contextTokens) stays true for generation.
+   */
+  private async score(
+    requests: readonly ScoringRequest[],
+    o: { signal?: AbortSignal; onScored?: (index: number, score: TokenScore) => void },
+  ): Promise<TokenScore[]> {
+    const { context, kvHelper, model, tokenizer } = this.parts;
+    for (const sequence of this.sequences) await sequence.clearHistory();
+    const native = addonContextOf(context);
+    // node-llama-cpp's internal id (pinned at 3.21.1): the llama.cpp sequence each object owns.
+    const ids = this.sequences.map((s) => (s as unknown as { _sequenceId: number })._sequenceId);
+    const cellsPerSequence = Math.floor(native.getContextSize() / context.totalSequences);
+    const scheduler = new DecodeScheduler(native, context.batchSize, cellsPerSequence, tokenizer.prefixToken);
+    const scorer = kvHelper ? nativeRowScorer(kvHelper, native) : samplerRowScorer(model, native);
+    try {
+      const { scores, stats } = await scoreWithTrie(ids, scheduler, scorer, requests, {
+        ...o,
+        // EVALBOARD_KV_COPY=0 re-evaluates shared prefixes instead of copying them (tests, benchmarks).
+        ...(kvHelper &&
+          process.env.EVALBOARD_KV_COPY !== '0' && {
+            copySequence: (from: number, to: number) => kvHelper.copySequence(native, from, to),
+          }),
+      });
+      this.lastScoringStats = { ...stats, ...scheduler.stats };
+      return scores;
+    } finally {
+      for (const id of ids) native.removeTokenCellsFromSequence(id, 0, -1);
+    }
   }
 
   private llResult(input: ScoringInput, s: { logprob: number; isGreedy: boolean }): LoglikelihoodResult {
@@ -143,7 +183,7 @@ export class LlamaCppBackend implements Backend {
       if (n === 0) reportResult(o, i, 0, { logprob: 0, tokens: 0 });
     });
     await this.exclusive(() =>
-      scoreRequests(this.sequences, windows, {
+      this.score(windows, {
         signal: o.signal,
         onScored: (w, score) => {
           windowLogprobs[w] = score.logprob;

@@ -4,6 +4,7 @@ import { LlamaCppBackend } from './backend.ts';
 import { fileSha256 } from './file-hash.ts';
 import { describeRun } from './info.ts';
 import { checkModelFile, createScoringContext, getSharedLlama, loadModelFile } from './load.ts';
+import { addonContextOf, checkHelperMatches, loadKvHelper } from './native-helper.ts';
 import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
 import type { RequestTokenizer } from './tokenize.ts';
 
@@ -53,6 +54,8 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       prefixText: tokens.bos !== null ? tokens.bosString : tokens.eosString,
     };
     const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template ?? null;
+    const helper = await loadKvHelper();
+    const kvHelper = helper && checkHelperMatches(helper, addonContextOf(context)) ? helper : null;
     // Settings that change outputs; the id (the cache key's model part) is built from them.
     const outputSettings = {
       nCtx,
@@ -72,7 +75,12 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
         backend: 'llamacpp',
         modelId: `sha256:${sha256}`,
         settings,
-        details: { ...(await describeRun(llama, model, context)), ...o.extraDetails },
+        details: {
+          ...(await describeRun(llama, model, context)),
+          // 'native': log-probabilities read by our helper (native-helper.ts); 'sampler': node-llama-cpp's.
+          logitReader: kvHelper ? 'native' : 'sampler',
+          ...o.extraDetails,
+        },
       },
       maxLength: nCtx,
       seed: o.seed,
@@ -80,6 +88,7 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       context,
       tokenizer,
       chatTemplate,
+      kvHelper,
     });
   } catch (e) {
     await model.dispose();

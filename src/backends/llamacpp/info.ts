@@ -16,6 +16,9 @@ export async function describeRun(
     llamaCpp: `${llama.llamaCppRelease.repo}@${llama.llamaCppRelease.release}`,
     // 'prebuilt' ships with node-llama-cpp; 'localBuild' was compiled on this machine.
     binary: llama.buildType,
+    // Build options ({} = node-llama-cpp's defaults) and llama.cpp's CPU feature line (AVX2 = 1 ...).
+    cmakeOptions: llama.cmakeOptions,
+    systemInfo: llama.systemInfo,
     gpu: llama.gpu,
     gpuLayers: model.gpuLayers,
     threads: context.currentThreads,

@@ -20,7 +20,15 @@ import { guardOutputReorder } from './output-reorder-guard.ts';
 let sharedLlama: Promise<Llama> | undefined;
 
 export async function getSharedLlama(verbose: boolean): Promise<Llama> {
-  sharedLlama ??= getLlama({ build: 'never', skipDownload: true, progressLogs: false, logLevel: LlamaLogLevel.error });
+  sharedLlama ??= getLlama({
+    build: 'never',
+    skipDownload: true,
+    progressLogs: false,
+    logLevel: LlamaLogLevel.error,
+    // EVALBOARD_LLAMA_BINARY=prebuilt (benchmarks): options no local build was made with, so
+    // node-llama-cpp passes over the local build and loads its prebuilt binary.
+    ...(process.env.EVALBOARD_LLAMA_BINARY === 'prebuilt' && { cmakeOptions: { EVALBOARD_PREBUILT: '1' } }),
+  });
   const llama = await sharedLlama.catch((e: unknown) => {
     sharedLlama = undefined;
     throw new UserError(`no usable llama.cpp binary: ${errorMessage(e)}`, {}, 'reinstall node-llama-cpp');

@@ -2,7 +2,7 @@
  * Test oracle for the llama.cpp backend: the slowest, most literal reading of lm-eval's HFLM, with
  * no sharing between requests. Each request gets a cleared sequence, its whole input evaluated at
  * once, and probabilities read at every continuation position. Tests only; written apart from
- * tokenize.ts and scoring.ts so that the two implementations check each other.
+ * tokenize.ts and trie-scoring.ts so that the two implementations check each other.
  */
 import { getLlama, type LlamaContextSequence, LlamaLogLevel, type LlamaModel, type Token } from 'node-llama-cpp';
 

@@ -1,6 +1,8 @@
 import * as jinja from '@huggingface/jinja';
 import { pythonFloatRepr, pythonStringRepr } from '../../documents/python-repr.ts';
 import { normalizeStringEscapes } from './jinja-escapes.ts';
+import { compileFastRender } from './jinja-fast.ts';
+import { toRuntimeValue } from './jinja-values.ts';
 import { pythonSub } from './python-regex.ts';
 import { addPythonMethods, pythonSpaceStrip } from './python-methods.ts';
 
@@ -71,9 +73,12 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
   const outputs = new WeakSet<object>();
   markOutputNodes(program, outputs);
+  const fast = compileFastRender((program as AnyNode).body ?? []);
   return {
     source,
     render(context) {
+      const rendered = fast?.(context);
+      if (rendered !== undefined) return rendered;
       const scope = new Environment(globalScope());
       for (const [key, value] of Object.entries(context)) scope.set(key, value);
       try {
@@ -131,7 +136,7 @@ function globalScope(): Environment {
   return env;
 }
 
-const make = (value: unknown): RuntimeValue => new Environment().set('v', value);
+const make = toRuntimeValue;
 const FunctionValue = make(() => 0).constructor as new (fn: (args: RuntimeValue[]) => RuntimeValue) => RuntimeValue;
 export const fn = (body: (args: RuntimeValue[]) => unknown): RuntimeValue =>
   new FunctionValue((args) => {

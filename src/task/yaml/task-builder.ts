@@ -2,8 +2,17 @@ import { dirname } from 'node:path';
 import { pythonStr } from '../../documents/python-repr.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 import { editDistance } from '../catalog.ts';
-import type { Doc, FilterPipelineSpec, GenerationKwargs, MetricSpec, OutputType } from '../types.ts';
+import type {
+  Doc,
+  FilterPipelineSpec,
+  GenerationKwargs,
+  MetricSpec,
+  OutputType,
+  ProcessedValue,
+  TaskDefinition,
+} from '../types.ts';
 import { asChoiceList, compileAt, type DocFunction, docFunction } from './doc-functions.ts';
+import { importFunction } from './functions.ts';
 import { MissingTemplateVariable, TemplateRuntimeError } from './jinja.ts';
 import { UNSUPPORTED_TASK_KEYS, type TaskConfig, taskConfigSchema } from './schema.ts';
 import { createDocsLoader, type DocLabels } from './task-docs.ts';
@@ -50,13 +59,8 @@ export async function buildTask(
   if (outputType === 'multiple_choice' && !hasChoices) {
     throw new UserError('multiple_choice tasks need doc_to_choice', at('output_type'));
   }
-  if (config.process_results != null) {
-    warn({
-      message: 'process_results is not run by evalboard; the metric_list metrics score this task',
-      location: at('process_results'),
-    });
-  }
   const labels: DocLabels = new WeakMap();
+  const processResults = await processResultsFunction(config, labels, at);
   const guard = <T>(field: string, fn: DocFunction, check: (v: unknown) => T): ((doc: Doc) => T) => {
     const where = at(field);
     return (doc) => {
@@ -184,6 +188,7 @@ export async function buildTask(
     generation: outputType === 'generate_until' ? generationKwargs(config, fewshotDelimiter) : undefined,
     filters: filterPipelines(config, at),
     metrics: metricSpecs(config, outputType, at),
+    processResults,
     repeats: config.repeats ?? 1,
     config: dumpConfig(config, outputType, fewshotDelimiter),
     file: resolved.file.path,
@@ -195,6 +200,41 @@ export async function buildTask(
     genPrefix: genPrefix && ((doc) => pythonStr(genPrefix(doc))),
     fewshotDrawsExtra: (config.fewshot_split ?? undefined) === (config.test_split ?? undefined),
     docToDecontaminationQuery: decontaminate && ((doc) => pythonStr(decontaminate(doc))),
+  };
+}
+
+/**
+ * `process_results: !function utils.fn` → fn(doc, results), checked per doc: an object whose
+ * values are numbers or number pairs, as lm-eval's aggregations expect.
+ */
+async function processResultsFunction(
+  config: TaskConfig,
+  labels: DocLabels,
+  at: (...p: (string | number)[]) => ErrorLocation,
+): Promise<TaskDefinition['processResults']> {
+  if (config.process_results == null) return undefined;
+  const where = at('process_results');
+  if (!(config.process_results instanceof FunctionRef)) {
+    throw new UserError('process_results must be a !function reference', where);
+  }
+  if (!config.metric_list) throw new UserError('process_results needs a metric_list naming its metrics', where);
+  const fn = await importFunction(config.process_results, where);
+  const isValue = (v: unknown) =>
+    typeof v === 'number' || (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'));
+  return (doc, results) => {
+    const out = fn(doc, results);
+    const bad =
+      out && typeof out === 'object' && !Array.isArray(out)
+        ? Object.entries(out).find(([, v]) => !isValue(v))
+        : ['', out];
+    if (bad) {
+      const what = bad[0] ? `"${bad[0]}" is ${pythonStr(bad[1])}` : `gave ${pythonStr(out)}`;
+      throw new UserError(
+        `task ${config.task}, ${labels.get(doc) ?? 'doc'}: process_results ${what}; expected {metric: number or [number, number]}`,
+        where,
+      );
+    }
+    return out as Record<string, ProcessedValue>;
   };
 }
 

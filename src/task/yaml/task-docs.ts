@@ -21,7 +21,7 @@ export async function createDocsLoader(
   options: TaskLoadOptions,
   labels: DocLabels,
   context: { dir: string; at: (...path: (string | number)[]) => ErrorLocation },
-): Promise<() => Promise<TaskDocs>> {
+): Promise<(o?: { readonly fewshot?: boolean }) => Promise<TaskDocs>> {
   const { at } = context;
   const evalSplit = config.test_split ?? config.validation_split;
   if (!evalSplit) throw new UserError('a task needs test_split or validation_split', at('task'));
@@ -33,9 +33,9 @@ export async function createDocsLoader(
   const datasetPath = config.dataset_path;
   const datasetName = config.dataset_name == null ? undefined : String(config.dataset_name);
   const dataFiles = config.dataset_kwargs?.data_files as DataFiles | undefined;
-  const sources: Record<string, { sha256: string; rows: number }> = {};
+  type Sources = Record<string, { sha256: string; rows: number }>;
 
-  const loadSplit = async (split: string, role: string): Promise<Doc[]> => {
+  const loadSplit = async (split: string, role: string, sources: Sources): Promise<Doc[]> => {
     let loaded: LoadedRows;
     try {
       loaded = await resolveDataset(datasetPath, datasetName, dataFiles, split, { ...options, baseDir: context.dir });
@@ -57,40 +57,54 @@ export async function createDocsLoader(
   };
 
   const splitKey = config.test_split ? 'test_split' : 'validation_split';
-  let pending: Promise<TaskDocs> | undefined;
-  const load = async (): Promise<TaskDocs> => {
-    const evalDocs = await loadSplit(evalSplit, splitKey);
-    let fewshot: Doc[] | undefined;
-    let fewshotSplit: string | undefined;
+  // One load per mode: a zero-shot run need not read (or have) the few-shot split.
+  const loadFewshot = async (
+    evalDocs: Doc[],
+    sources: Sources,
+  ): Promise<{ fewshot?: Doc[]; fewshotSplit?: string }> => {
     if (config.fewshot_split) {
-      fewshotSplit = config.fewshot_split;
-      fewshot = fewshotSplit === evalSplit ? evalDocs : await loadSplit(fewshotSplit, 'fewshot_split');
-    } else if (samples) {
-      fewshotSplit = 'fewshot_config.samples';
+      const split = config.fewshot_split;
+      return {
+        fewshotSplit: split,
+        fewshot: split === evalSplit ? evalDocs : await loadSplit(split, 'fewshot_split', sources),
+      };
+    }
+    if (samples) {
       const list = samplesFn
         ? await samplesFn({ config: resolved.config, dataDir: options.dataDir ?? process.env.EVALBOARD_DATA_DIR })
         : samples;
       if (!Array.isArray(list))
         throw new UserError('fewshot_config.samples must give a list of docs', at('fewshot_config'));
-      fewshot = list as Doc[];
-      fewshot.forEach((doc, i) => {
+      list.forEach((doc, i) => {
         labels.set(doc, `few-shot sample ${i}`);
       });
-    } else {
-      const fallback = [config.training_split, config.validation_split, config.test_split].find(Boolean);
-      if (fallback) {
-        fewshotSplit = fallback;
-        fewshot = fallback === evalSplit ? evalDocs : await loadSplit(fallback, fallbackKey(config, fallback));
-      }
+      return { fewshotSplit: 'fewshot_config.samples', fewshot: list as Doc[] };
     }
+    const fallback = [config.training_split, config.validation_split, config.test_split].find(Boolean);
+    if (!fallback) return {};
+    const fewshot =
+      fallback === evalSplit ? evalDocs : await loadSplit(fallback, fallbackKey(config, fallback), sources);
+    return { fewshotSplit: fallback, fewshot };
+  };
+  // One load per mode: a zero-shot run neither reads nor needs the few-shot split.
+  const pending = new Map<boolean, Promise<TaskDocs>>();
+  const load = async (withFewshot: boolean): Promise<TaskDocs> => {
+    const sources: Sources = {};
+    const evalDocs = await loadSplit(evalSplit, splitKey, sources);
+    const { fewshot, fewshotSplit } = withFewshot ? await loadFewshot(evalDocs, sources) : {};
     return { eval: evalDocs, fewshot, evalSplit, fewshotSplit, sources };
   };
-  return () => {
-    pending ??= load().catch((e) => {
-      pending = undefined;
-      throw e;
-    });
-    return pending;
+  return (o) => {
+    const withFewshot = o?.fewshot ?? true;
+    let docs = pending.get(withFewshot);
+    if (!docs) {
+      docs = load(withFewshot).catch((e) => {
+        pending.delete(withFewshot);
+        throw e;
+      });
+      pending.set(withFewshot, docs);
+    }
+    return docs;
   };
 }
 

@@ -122,6 +122,27 @@ describe('loadTaskYamls', () => {
     expect(userError(() => index.get('u')).message).toMatch(/no nowhere\.ts next to the YAML/);
   });
 
+  it('runs process_results from utils.ts and checks what it returns', async () => {
+    const metricList = 'metric_list:\n  - metric: acc\n';
+    const index = await load({
+      'utils.ts':
+        "export const score = (doc, results) => ({ acc: results[0] === String(doc.gold) ? 1 : 0 });\nexport const bad = () => ({ acc: 'yes' });\n",
+      'p.yaml': `${base}task: p\ndoc_to_text: q\nprocess_results: !function utils.score\n${metricList}`,
+      'b.yaml': `${base}task: b\ndoc_to_text: q\nprocess_results: !function utils.bad\n${metricList}`,
+      's.yaml': `${base}task: s\ndoc_to_text: q\nprocess_results: utils.score\n${metricList}`,
+    });
+    expect(index.warnings).toEqual([]);
+    const task = index.get('p') as TaskDefinition;
+    const doc = (await task.loadDocs()).eval[0]!;
+    expect(task.processResults?.(doc, ['1'])).toEqual({ acc: 1 });
+    const bad = index.get('b') as TaskDefinition;
+    const badDoc = (await bad.loadDocs()).eval[0]!;
+    expect(userError(() => bad.processResults?.(badDoc, ['1'])).message).toBe(
+      'task b, doc 0 (test split): process_results "acc" is yes; expected {metric: number or [number, number]}',
+    );
+    expect(userError(() => index.get('s')).message).toBe('process_results must be a !function reference');
+  });
+
   it('indexes groups: tags expand, inline tasks register, aggregate metrics keep their filter', async () => {
     const index = await load({
       'a.yaml': `${base}task: a\ntag: letters\ndoc_to_text: q\n`,

@@ -50,7 +50,11 @@ export async function loadTaskYamls(dirs: readonly string[], options: TaskLoadOp
 
   for (const dir of dirs) {
     const seenHere = new Set<string>();
-    for (const path of await yamlFilesUnder(resolve(dir))) {
+    const paths = await yamlFilesUnder(resolve(dir));
+    // Start every read now (readYamlFile caches the promise; failures surface below, in order):
+    // one file at a time left the load waiting on ~170 sequential reads.
+    for (const path of paths) void readYamlFile(path).catch(() => undefined);
+    for (const path of paths) {
       const file = await readYamlFile(path);
       const { task, group } = file.value;
       const name =
@@ -139,15 +143,15 @@ async function yamlFilesUnder(dir: string): Promise<string[]> {
   } catch (e) {
     throw new UserError(`cannot read task folder: ${(e as Error).message}`, { file: dir });
   }
-  const files: string[] = [];
-  for (const name of names) {
-    if (name === '__pycache__' || name === '.ipynb_checkpoints' || name === 'node_modules') continue;
-    const path = join(dir, name);
-    const info = await stat(path);
-    if (info.isDirectory()) files.push(...(await yamlFilesUnder(path)));
-    else if (name.endsWith('.yaml')) files.push(path);
-  }
-  return files;
+  const skipped = new Set(['__pycache__', '.ipynb_checkpoints', 'node_modules']);
+  const paths = names.filter((name) => !skipped.has(name)).map((name) => join(dir, name));
+  // All stats at once, then in name order: the walk is sequential IO otherwise.
+  const found = await Promise.all(
+    paths.map(async (path) =>
+      (await stat(path)).isDirectory() ? yamlFilesUnder(path) : path.endsWith('.yaml') ? [path] : [],
+    ),
+  );
+  return found.flat();
 }
 
 /**

@@ -1,0 +1,90 @@
+/**
+ * Benchmark 2, multiple choice through the llamacpp backend: ARC-Challenge 0-shot and MMLU 5-shot
+ * (first --items documents, default 500), unique trie tokens per second, as a ratio of raw
+ * node-llama-cpp evaluation of as many tokens in full batches (benchmark 1's figure), same run,
+ * same model. EVALBOARD_LLAMA_BINARY=prebuilt runs it on the prebuilt binary.
+ *
+ *   npm run bench -- mc [--items 500] [--batch_size auto] [--tasks arc,mmlu]
+ *   npm run bench -- mc --check 30     worst |Δ| across batch sizes 1/8/64 and shuffled order (ARC)
+ */
+import { createLlamaCppBackend } from '../src/backends/llamacpp/index.ts';
+import type { LlamaCppBackend } from '../src/backends/llamacpp/backend.ts';
+import { rawEvaluationRate } from './lib/raw-evaluation.ts';
+import { argValue, benchModel, machineLine, mcWorkload } from './lib/workloads.ts';
+
+const WORKLOADS = { arc: ['arc_challenge', 0], mmlu: ['mmlu', 5] } as const;
+const ARC_GOAL_TOK_S = 0.9 * 394; // llama-perplexity --multiple-choice on this machine kind (issue #18)
+
+/** Scores the first `items` ARC items with 1, 8 and 64 sequences and in reversed order; prints the worst |Δ|. */
+async function checkInvariance(modelPath: string, items: number): Promise<void> {
+  const requests = (await mcWorkload('arc_challenge', 0, items)).byItem.flat();
+  const runs: { name: string; logprobs: number[]; greedy: boolean[] }[] = [];
+  for (const [name, batchSize, reversed] of [
+    ['1', 1, false],
+    ['8', 8, false],
+    ['64', 64, false],
+    ['8 reversed', 8, true],
+  ] as const) {
+    const backend = await createLlamaCppBackend({ modelPath, seed: 0, batchSize, nCtx: 512 });
+    const input = reversed ? [...requests].reverse() : requests;
+    let results = await backend.loglikelihood(input);
+    if (reversed) results = [...results].reverse();
+    runs.push({ name, logprobs: results.map((r) => r.logprob), greedy: results.map((r) => r.isGreedy) });
+    await backend.close();
+  }
+  const base = runs[0]!;
+  for (const run of runs.slice(1)) {
+    let worst = 0;
+    let changedPredictions = 0;
+    for (let i = 0; i < requests.length; i++) worst = Math.max(worst, Math.abs(run.logprobs[i]! - base.logprobs[i]!));
+    for (let item = 0; item < requests.length; item += 4) {
+      const pick = (l: number[]) => l.slice(item, item + 4).reduce((b, v, k, a) => (v > a[b]! ? k : b), 0);
+      if (pick(run.logprobs) !== pick(base.logprobs)) changedPredictions++;
+    }
+    const greedyChanged = run.greedy.filter((g, i) => g !== base.greedy[i]).length;
+    process.stdout.write(
+      `batch ${run.name} vs 1: worst |Δ| ${worst.toExponential(2)} nats over ${requests.length} requests, ${changedPredictions} predictions changed, ${greedyChanged} is_greedy changed\n`,
+    );
+  }
+}
+
+export default async function mc(args: string[]): Promise<void> {
+  const check = argValue(args, '--check');
+  if (check) return checkInvariance(benchModel(), Number(check));
+  const items = Number(argValue(args, '--items') ?? 500);
+  const batchArg = argValue(args, '--batch_size') ?? 'auto';
+  const batchSize = batchArg === 'auto' ? 'auto' : Number(batchArg);
+  const which = (argValue(args, '--tasks') ?? 'arc,mmlu').split(',') as (keyof typeof WORKLOADS)[];
+  const modelPath = benchModel();
+  const backend = (await createLlamaCppBackend({ modelPath, seed: 0, batchSize })) as LlamaCppBackend;
+  const details = backend.info.details as Record<string, unknown>;
+  process.stdout.write(`machine: ${machineLine()}\n`);
+  process.stdout.write(
+    `binary: ${details.binary} llama.cpp ${details.llamaCpp}, logits: ${details.logitReader}, settings ${JSON.stringify(backend.info.settings)}\n`,
+  );
+  try {
+    for (const name of which) {
+      const [pattern, shots] = WORKLOADS[name];
+      const workload = await mcWorkload(pattern, shots, items);
+      const requests = workload.byItem.flat();
+      // Untimed warm-up: the first decodes page the model in and size llama.cpp's buffers (seconds).
+      await backend.loglikelihood(workload.byItem.slice(0, 4).flat());
+      const t0 = performance.now();
+      await backend.loglikelihood(requests);
+      const seconds = (performance.now() - t0) / 1000;
+      const s = backend.lastScoringStats;
+      const unique = s.uniqueTokens!;
+      const rate = unique / seconds;
+      const raw = await rawEvaluationRate(modelPath, unique);
+      process.stdout.write(
+        `${workload.name}, ${workload.items} items, ${requests.length} requests: ${unique} unique tokens in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} tok/s` +
+          ` | evaluated ${s.realTokens} (+${s.paddingTokens} padding, ${s.replayedTokens} replayed) in ${s.decodes} decodes, ${s.copies} KV copies` +
+          ` | raw full batches ${raw.toFixed(1)} tok/s → ratio ${(rate / raw).toFixed(3)} (goal ≥ 0.9)` +
+          (name === 'arc' ? `, vs 0.9 × llama-perplexity ${(rate / ARC_GOAL_TOK_S).toFixed(2)}` : '') +
+          ` | load ${machineLine().split('load ')[1]}\n`,
+      );
+    }
+  } finally {
+    await backend.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { DocInstance } from '../instances/types.ts';
+import type { DocResponse } from '../responses/types.ts';
+import type { Doc, TaskDefinition } from '../task/types.ts';
+import { aggregateTask, resolveMetrics, scoreDoc } from './score.ts';
+
+const seen: unknown[][] = [];
+const task = (outputType: TaskDefinition['outputType']): TaskDefinition => ({
+  name: 'pr',
+  version: 1,
+  outputType,
+  loadDocs: async () => ({ eval: [], evalSplit: 'test' }),
+  docToText: () => '',
+  docToTarget: () => 0,
+  description: () => '',
+  targetDelimiter: ' ',
+  fewshotDelimiter: '\n\n',
+  defaultNumFewshot: 0,
+  fewshotSampler: 'default',
+  filters: [],
+  // Names the registry does not know: process_results scores them.
+  metrics: [
+    { metric: 'acc' },
+    { metric: 'acc_a' },
+    { metric: 'acc_b' },
+    { metric: 'mcc', aggregation: 'matthews_corrcoef' },
+    { metric: 'never' },
+  ],
+  processResults: (doc: Doc, results: readonly unknown[]) => {
+    seen.push([...results]);
+    const acc = Number(doc.gold);
+    return { acc, [`acc_${doc.group}`]: acc, mcc: [Number(doc.gold), Number(doc.pred)] };
+  },
+  repeats: 1,
+  config: {},
+});
+
+const instance = (doc: Doc): DocInstance => ({ task: 'pr', docId: 0, doc, context: '', target: 0, requests: [[]] });
+const choices: DocResponse = { kind: 'choices', logprobs: [-1, -2], isGreedy: [true, false], choices: ['1', '2'] };
+
+describe('process_results tasks', () => {
+  it('score each doc with the task function, given lm-eval’s results shape', () => {
+    seen.length = 0;
+    const mc = task('multiple_choice');
+    scoreDoc(mc, resolveMetrics(mc), instance({ gold: 1, pred: 1, group: 'a' }), choices);
+    const gen = task('generate_until');
+    const text: DocResponse = { kind: 'text', texts: ['answer'] };
+    scoreDoc(gen, resolveMetrics(gen), instance({ gold: 1, pred: 1, group: 'a' }), text);
+    expect(seen).toEqual([
+      [
+        [-1, true],
+        [-2, false],
+      ],
+      ['answer'],
+    ]);
+  });
+
+  it('aggregate each metric over the docs that gave it; a metric no doc gave is not reported', () => {
+    const mc = task('multiple_choice');
+    const resolved = resolveMetrics(mc);
+    const docs = [
+      { gold: 1, pred: 1, group: 'a' },
+      { gold: 0, pred: 1, group: 'a' },
+      { gold: 1, pred: 0, group: 'b' },
+      { gold: 0, pred: 0, group: 'b' },
+      { gold: 1, pred: 1, group: 'b' },
+    ];
+    const scored = docs.map((doc) => scoreDoc(mc, resolved, instance(doc), choices));
+    const summaries = aggregateTask(resolved, scored, { bootstrapIters: 0, seed: 0 });
+    const value = Object.fromEntries(summaries.map((s) => [s.metric, [s.value, s.n]]));
+    expect(value).toEqual({ acc: [0.6, 5], acc_a: [0.5, 2], acc_b: [2 / 3, 3], mcc: [1 / 6, 5] });
+  });
+
+  it('refuse a score that metric_list does not name', () => {
+    const mc = { ...task('multiple_choice'), processResults: () => ({ typo: 1 }) };
+    expect(() => scoreDoc(mc, resolveMetrics(mc), instance({}), choices)).toThrow(
+      /process_results gave "typo", which metric_list does not name/,
+    );
+  });
+});
