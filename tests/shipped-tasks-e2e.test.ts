@@ -23,7 +23,17 @@ interface Family {
 }
 
 const FAMILIES: Record<string, Family> = {
-  small: { tasks: ['arc_easy', 'arc_challenge', 'gsm8k', 'truthfulqa_gen', 'synthetic'] },
+  small: {
+    tasks: [
+      'arc_easy',
+      'arc_challenge',
+      'gsm8k',
+      'truthfulqa_gen',
+      'truthfulqa_mc1_csv',
+      'truthfulqa_mc2_csv',
+      'synthetic',
+    ],
+  },
   musr: { tasks: ['leaderboard_musr'] },
   mera: { tasks: ['mera_diagnostics'] },
   // The 5-shot examples come from the validation split, which is hub-only (tasks/README.md).

@@ -76,3 +76,36 @@ export function process_results_gen(doc: Doc, results: readonly unknown[]): Reco
   compare('rougeL', (ref) => rouges.get(ref)!.rougeLsum);
   return out;
 }
+
+/**
+ * Multiple-choice rows built from the CSV's answer lists (the HF `multiple_choice` config with
+ * mc1/mc2 targets is hub-only): `mc1_choices` = the best answer first, then the incorrect
+ * answers (gold 0, as lm-eval's truthfulqa_mc1); `mc2_choices` = every correct answer, then the
+ * incorrect ones, with `mc2_correct` counting the correct ones (lm-eval's mc2 split point).
+ */
+export function process_docs_mc(docs: readonly Doc[]): Doc[] {
+  return docs.map((doc) => {
+    const correct = formatAnswers(doc.correct_answers);
+    const incorrect = formatAnswers(doc.incorrect_answers);
+    const best = formatAnswers([doc.best_answer])[0] ?? '';
+    return {
+      ...doc,
+      question: pythonStrip(String(doc.question)),
+      mc1_choices: [best, ...incorrect.filter((a) => a !== best)],
+      mc2_choices: [...correct, ...incorrect],
+      mc2_correct: correct.length,
+    };
+  });
+}
+
+/**
+ * lm-eval's truthfulqa mc2: the probability mass on the correct answers, normalised over all
+ * answers: Σ p(correct) / (Σ p(correct) + Σ p(incorrect)).
+ */
+export function process_results_mc2(doc: Doc, results: readonly unknown[]): Record<string, number> {
+  const lls = results.map((r) => (r as [number, boolean])[0]);
+  const split = Number(doc.mc2_correct);
+  const pTrue = lls.slice(0, split).reduce((s, ll) => s + Math.exp(ll), 0);
+  const pFalse = lls.slice(split).reduce((s, ll) => s + Math.exp(ll), 0);
+  return { acc: pTrue / (pTrue + pFalse) };
+}
