@@ -186,6 +186,7 @@ function benchConfig(backend: Backend, numFewshot: number): RunConfig {
     gen_kwargs: null,
     think: 'strip <think>,</think>',
     max_gen_toks: null,
+    predict_only: false,
     backend: { id: backend.id, ...backend.info },
     evalboard_version: 'bench',
     git_commit: null,

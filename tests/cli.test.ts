@@ -111,6 +111,7 @@ describe('evalboard CLI with the dummy backend', () => {
     [['run', '--model', 'dummy', '--batch_size', 'big'], /--batch_size: "big" is not a batch size/],
     [['run', '--model', 'dummy', '--seed', '1,2'], /--seed: "1,2" is not a seed/],
     [['run', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['run', '--model', 'dummy', '--predict_only'], /--predict_only: .*add --log_samples and --output_path/],
     [
       ['run', '--model', 'llamacpp', '--model_args', 'pretrained=/nonexistent/model.gguf'],
       /model file not found.*\/nonexistent\/model.gguf/,

@@ -36,6 +36,7 @@ export interface RunFlags {
   think: string;
   think_tags?: string;
   max_gen_toks?: string;
+  predict_only?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -62,6 +63,7 @@ export function registerRun(program: Command): void {
     .option('--think <mode>', 'reasoning blocks in generations: strip (before filters and metrics) or keep', 'strip')
     .option('--think_tags <open,close>', 'reasoning markers', '<think>,</think>')
     .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
+    .option('--predict_only', 'save model outputs (needs --log_samples) without computing metrics')
     .option('--quiet', 'no progress output')
     .option('-v, --verbose', 'stack traces and backend logs')
     .action(async (flags: RunFlags) => {
@@ -106,6 +108,12 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
   const batchSize = parseBatchSize(flags.batch_size);
   const think = parseThink(flags.think, flags.think_tags);
+  if (flags.predict_only && !(flags.log_samples && flags.output_path))
+    throw new UserError(
+      '--predict_only saves only the samples',
+      { field: '--predict_only' },
+      'add --log_samples and --output_path',
+    );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
   const modelArgsText = flags.model_args ?? (flags.model === DEFAULT_MODEL ? DEFAULT_MODEL_ARGS : '');
   const modelArgs = parseModelArgs(modelArgsText);
@@ -154,6 +162,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(formatContext ? { formatContext } : {}),
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
+      predictOnly: !!flags.predict_only,
       progress,
       signal: interrupt.signal,
       ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
@@ -189,6 +198,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     gen_kwargs: null,
     think: think.mode === 'strip' ? `strip ${think.open},${think.close}` : 'keep',
     max_gen_toks: maxGenToks ?? null,
+    predict_only: !!flags.predict_only,
     backend: { id: inner.id, ...inner.info },
     evalboard_version: evalboardVersion(),
     git_commit: gitCommit(),

@@ -25,6 +25,8 @@ export interface EvaluateOptions {
   /** What to do with reasoning blocks in generations (default: strip `<think>…</think>`). */
   readonly think?: ThinkOptions;
   readonly maxGenToks?: number;
+  /** Collect responses (and filter them) without scoring: lm-eval's --predict_only. */
+  readonly predictOnly?: boolean;
   /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
   readonly signal?: AbortSignal;
@@ -61,7 +63,8 @@ export interface ThinkingStats {
 /** Task configs → documents → instances → requests → backend → responses → filters → metrics → aggregates. */
 export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   checkCapabilities(o.backend.info.backend, o.backend.capabilities, o.tasks);
-  const resolvedMetrics = o.tasks.map(resolveMetrics);
+  // --predict_only: model outputs only; metrics are neither looked up nor computed.
+  const resolvedMetrics = o.tasks.map((t) => (o.predictOnly ? [] : resolveMetrics(t)));
   for (const task of o.tasks) checkFilters(task);
 
   const prepared: PreparedTask[] = [];

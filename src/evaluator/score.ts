@@ -86,7 +86,7 @@ export function scoreDoc(
     } else {
       filtered = response.kind === 'loglikelihood' ? [response.logprob, response.isGreedy] : response.logprob;
     }
-    if (task.processResults) {
+    if (task.processResults && resolved.length > 0) {
       // lm-eval hands process_results one result per request: the choices' [logprob, isGreedy]
       // pairs, or the single filtered generation / log-likelihood.
       const results = response.kind === 'choices' ? (filtered as unknown[]) : [filtered];

@@ -40,6 +40,8 @@ export interface RunConfig {
   /** "strip <open>,<close>" or "keep". */
   readonly think: string;
   readonly max_gen_toks: number | null;
+  /** Outputs only, no metrics (--predict_only). */
+  readonly predict_only: boolean;
   /** Everything about the model that changes outputs, from the backend. */
   readonly backend: {
     readonly id: string;
