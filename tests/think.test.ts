@@ -40,7 +40,7 @@ describe('reasoning blocks (--think)', () => {
     ).toBe(0);
     const targets = samples(probe, 'simplear').map((r) => String(r.target));
     const script = scriptFor(dir, [
-      `<think>The answer is not 99999, it is ${targets[0]}.</think> ${targets[0]}`,
+      `<think>The answer is not 99999,\nit is ${targets[0]}.</think> ${targets[0]}`, // the "\n" stop does not fire inside <think>
       `<think>maybe ${targets[1]}... or is it`, // never closes: an empty answer
       `${targets[2]}`,
       `<think>a</think> 1234567`,

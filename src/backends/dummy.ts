@@ -9,6 +9,7 @@ import type {
   LoglikelihoodRollingRequest,
   LoglikelihoodRollingResult,
 } from '../requests/types.ts';
+import { cutAtFirstStop } from '../requests/stop.ts';
 import { checkArgKeys } from './model-args.ts';
 import {
   type Backend,
@@ -95,12 +96,7 @@ export class DummyBackend implements Backend {
     return reqs.map((r, i) => {
       const u = unitHash(this.seed, 'gen', r.context, JSON.stringify(r.settings));
       let text = this.script ? (this.script[i % this.script.length] ?? '') : String(Math.floor(u * 200) - 50);
-      let cut = text.length;
-      for (const stop of r.settings.until) {
-        const at = stop ? text.indexOf(stop) : -1;
-        if (at >= 0 && at < cut) cut = at;
-      }
-      text = text.slice(0, cut);
+      text = cutAtFirstStop(text, r.settings.until, r.settings.reasoning).text;
       // One token per 4 characters; a longer output is cut at max_gen_toks as a model's would be.
       const hitMaxTokens = Math.ceil(text.length / 4) > r.settings.maxGenToks;
       if (hitMaxTokens) text = text.slice(0, r.settings.maxGenToks * 4);

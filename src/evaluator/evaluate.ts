@@ -67,6 +67,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   const resolvedMetrics = o.tasks.map((t) => (o.predictOnly ? [] : resolveMetrics(t)));
   for (const task of o.tasks) checkFilters(task);
 
+  const think = o.think ?? DEFAULT_THINK;
   const prepared: PreparedTask[] = [];
   for (const task of o.tasks) {
     const numFewshot = o.numFewshot ?? task.defaultNumFewshot;
@@ -77,6 +78,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       rnd: new PythonRandom(o.fewshotSeed),
       ...(o.formatContext ? { formatContext: o.formatContext } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
+      ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
     });
     prepared.push({ task, docs, numFewshot, instances });
   }
@@ -94,7 +96,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
     const thinking: ThinkingStats[] = [];
     const scored = p.instances.map((inst, i) => {
       const raw = toDocResponse(p.task.outputType, inst, results[i]!);
-      const { response, stats } = applyThinking(raw, o.think ?? DEFAULT_THINK, o.backend);
+      const { response, stats } = applyThinking(raw, think, o.backend);
       thinking.push(stats);
       return scoreDoc(p.task, resolved, inst, response);
     });

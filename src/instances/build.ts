@@ -13,6 +13,8 @@ export interface BuildOptions {
   readonly formatContext?: (context: string) => string;
   /** Overrides every generation's max_gen_toks (--max_gen_toks). */
   readonly maxGenToks?: number;
+  /** Reasoning markers: stop strings inside them do not end a generation (--think strip). */
+  readonly reasoning?: { readonly open: string; readonly close: string };
 }
 
 export function effectiveDocCount(total: number, limit: number | undefined): number {
@@ -30,7 +32,7 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
     const context = format(buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered));
     const target = task.docToTarget(doc);
     const choices = task.docToChoice?.(doc);
-    const once = requestsFor(task, context, target, choices, o.maxGenToks);
+    const once = requestsFor(task, context, target, choices, o);
     const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
     return {
       task: task.name,
@@ -49,7 +51,7 @@ function requestsFor(
   context: string,
   target: DocInstance['target'],
   choices: readonly string[] | undefined,
-  maxGenToks: number | undefined,
+  o: Pick<BuildOptions, 'maxGenToks' | 'reasoning'>,
 ): Request[] {
   switch (task.outputType) {
     case 'multiple_choice':
@@ -72,8 +74,9 @@ function requestsFor(
           context,
           settings: {
             until: g.until,
-            maxGenToks: maxGenToks ?? g.maxGenToks,
+            maxGenToks: o.maxGenToks ?? g.maxGenToks,
             temperature: g.doSample ? g.temperature : 0,
+            ...(o.reasoning ? { reasoning: o.reasoning } : {}),
           },
         },
       ];

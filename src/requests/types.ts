@@ -27,6 +27,8 @@ export interface GenerationSettings {
   readonly topK?: number;
   /** Sampling seed; part of the cache key so repeats with different seeds differ. */
   readonly seed?: number;
+  /** Stop strings inside these reasoning markers do not end the generation (--think strip). */
+  readonly reasoning?: { readonly open: string; readonly close: string };
 }
 
 export interface GenerateRequest {

@@ -1,21 +1,10 @@
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { GenerationSettings } from '../../requests/types.ts';
+import { cutAtFirstStop } from '../../requests/stop.ts';
 import { compareTokenLists, reuseResidentPrefix } from './resident-prefix.ts';
 import { runOnWorkers } from './sequence-pool.ts';
 
-/**
- * lm-eval's `postprocess_generated_text`: `text.split(stop)[0]` for each non-empty stop string in
- * turn, which is the same as cutting at the earliest occurrence of any of them.
- */
-export function cutAtFirstStop(text: string, stops: readonly string[]): { text: string; stopped: boolean } {
-  let cut = -1;
-  for (const stop of stops) {
-    if (stop === '') continue;
-    const at = text.indexOf(stop);
-    if (at >= 0 && (cut < 0 || at < cut)) cut = at;
-  }
-  return cut < 0 ? { text, stopped: false } : { text: text.slice(0, cut), stopped: true };
-}
+export { cutAtFirstStop } from '../../requests/stop.ts';
 
 export interface GenerationJob {
   /** Prompt tokens, already truncated to leave room for settings.maxGenToks. */
@@ -56,7 +45,7 @@ async function generateOnSequence(
     signal?.throwIfAborted();
     generated.push(token);
     // Whole-text detokenising keeps multi-byte characters split across tokens intact.
-    const cut = cutAtFirstStop(model.detokenize(generated), settings.until);
+    const cut = cutAtFirstStop(model.detokenize(generated), settings.until, settings.reasoning);
     if (cut.stopped) return { text: cut.text, tokens: generated.length, hitMaxTokens: false };
     if (generated.length >= settings.maxGenToks)
       return { text: cut.text, tokens: generated.length, hitMaxTokens: true };
