@@ -10,7 +10,8 @@ export class Progress {
   private done = 0;
   private tokens = 0;
   private readonly started = Date.now();
-  private lastLine = 0;
+  // The first line waits one interval: a rate measured over one request is noise (ETA 34270s).
+  private lastLine = Date.now();
   private bar: cliProgress.SingleBar | undefined;
 
   constructor(
