@@ -7,6 +7,20 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 export const MODEL_DIR = process.env.EVALBOARD_MODEL_PATH ?? join(ROOT, '../shared/models');
 export const STORIES = join(MODEL_DIR, 'stories260K.gguf');
 
+/** A real-model run long enough to interrupt mid-way: 560 requests, 40 of them generations. */
+export const STORIES_WORKLOAD: readonly string[] = [
+  'run',
+  '--model',
+  'llamacpp',
+  '--model_args',
+  `pretrained=${STORIES}`,
+  '--tasks',
+  'bps,lcs,simplear',
+  '--limit',
+  '40',
+  '--log_samples',
+];
+
 export interface CliResult {
   readonly status: number | null;
   readonly stdout: string;

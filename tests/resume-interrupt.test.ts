@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, readResults, STORIES, tempDir, withoutTiming } from './helpers.ts';
+import { listFiles, readResults, STORIES_WORKLOAD, tempDir, withoutTiming } from './helpers.ts';
 import { describeDiff, diffSamples, readSamples } from './numerics-helpers.ts';
 import {
   type AsyncRunResult,
@@ -19,18 +19,7 @@ import {
 } from './process-helpers.ts';
 
 const SEED = 4_242;
-const ARGS = [
-  'run',
-  '--model',
-  'llamacpp',
-  '--model_args',
-  `pretrained=${STORIES}`,
-  '--tasks',
-  'bps,lcs,simplear',
-  '--limit',
-  '40',
-  '--log_samples',
-];
+const ARGS = STORIES_WORKLOAD;
 
 const cacheTiming = (out: string) => (readResults(out).timing as { cache: { hits: number; fresh: number } }).cache;
 

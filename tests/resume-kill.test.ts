@@ -8,7 +8,7 @@ import { existsSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, readResults, STORIES, tempDir, withoutTiming } from './helpers.ts';
+import { listFiles, readResults, STORIES_WORKLOAD, tempDir, withoutTiming } from './helpers.ts';
 import { describeDiff, diffSamples, readSamples } from './numerics-helpers.ts';
 import {
   type AsyncRunResult,
@@ -22,18 +22,7 @@ import {
 const SEED = 20_261_126;
 const KILLS = 3;
 /** Long enough to kill mid-way (several seconds on 2 cores): 560 requests, 40 of them generations. */
-const ARGS = [
-  'run',
-  '--model',
-  'llamacpp',
-  '--model_args',
-  `pretrained=${STORIES}`,
-  '--tasks',
-  'bps,lcs,simplear',
-  '--limit',
-  '40',
-  '--log_samples',
-];
+const ARGS = STORIES_WORKLOAD;
 
 interface CacheTiming {
   hits: number;

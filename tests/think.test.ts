@@ -10,6 +10,16 @@ function scriptFor(dir: string, outputs: string[]): string {
   return path;
 }
 
+/** The dummy backend on the first 4 simplear docs, answering from a script; returns the output folder. */
+function runScripted(outputs: string[], extra: readonly string[]): string {
+  const script = scriptFor(tempDir(), outputs);
+  const out = tempDir();
+  const args = ['--model_args', `script_file=${script}`, '--tasks', 'simplear', '--limit', '4'];
+  const r = evalboard(['run', '--model', 'dummy', ...args, '--output_path', out, '--no_cache', ...extra]);
+  expect(r.status, r.stderr).toBe(0);
+  return out;
+}
+
 function samples(out: string, task: string): Record<string, unknown>[] {
   const file = listFiles(out).find((f) => f.includes(`samples_${task}_`))!;
   return readFileSync(file, 'utf8')
@@ -20,7 +30,6 @@ function samples(out: string, task: string): Record<string, unknown>[] {
 
 describe('reasoning blocks (--think)', () => {
   it('strips <think> before scoring, keeps the raw output, counts reasoning and unterminated blocks', () => {
-    const dir = tempDir();
     // Targets of the first 4 simplear docs come from the samples of a first, unscripted run.
     const probe = tempDir();
     expect(
@@ -39,34 +48,13 @@ describe('reasoning blocks (--think)', () => {
       ]).status,
     ).toBe(0);
     const targets = samples(probe, 'simplear').map((r) => String(r.target));
-    const script = scriptFor(dir, [
+    const outputs = [
       `<think>The answer is not 99999,\nit is ${targets[0]}.</think> ${targets[0]}`, // the "\n" stop does not fire inside <think>
       `<think>maybe ${targets[1]}... or is it`, // never closes: an empty answer
       `${targets[2]}`,
       `<think>a</think> 1234567`,
-    ]);
-    const run = (think: string) => {
-      const out = tempDir();
-      const r = evalboard([
-        'run',
-        '--model',
-        'dummy',
-        '--model_args',
-        `script_file=${script}`,
-        '--tasks',
-        'simplear',
-        '--limit',
-        '4',
-        '--output_path',
-        out,
-        '--log_samples',
-        '--no_cache',
-        '--think',
-        think,
-      ]);
-      expect(r.status, r.stderr).toBe(0);
-      return out;
-    };
+    ];
+    const run = (think: string) => runScripted(outputs, ['--log_samples', '--think', think]);
     const stripped = run('strip');
     const results = readResults(stripped) as Record<string, Record<string, Record<string, unknown>>>;
     expect(results.results!.simplear!['exact_match,none']).toBe(0.5);
@@ -85,26 +73,7 @@ describe('reasoning blocks (--think)', () => {
   });
 
   it('counts outputs that hit --max_gen_toks', () => {
-    const dir = tempDir();
-    const script = scriptFor(dir, ['1'.repeat(400), '2']);
-    const out = tempDir();
-    const r = evalboard([
-      'run',
-      '--model',
-      'dummy',
-      '--model_args',
-      `script_file=${script}`,
-      '--tasks',
-      'simplear',
-      '--limit',
-      '4',
-      '--output_path',
-      out,
-      '--no_cache',
-      '--max_gen_toks',
-      '8',
-    ]);
-    expect(r.status, r.stderr).toBe(0);
+    const out = runScripted(['1'.repeat(400), '2'], ['--max_gen_toks', '8']);
     const results = readResults(out) as Record<string, Record<string, Record<string, Record<string, number>>>>;
     expect(results.evalboard!.tasks!.simplear!.hitMaxTokens).toBe(2);
     expect(results.config!.max_gen_toks).toBe(8);
