@@ -4,8 +4,8 @@
  * node-llama-cpp evaluation of as many tokens in full batches (benchmark 1's figure), same run,
  * same model. EVALBOARD_LLAMA_BINARY=prebuilt runs it on the prebuilt binary.
  *
- *   npm run bench -- mc [--items 500] [--batch_size auto] [--tasks arc,mmlu]
- *   npm run bench -- mc --check 30     worst |Δ| across batch sizes 1/8/64 and shuffled order (ARC)
+ *   npm run bench -- mc [--items 500] [--batch_size auto] [--tasks arc,mmlu] [--n_ctx N] [--flash_attention]
+ *   npm run bench -- mc --check 30     worst |Δ| across batch sizes 1/8/64/auto and reversed order (ARC)
  */
 import { createLlamaCppBackend } from '../src/backends/llamacpp/index.ts';
 import type { LlamaCppBackend } from '../src/backends/llamacpp/backend.ts';
@@ -15,8 +15,8 @@ import { argValue, benchModel, machineLine, mcWorkload } from './lib/workloads.t
 const WORKLOADS = { arc: ['arc_challenge', 0], mmlu: ['mmlu', 5] } as const;
 const ARC_GOAL_TOK_S = 0.9 * 394; // llama-perplexity --multiple-choice on this machine kind (issue #18)
 
-/** Scores the first `items` ARC items with 1, 8 and 64 sequences and in reversed order; prints the worst |Δ|. */
-async function checkInvariance(modelPath: string, items: number): Promise<void> {
+/** Scores the first `items` ARC items with 1, 8, 64 and auto sequences and in reversed order; prints the worst |Δ|. */
+async function checkInvariance(modelPath: string, items: number, flashAttention: boolean): Promise<void> {
   const requests = (await mcWorkload('arc_challenge', 0, items)).byItem.flat();
   const runs: { name: string; logprobs: number[]; greedy: boolean[] }[] = [];
   for (const [name, batchSize, reversed] of [
@@ -24,8 +24,9 @@ async function checkInvariance(modelPath: string, items: number): Promise<void> 
     ['8', 8, false],
     ['64', 64, false],
     ['8 reversed', 8, true],
+    ['auto', 'auto', false],
   ] as const) {
-    const backend = await createLlamaCppBackend({ modelPath, seed: 0, batchSize, nCtx: 512 });
+    const backend = await createLlamaCppBackend({ modelPath, seed: 0, batchSize, nCtx: 512, flashAttention });
     const input = reversed ? [...requests].reverse() : requests;
     let results = await backend.loglikelihood(input);
     if (reversed) results = [...results].reverse();
@@ -50,13 +51,21 @@ async function checkInvariance(modelPath: string, items: number): Promise<void> 
 
 export default async function mc(args: string[]): Promise<void> {
   const check = argValue(args, '--check');
-  if (check) return checkInvariance(benchModel(), Number(check));
+  const flashAttention = args.includes('--flash_attention');
+  if (check) return checkInvariance(benchModel(), Number(check), flashAttention);
   const items = Number(argValue(args, '--items') ?? 500);
   const batchArg = argValue(args, '--batch_size') ?? 'auto';
   const batchSize = batchArg === 'auto' ? 'auto' : Number(batchArg);
   const which = (argValue(args, '--tasks') ?? 'arc,mmlu').split(',') as (keyof typeof WORKLOADS)[];
   const modelPath = benchModel();
-  const backend = (await createLlamaCppBackend({ modelPath, seed: 0, batchSize })) as LlamaCppBackend;
+  const nCtx = argValue(args, '--n_ctx');
+  const backend = (await createLlamaCppBackend({
+    modelPath,
+    seed: 0,
+    batchSize,
+    ...(nCtx && { nCtx: Number(nCtx) }),
+    flashAttention,
+  })) as LlamaCppBackend;
   const details = backend.info.details as Record<string, unknown>;
   process.stdout.write(`machine: ${machineLine()}\n`);
   process.stdout.write(
@@ -75,10 +84,10 @@ export default async function mc(args: string[]): Promise<void> {
       const s = backend.lastScoringStats;
       const unique = s.uniqueTokens!;
       const rate = unique / seconds;
-      const raw = await rawEvaluationRate(modelPath, unique);
+      const raw = await rawEvaluationRate(modelPath, unique, { flashAttention });
       process.stdout.write(
         `${workload.name}, ${workload.items} items, ${requests.length} requests: ${unique} unique tokens in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} tok/s` +
-          ` | evaluated ${s.realTokens} (+${s.paddingTokens} padding, ${s.replayedTokens} replayed) in ${s.decodes} decodes, ${s.copies} KV copies` +
+          ` | evaluated ${s.realTokens} (+${s.paddingTokens} padding, ${s.replayedTokens} replayed) in ${s.decodes} decodes, ${s.copies} KV copies, ${s.sequences} sequences of ${s.cellsPerSequence} cells` +
           ` | raw full batches ${raw.toFixed(1)} tok/s → ratio ${(rate / raw).toFixed(3)} (goal ≥ 0.9)` +
           (name === 'arc' ? `, vs 0.9 × llama-perplexity ${(rate / ARC_GOAL_TOK_S).toFixed(2)}` : '') +
           ` | load ${machineLine().split('load ')[1]}\n`,

@@ -3,9 +3,14 @@ import { getSharedLlama } from '../../src/backends/llamacpp/load.ts';
 /**
  * Raw node-llama-cpp evaluation, the ceiling for benchmarks 1 and 2: `tokens` tokens fed through
  * its public API in full batches (one sequence, n_batch tokens per decode, restarting at position 0),
- * no outputs read. Same binary (getSharedLlama) and thread count as the backend.
+ * no outputs read. Same binary (getSharedLlama), thread count and flash attention setting as the backend.
  */
-export async function rawEvaluationRate(modelPath: string, tokens: number, nBatch = 512): Promise<number> {
+export async function rawEvaluationRate(
+  modelPath: string,
+  tokens: number,
+  o: { nBatch?: number; flashAttention?: boolean } = {},
+): Promise<number> {
+  const nBatch = o.nBatch ?? 512;
   const llama = await getSharedLlama(false);
   const model = await llama.loadModel({ modelPath });
   try {
@@ -14,7 +19,7 @@ export async function rawEvaluationRate(modelPath: string, tokens: number, nBatc
       batchSize: nBatch,
       sequences: 1,
       threads: llama.cpuMathCores,
-      flashAttention: false,
+      flashAttention: o.flashAttention ?? false,
     });
     const sequence = context.getSequence();
     const vocabulary = model.tokens.bos ?? 1;

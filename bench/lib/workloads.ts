@@ -38,13 +38,17 @@ export async function mcWorkload(pattern: string, numFewshot: number, items: num
   return { name: `${pattern} ${numFewshot}-shot`, items: byItem.length, byItem };
 }
 
-/** $EVALBOARD_CACHE/bench/smollm2-135m-f16.gguf, written once (~6 s) by src/gguf/make-model.ts. */
-export function benchModel(): string {
+/**
+ * $EVALBOARD_CACHE/bench/smollm2-135m-f16.gguf, written once (~6 s) by src/gguf/make-model.ts;
+ * `layers` writes the same shape with fewer layers (same tokenizer, embeddings and KV per layer).
+ */
+export function benchModel(layers?: number): string {
   const dir = join(cacheDirFromEnv(process.env), 'bench');
-  const path = join(dir, 'smollm2-135m-f16.gguf');
+  const path = join(dir, layers === undefined ? 'smollm2-135m-f16.gguf' : `smollm2-135m-f16-${layers}-layers.gguf`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
-    const r = spawnSync('npx', ['tsx', 'src/gguf/make-model.ts', '--preset', 'smollm2-135m', '--out', path], {
+    const extra = layers === undefined ? [] : ['--layers', String(layers)];
+    const r = spawnSync('npx', ['tsx', 'src/gguf/make-model.ts', '--preset', 'smollm2-135m', ...extra, '--out', path], {
       stdio: 'inherit',
     });
     if (r.status !== 0) throw new Error('could not write the benchmark model');

@@ -19,7 +19,8 @@ import {
 import { renderChatTemplate } from './chat.ts';
 import { type GenerationJob, generateAll } from './generate.ts';
 import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
-import { DecodeScheduler } from './decode-scheduler.ts';
+import { DECODE_COSTS, DecodeScheduler, FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
+import { FittedContexts, fitScoringShape, type ScoringShape } from './scoring-context.ts';
 import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
 import { addonContextOf, type KvHelper } from './native-helper.ts';
 import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
@@ -43,6 +44,8 @@ export interface LlamaCppBackendParts {
   readonly chatTemplate: string | null;
   /** The native helper (log-probabilities, KV copies); null: node-llama-cpp's sampler and no copies. */
   readonly kvHelper: KvHelper | null;
+  /** Scoring calls with short requests may use a second context of more, shorter sequences (scoring-context.ts). */
+  readonly fitted?: { readonly maxSequences: number; readonly create: (shape: ScoringShape) => Promise<LlamaContext> };
 }
 
 /**
@@ -50,6 +53,20 @@ export interface LlamaCppBackendParts {
  * would silently score against a different context. Inputs are truncated to fit beforehand, so
  * reaching this is a bug.
  */
+const fittedSequenceObjects = new WeakMap<LlamaContext, LlamaContextSequence[]>();
+
+/** Every sequence of a fitted context, taken once (node-llama-cpp hands each out only once). */
+function fittedSequences(context: LlamaContext): LlamaContextSequence[] {
+  let sequences = fittedSequenceObjects.get(context);
+  if (!sequences) {
+    sequences = Array.from({ length: context.totalSequences }, () =>
+      context.getSequence({ contextShift: { strategy: refuseContextShift } }),
+    );
+    fittedSequenceObjects.set(context, sequences);
+  }
+  return sequences;
+}
+
 function refuseContextShift(): never {
   throw new Error('llamacpp backend: a sequence overflowed its context (inputs should have been truncated)');
 }
@@ -65,6 +82,7 @@ export class LlamaCppBackend implements Backend {
   readonly maxLength: number;
   private readonly parts: LlamaCppBackendParts;
   private readonly sequences: LlamaContextSequence[];
+  private readonly fittedContexts: FittedContexts | null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -82,6 +100,24 @@ export class LlamaCppBackend implements Backend {
     this.sequences = Array.from({ length: parts.context.totalSequences }, () =>
       parts.context.getSequence({ contextShift: { strategy: refuseContextShift } }),
     );
+    this.fittedContexts = parts.fitted ? new FittedContexts(parts.fitted.create) : null;
+  }
+
+  /** The main context's sequences, or a fitted context's when the requests are short enough to use more. */
+  private async scoringSequences(
+    requests: readonly ScoringRequest[],
+  ): Promise<{ context: LlamaContext; sequences: readonly LlamaContextSequence[] }> {
+    const { context } = this.parts;
+    const main = { context, sequences: this.sequences };
+    if (!this.fittedContexts || !this.parts.fitted) return main;
+    const mainShape = {
+      sequences: context.totalSequences,
+      cellsPerSequence: Math.floor(addonContextOf(context).getContextSize() / context.totalSequences),
+    };
+    const shape = fitScoringShape(requests, mainShape, this.parts.fitted.maxSequences, FLASH_ATTENTION_MAX_COUNT);
+    if (!shape) return main;
+    const fitted = await this.fittedContexts.get(shape);
+    return { context: fitted, sequences: fittedSequences(fitted) };
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -111,13 +147,22 @@ export class LlamaCppBackend implements Backend {
     requests: readonly ScoringRequest[],
     o: { signal?: AbortSignal; onScored?: (index: number, score: TokenScore) => void },
   ): Promise<TokenScore[]> {
-    const { context, kvHelper, model, tokenizer } = this.parts;
-    for (const sequence of this.sequences) await sequence.clearHistory();
+    const { kvHelper, model, tokenizer } = this.parts;
+    const { context, sequences } = await this.scoringSequences(requests);
+    for (const sequence of sequences) await sequence.clearHistory();
     const native = addonContextOf(context);
     // node-llama-cpp's internal id (pinned at 3.21.1): the llama.cpp sequence each object owns.
-    const ids = this.sequences.map((s) => (s as unknown as { _sequenceId: number })._sequenceId);
+    const ids = sequences.map((s) => (s as unknown as { _sequenceId: number })._sequenceId);
     const cellsPerSequence = Math.floor(native.getContextSize() / context.totalSequences);
-    const scheduler = new DecodeScheduler(native, context.batchSize, cellsPerSequence, tokenizer.prefixToken);
+    const scheduler = new DecodeScheduler(
+      native,
+      context.batchSize,
+      cellsPerSequence,
+      tokenizer.prefixToken,
+      context.flashAttention
+        ? { costs: DECODE_COSTS.flashAttention, maxCount: FLASH_ATTENTION_MAX_COUNT }
+        : { costs: DECODE_COSTS.plain, maxCount: Number.POSITIVE_INFINITY },
+    );
     const scorer = kvHelper ? nativeRowScorer(kvHelper, native) : samplerRowScorer(model, native);
     try {
       const { scores, stats } = await scoreWithTrie(ids, scheduler, scorer, requests, {
@@ -128,7 +173,7 @@ export class LlamaCppBackend implements Backend {
             copySequence: (from: number, to: number) => kvHelper.copySequence(native, from, to),
           }),
       });
-      this.lastScoringStats = { ...stats, ...scheduler.stats };
+      this.lastScoringStats = { ...stats, ...scheduler.stats, sequences: ids.length, cellsPerSequence };
       return scores;
     } finally {
       for (const id of ids) native.removeTokenCellsFromSequence(id, 0, -1);
@@ -247,6 +292,7 @@ export class LlamaCppBackend implements Backend {
     this.closing ??= (async () => {
       this.closed = true; // new calls fail; calls already queued finish first
       await this.queue;
+      await this.fittedContexts?.dispose();
       await this.parts.context.dispose();
       await this.parts.model.dispose();
     })();

@@ -42,8 +42,35 @@ export interface SchedulerStats {
   paddingTokens: number;
 }
 
-/** Decode cost that does not grow with the batch (weights streamed once), in tokens of compute. */
-const DECODE_OVERHEAD_TOKENS = 16;
+/**
+ * What a decode costs besides its tokens, in tokens of compute, for choosing the common count:
+ * a fixed part per llama_decode and a part per participating sequence (135M-shape model, 2
+ * threads, bench/README.md). Without flash attention the per-sequence part is real (each
+ * sequence's attention is a small matrix product per head and layer, each with thread barriers)
+ * but charging it made decodes pad more and run slower, so it is left at 0. Flash attention
+ * computes all sequences in one operation, and many short sequences then pay.
+ */
+export interface DecodeCosts {
+  readonly perDecode: number;
+  readonly perSequence: number;
+}
+export const DECODE_COSTS = {
+  plain: { perDecode: 16, perSequence: 0 },
+  flashAttention: { perDecode: 40, perSequence: 1 },
+} as const satisfies Record<string, DecodeCosts>;
+
+/**
+ * With flash attention, llama.cpp's CPU kernel takes a tiled path (F32 accumulators) for 64 or more
+ * tokens of one sequence in a ubatch and a per-row path (F16 accumulators) below: results would
+ * depend on chunking. Counts stay below 64, so every row takes the per-row path.
+ */
+export const FLASH_ATTENTION_MAX_COUNT = 63;
+
+export interface SchedulerOptions {
+  readonly costs: DecodeCosts;
+  /** Largest count c per sequence and decode. */
+  readonly maxCount: number;
+}
 
 export class DecodeScheduler {
   readonly stats: SchedulerStats = { decodes: 0, realTokens: 0, paddingTokens: 0 };
@@ -58,6 +85,7 @@ export class DecodeScheduler {
     /** Cells per sequence: padding never goes past this. */
     private readonly sequenceCells: number,
     private readonly fillerToken: number,
+    private readonly options: SchedulerOptions = { costs: DECODE_COSTS.plain, maxCount: Number.POSITIVE_INFINITY },
   ) {}
 
   /** Evaluates `request` (possibly over several decodes); resolves once its last chunk is decoded and read. */
@@ -97,10 +125,11 @@ export class DecodeScheduler {
     let bestValue = -1;
     for (const candidate of new Set(remaining)) {
       const participants = remaining.length;
-      const c = Math.max(2, Math.min(candidate, Math.floor(this.batchSize / participants)));
+      const c = Math.max(2, Math.min(candidate, this.options.maxCount, Math.floor(this.batchSize / participants)));
       let real = 0;
       for (const r of remaining) real += Math.min(r, c);
-      const value = real / (DECODE_OVERHEAD_TOKENS + participants * c);
+      const { perDecode, perSequence } = this.options.costs;
+      const value = real / (perDecode + participants * (perSequence + c));
       if (value > bestValue) {
         bestValue = value;
         best = c;

@@ -6,7 +6,11 @@ import { describeRun } from './info.ts';
 import { checkModelFile, createScoringContext, getSharedLlama, loadModelFile } from './load.ts';
 import { addonContextOf, checkHelperMatches, loadKvHelper } from './native-helper.ts';
 import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
+import type { ScoringShape } from './scoring-context.ts';
 import type { RequestTokenizer } from './tokenize.ts';
+
+/** Sequences a fitted scoring context may have (flash attention; see scoring-context.ts). */
+const FITTED_MAX_SEQUENCES = 64;
 
 export { renderChatTemplate } from './chat.ts';
 export { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
@@ -27,16 +31,16 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
   try {
     const sha256 = await hashing;
     const nCtx = o.nCtx ?? Math.min(model.trainContextSize, DEFAULT_N_CTX_CAP);
-    const context = await createScoringContext(model, {
+    const contextRequest = {
       nCtx,
       nBatch: o.nBatch,
       // node-llama-cpp's CPU default is max(cores, 4): on a 2-core machine 4 spinning threads halve throughput.
       nThreads: o.nThreads ?? llama.cpuMathCores,
-      // Off unless asked for: node-llama-cpp's 'auto' turns it on where supported, and on CPU its
-      // single-query path moves log-probabilities by up to ~3e-4 nats between batch layouts.
+      // Off unless asked for: on CPU it accumulates attention in F16 (docs/numerics.md).
       flashAttention: o.flashAttention ?? false,
       sequences: o.batchSize,
-    });
+    };
+    const context = await createScoringContext(model, contextRequest);
     const { tokens } = model;
     const prefixToken = tokens.bos ?? tokens.eos;
     if (prefixToken === null)
@@ -89,6 +93,20 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       tokenizer,
       chatTemplate,
       kvHelper,
+      // With flash attention and batch_size=auto, short requests fan out over up to 64 sequences.
+      ...(context.flashAttention &&
+        o.batchSize === 'auto' && {
+          fitted: {
+            maxSequences: FITTED_MAX_SEQUENCES,
+            // contextSize is nCtx + 1 (load.ts): one cell fewer keeps the stream at exactly the fitted size.
+            create: (shape: ScoringShape) =>
+              createScoringContext(model, {
+                ...contextRequest,
+                nCtx: shape.cellsPerSequence - 1,
+                sequences: shape.sequences,
+              }),
+          },
+        }),
     });
   } catch (e) {
     await model.dispose();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoglikelihoodRequest, LoglikelihoodResult } from '../../requests/types.ts';
 import type { Backend } from '../types.ts';
+import type { LlamaCppBackend } from './backend.ts';
 import { createLlamaCppBackend } from './index.ts';
 import { loadReferenceModel, naiveLoglikelihood, type ReferenceModel, referencePair } from './naive-reference.ts';
 import { buildPrefixTrie } from './prefix-trie.ts';
@@ -54,6 +55,10 @@ beforeAll(async () => {
   backends.set(
     'fa-8',
     await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 8, flashAttention: true }),
+  );
+  backends.set(
+    'fa-auto',
+    await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 'auto', flashAttention: true }),
   );
 });
 
@@ -134,6 +139,15 @@ describe('trie scoring on a 3-shot multiple-choice workload', () => {
   it('with flash attention, is bit-identical across batch sizes', async () => {
     const one = await backends.get('fa-1')!.loglikelihood(REQUESTS);
     expect(await backends.get('fa-8')!.loglikelihood(REQUESTS)).toEqual(one);
+    // 'auto' scores these short requests on a fitted context of more, shorter sequences.
+    const auto = backends.get('fa-auto') as LlamaCppBackend;
+    expect(await auto.loglikelihood(REQUESTS)).toEqual(one);
+    expect(auto.lastScoringStats.sequences).toBeGreaterThan(8);
+    // A request truncated to n_ctx does not fit a fitted shape: the same call runs on the main context.
+    const long = { kind: 'loglikelihood', context: 'Once upon a time '.repeat(200), continuation: ' the end' } as const;
+    const [alone] = await backends.get('fa-1')!.loglikelihood([long]);
+    expect(await auto.loglikelihood([long, ...REQUESTS])).toEqual([alone, ...one]);
+    expect(auto.lastScoringStats.sequences).toBe(8);
     const plain = await backends.get('8')!.loglikelihood(REQUESTS);
     const worst = Math.max(...one.map((r, i) => Math.abs(r.logprob - plain[i]!.logprob)));
     console.log(`max |flash - default| = ${worst.toExponential(2)} nats`);
