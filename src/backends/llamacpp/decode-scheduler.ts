@@ -40,6 +40,8 @@ export interface SchedulerStats {
   decodes: number;
   realTokens: number;
   paddingTokens: number;
+  /** Wall time inside llama_decode; the rest of a call is reading outputs, copies and bookkeeping. */
+  decodeMs: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface SchedulerOptions {
 }
 
 export class DecodeScheduler {
-  readonly stats: SchedulerStats = { decodes: 0, realTokens: 0, paddingTokens: 0 };
+  readonly stats: SchedulerStats = { decodes: 0, realTokens: 0, paddingTokens: 0, decodeMs: 0 };
   private readonly pending = new Map<number, Pending>();
   private dispatching = false;
   private scheduled = false;
@@ -190,7 +192,9 @@ export class DecodeScheduler {
         this.stats.paddingTokens += tokens.length - real;
         return { p, real, padded: tokens.length, offsets, rows };
       });
+      const started = performance.now();
       await this.native.decodeBatch();
+      this.stats.decodeMs += performance.now() - started;
       this.stats.decodes++;
       for (const chunk of chunks) {
         if (chunk.offsets.length > 0) await chunk.p.read(chunk.rows, chunk.offsets);
