@@ -20,7 +20,7 @@ import { renderChatTemplate } from './chat.ts';
 import { type GenerationJob, generateAll } from './generate.ts';
 import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
 import { DECODE_COSTS, DecodeScheduler, FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
-import { FittedContexts, fitScoringShape, type ScoringShape } from './scoring-context.ts';
+import { type FittedContext, FittedContexts, fitScoringShape, type ScoringShape } from './scoring-context.ts';
 import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
 import { addonContextOf, type KvHelper } from './native-helper.ts';
 import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
@@ -53,18 +53,11 @@ export interface LlamaCppBackendParts {
  * would silently score against a different context. Inputs are truncated to fit beforehand, so
  * reaching this is a bug.
  */
-const fittedSequenceObjects = new WeakMap<LlamaContext, LlamaContextSequence[]>();
-
-/** Every sequence of a fitted context, taken once (node-llama-cpp hands each out only once). */
-function fittedSequences(context: LlamaContext): LlamaContextSequence[] {
-  let sequences = fittedSequenceObjects.get(context);
-  if (!sequences) {
-    sequences = Array.from({ length: context.totalSequences }, () =>
-      context.getSequence({ contextShift: { strategy: refuseContextShift } }),
-    );
-    fittedSequenceObjects.set(context, sequences);
-  }
-  return sequences;
+/** Every sequence of a context, each refusing to shift (node-llama-cpp hands each out only once). */
+function takeAllSequences(context: LlamaContext): LlamaContextSequence[] {
+  return Array.from({ length: context.totalSequences }, () =>
+    context.getSequence({ contextShift: { strategy: refuseContextShift } }),
+  );
 }
 
 function refuseContextShift(): never {
@@ -97,16 +90,12 @@ export class LlamaCppBackend implements Backend {
     const capabilities: Capability[] = ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'];
     if (parts.chatTemplate !== null) capabilities.push('chat');
     this.capabilities = new Set(capabilities);
-    this.sequences = Array.from({ length: parts.context.totalSequences }, () =>
-      parts.context.getSequence({ contextShift: { strategy: refuseContextShift } }),
-    );
-    this.fittedContexts = parts.fitted ? new FittedContexts(parts.fitted.create) : null;
+    this.sequences = takeAllSequences(parts.context);
+    this.fittedContexts = parts.fitted ? new FittedContexts(parts.fitted.create, takeAllSequences) : null;
   }
 
   /** The main context's sequences, or a fitted context's when the requests are short enough to use more. */
-  private async scoringSequences(
-    requests: readonly ScoringRequest[],
-  ): Promise<{ context: LlamaContext; sequences: readonly LlamaContextSequence[] }> {
+  private async scoringSequences(requests: readonly ScoringRequest[]): Promise<FittedContext> {
     const { context } = this.parts;
     const main = { context, sequences: this.sequences };
     if (!this.fittedContexts || !this.parts.fitted) return main;
@@ -116,8 +105,7 @@ export class LlamaCppBackend implements Backend {
     };
     const shape = fitScoringShape(requests, mainShape, this.parts.fitted.maxSequences, FLASH_ATTENTION_MAX_COUNT);
     if (!shape) return main;
-    const fitted = await this.fittedContexts.get(shape);
-    return { context: fitted, sequences: fittedSequences(fitted) };
+    return this.fittedContexts.get(shape);
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import type { LlamaContext } from 'node-llama-cpp';
+import type { LlamaContext, LlamaContextSequence } from 'node-llama-cpp';
 import type { ScoringRequest } from './prefix-trie.ts';
 
 /** llama.cpp sizes each sequence's KV stream in multiples of this many cells. */
@@ -30,20 +30,27 @@ export function fitScoringShape(
   return sequences > main.sequences ? { sequences, cellsPerSequence } : null;
 }
 
+export interface FittedContext {
+  readonly context: LlamaContext;
+  readonly sequences: readonly LlamaContextSequence[];
+}
+
 /** Keeps one extra context of the last fitted shape, so consecutive calls of a task reuse it. */
 export class FittedContexts {
-  private current: { shape: ScoringShape; context: LlamaContext } | null = null;
+  private current: (FittedContext & { shape: ScoringShape }) | null = null;
 
-  constructor(private readonly create: (shape: ScoringShape) => Promise<LlamaContext>) {}
+  constructor(
+    private readonly create: (shape: ScoringShape) => Promise<LlamaContext>,
+    private readonly takeSequences: (context: LlamaContext) => LlamaContextSequence[],
+  ) {}
 
-  async get(shape: ScoringShape): Promise<LlamaContext> {
+  async get(shape: ScoringShape): Promise<FittedContext> {
     const c = this.current;
-    if (c && c.shape.sequences === shape.sequences && c.shape.cellsPerSequence === shape.cellsPerSequence)
-      return c.context;
+    if (c && c.shape.sequences === shape.sequences && c.shape.cellsPerSequence === shape.cellsPerSequence) return c;
     await this.dispose();
     const context = await this.create(shape);
-    this.current = { shape, context };
-    return context;
+    this.current = { shape, context, sequences: this.takeSequences(context) };
+    return this.current;
   }
 
   async dispose(): Promise<void> {
