@@ -16,7 +16,7 @@ import { evaluate, type TaskOutcome } from '../src/evaluator/evaluate.ts';
 import { main as makeModel } from '../src/gguf/make-model.ts';
 import type { LoglikelihoodResult } from '../src/requests/types.ts';
 import { loadCatalog } from '../src/task/index.ts';
-import { evalboard, readResults, STORIES, tempDir } from './helpers.ts';
+import { evalboard, readResults, STORIES, STORIES_LIMIT, STORIES_TASKS, STORIES_WORKLOAD, tempDir } from './helpers.ts';
 import {
   type Diff,
   describeDiff,
@@ -29,8 +29,6 @@ import {
 
 const TOLERANCE = 1e-5;
 const SHUFFLE_SEED = 7;
-const TASKS = ['bps', 'lcs', 'simplear'];
-const LIMIT = 40;
 /** Layers of the SmolLM2-135M-shaped model; the full 30 take minutes per batch size on 2 cores. */
 const SMOL_LAYERS = Number(process.env.EVALBOARD_NUMERICS_LAYERS ?? 4);
 const SMOL_ITEMS = 30;
@@ -100,23 +98,7 @@ describe('stories260K through the CLI: --batch_size 1, 8, 64, auto', () => {
   beforeAll(() => {
     for (const bs of ['1', '8', '64', 'auto']) {
       const out = tempDir(`batch-${bs}-`);
-      const r = evalboard([
-        'run',
-        '--model',
-        'llamacpp',
-        '--model_args',
-        `pretrained=${STORIES}`,
-        '--tasks',
-        TASKS.join(','),
-        '--limit',
-        String(LIMIT),
-        '--batch_size',
-        bs,
-        '--log_samples',
-        '--no_cache',
-        '--output_path',
-        out,
-      ]);
+      const r = evalboard([...STORIES_WORKLOAD, '--batch_size', bs, '--no_cache', '--output_path', out]);
       expect(r.status, r.stderr).toBe(0);
       outs.set(bs, out);
     }
@@ -139,8 +121,8 @@ describe('stories260K through the CLI: --batch_size 1, 8, 64, auto', () => {
 describe('stories260K backend: shuffled request order', () => {
   it('gives the same per-request results and metrics as the original order (batch size 8)', async () => {
     const { value } = await withBackend(STORIES, 8, async (backend) => {
-      const inOrder = await evaluateWith(backend, TASKS, LIMIT);
-      const shuffled = await evaluateWith(new ShuffledBackend(backend, SHUFFLE_SEED), TASKS, LIMIT);
+      const inOrder = await evaluateWith(backend, STORIES_TASKS, STORIES_LIMIT);
+      const shuffled = await evaluateWith(new ShuffledBackend(backend, SHUFFLE_SEED), STORIES_TASKS, STORIES_LIMIT);
       return { inOrder, shuffled };
     });
     const d = diffOutcomes(value.shuffled, value.inOrder);

@@ -7,6 +7,9 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 export const MODEL_DIR = process.env.EVALBOARD_MODEL_PATH ?? join(ROOT, '../shared/models');
 export const STORIES = join(MODEL_DIR, 'stories260K.gguf');
 
+export const STORIES_TASKS: readonly string[] = ['bps', 'lcs', 'simplear'];
+export const STORIES_LIMIT = 40;
+
 /** A real-model run long enough to interrupt mid-way: 560 requests, 40 of them generations. */
 export const STORIES_WORKLOAD: readonly string[] = [
   'run',
@@ -15,9 +18,9 @@ export const STORIES_WORKLOAD: readonly string[] = [
   '--model_args',
   `pretrained=${STORIES}`,
   '--tasks',
-  'bps,lcs,simplear',
+  STORIES_TASKS.join(','),
   '--limit',
-  '40',
+  String(STORIES_LIMIT),
   '--log_samples',
 ];
 

@@ -21,6 +21,8 @@ export interface AsyncRunResult {
   readonly timeline: readonly TimelinePoint[];
   /** Set when `sendAt` fired: the rows seen just before the signal was sent, and when. */
   readonly sent?: { readonly rows: number; readonly ms: number };
+  /** Killed (SIGKILL) for running past `timeoutMs`. */
+  readonly timedOut: boolean;
 }
 
 export interface TimelinePoint {
@@ -90,7 +92,11 @@ export function runEvalboard(args: readonly string[], o: RunOptions = {}): Promi
       child.kill(at.signal);
     }
   }, POLL_MS);
-  const timeout = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 300_000);
+  let timedOut = false;
+  const timeout = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, o.timeoutMs ?? 300_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -101,7 +107,7 @@ export function runEvalboard(args: readonly string[], o: RunOptions = {}): Promi
         const rows = cacheRows(o.cachePath);
         timeline.push({ ms, rows: rows < 0 ? lastRows : rows });
       }
-      resolve({ code, signal, stdout, stderr, ms, timeline, ...(sent ? { sent } : {}) });
+      resolve({ code, signal, stdout, stderr, ms, timeline, timedOut, ...(sent ? { sent } : {}) });
     });
   });
 }

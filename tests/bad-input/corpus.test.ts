@@ -8,12 +8,12 @@
  * {models} the shared model folder. `run` commands get `--output_path <empty temp dir>` appended.
  * Binary and 20 MB inputs are written by make-binary-cases.ts into a temp copy of the folders.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, MODEL_DIR, ROOT, tempDir } from '../helpers.ts';
+import { listFiles, MODEL_DIR, tempDir } from '../helpers.ts';
+import { runEvalboard } from '../process-helpers.ts';
 import { makeBinaryCases } from './make-binary-cases.ts';
 
 interface Case {
@@ -88,7 +88,7 @@ function readCase(name: string): Case {
   return JSON.parse(readFileSync(join(HERE, name, 'case.json'), 'utf8')) as Case;
 }
 
-function runCase(name: string): Promise<Outcome> {
+async function runCase(name: string): Promise<Outcome> {
   const spec = readCase(name);
   const dir = join(workDir, 'cases', name);
   const fill = (s: string) => s.replaceAll('{dir}', dir).replaceAll('{models}', MODEL_DIR);
@@ -97,41 +97,18 @@ function runCase(name: string): Promise<Outcome> {
   const args = spec.args.map(fill);
   if (args[0] === 'run') args.splice(1, 0, '--output_path', output);
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, fill(v)]));
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/evalboard.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, EVALBOARD_CACHE: join(workDir, 'cache', name), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, CASE_TIMEOUT_MS);
-    child.on('error', (e) => {
-      stderr += `spawn failed: ${e.message}`;
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({
-        status,
-        stdout,
-        stderr,
-        timedOut,
-        seconds: (Date.now() - started) / 1000,
-        outputFiles: listFiles(output),
-      });
-    });
-  });
+  const r = await runEvalboard(args, {
+    env: { EVALBOARD_CACHE: join(workDir, 'cache', name), ...env },
+    timeoutMs: CASE_TIMEOUT_MS,
+  }).catch((e: Error) => ({ code: null, stdout: '', stderr: `spawn failed: ${e.message}`, timedOut: false, ms: 0 }));
+  return {
+    status: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.timedOut,
+    seconds: r.ms / 1000,
+    outputFiles: listFiles(output),
+  };
 }
 
 describe('bad-input corpus', () => {
