@@ -4,6 +4,7 @@
  * tokenize="intl", lowercase=False, use_effective_order=False)`. Scores are on sacrebleu's
  * 0–100 scale.
  */
+import { ngramCounts } from './ngrams.ts';
 
 const MAX_ORDER = 4;
 
@@ -27,16 +28,6 @@ export function tokenizeIntl(line: string): string {
       .replace(/(\p{P})(\P{N})/gu, ' $1 $2')
       .replace(/(\p{S})/gu, ' $1 '),
   ).join(' ');
-}
-
-function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  // Tokens never contain spaces, so a space-joined key is unambiguous.
-  for (let i = 0; i + n <= tokens.length; i++) {
-    const key = tokens.slice(i, i + n).join(' ');
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
 }
 
 // sacrebleu's my_log: log(0) is a huge negative number, not -Infinity, so 0 · … stays finite.

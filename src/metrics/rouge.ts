@@ -3,6 +3,7 @@
  * stemmer (how lm-eval's `rouge` helper builds its RougeScorer): rouge1, rouge2 and rougeLsum
  * of a prediction against one target, on a 0–1 scale.
  */
+import { ngramCounts } from './ngrams.ts';
 
 export interface RougeScores {
   readonly rouge1: number;
@@ -20,15 +21,6 @@ export function rougeTokens(text: string): string[] {
 
 const fmeasure = (precision: number, recall: number) =>
   precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-
-function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (let i = 0; i + n <= tokens.length; i++) {
-    const key = tokens.slice(i, i + n).join(' ');
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
 
 function rougeN(target: readonly string[], prediction: readonly string[], n: number): number {
   const targetCounts = ngramCounts(target, n);
