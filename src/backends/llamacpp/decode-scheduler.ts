@@ -87,7 +87,7 @@ export class DecodeScheduler {
     /** Cells per sequence: padding never goes past this. */
     private readonly sequenceCells: number,
     private readonly fillerToken: number,
-    private readonly options: SchedulerOptions = { costs: DECODE_COSTS.plain, maxCount: Number.POSITIVE_INFINITY },
+    private readonly options: SchedulerOptions,
   ) {}
 
   /** Evaluates `request` (possibly over several decodes); resolves once its last chunk is decoded and read. */
@@ -125,12 +125,12 @@ export class DecodeScheduler {
   private chooseCount(remaining: readonly number[]): number {
     let best = 2;
     let bestValue = -1;
+    const { perDecode, perSequence } = this.options.costs;
     for (const candidate of new Set(remaining)) {
       const participants = remaining.length;
       const c = Math.max(2, Math.min(candidate, this.options.maxCount, Math.floor(this.batchSize / participants)));
       let real = 0;
       for (const r of remaining) real += Math.min(r, c);
-      const { perDecode, perSequence } = this.options.costs;
       const value = real / (perDecode + participants * (perSequence + c));
       if (value > bestValue) {
         bestValue = value;
