@@ -24,6 +24,10 @@ import { type FittedContext, FittedContexts, fitScoringShape, type ScoringShape 
 import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
 import { addonContextOf, type KvHelper } from './native-helper.ts';
 import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
+import type { createPackedContext } from './packed-context.ts';
+import { scorePacked } from './packed-scoring.ts';
+
+type PackedContextHandle = ReturnType<typeof createPackedContext>;
 import {
   encodeLoglikelihoodPair,
   encodeText,
@@ -44,6 +48,11 @@ export interface LlamaCppBackendParts {
   readonly chatTemplate: string | null;
   /** The native helper (log-probabilities, KV copies); null: node-llama-cpp's sampler and no copies. */
   readonly kvHelper: KvHelper | null;
+  /**
+   * The packed scorer's unified-KV context (packed-scoring.ts), created at the first scoring call;
+   * absent without the native helper, with flash attention, or with EVALBOARD_SCORING=sequences.
+   */
+  readonly packed?: { readonly create: () => PackedContextHandle; readonly maxUnitsPerDecode: number };
   /** Scoring calls with short requests may use a second context of more, shorter sequences (scoring-context.ts). */
   readonly fitted?: { readonly maxSequences: number; readonly create: (shape: ScoringShape) => Promise<LlamaContext> };
 }
@@ -76,6 +85,7 @@ export class LlamaCppBackend implements Backend {
   private readonly parts: LlamaCppBackendParts;
   private readonly sequences: LlamaContextSequence[];
   private readonly fittedContexts: FittedContexts | null;
+  private packedContext: PackedContextHandle | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -135,7 +145,18 @@ export class LlamaCppBackend implements Backend {
     requests: readonly ScoringRequest[],
     o: { signal?: AbortSignal; onScored?: (index: number, score: TokenScore) => void },
   ): Promise<TokenScore[]> {
-    const { kvHelper, model, tokenizer } = this.parts;
+    const { kvHelper, model, tokenizer, packed } = this.parts;
+    if (packed && kvHelper) {
+      this.packedContext ??= packed.create();
+      const { scores, stats } = await scorePacked(
+        this.packedContext,
+        nativeRowScorer(kvHelper, this.packedContext.handle),
+        requests,
+        { ...o, maxUnitsPerDecode: packed.maxUnitsPerDecode },
+      );
+      this.lastScoringStats = { ...stats, scorer: 0 };
+      return scores;
+    }
     const { context, sequences } = await this.scoringSequences(requests);
     for (const sequence of sequences) await sequence.clearHistory();
     const native = addonContextOf(context);
@@ -281,6 +302,7 @@ export class LlamaCppBackend implements Backend {
       this.closed = true; // new calls fail; calls already queued finish first
       await this.queue;
       await this.fittedContexts?.dispose();
+      this.packedContext?.dispose();
       await this.parts.context.dispose();
       await this.parts.model.dispose();
     })();

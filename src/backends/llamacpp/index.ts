@@ -7,10 +7,14 @@ import { checkModelFile, createScoringContext, getSharedLlama, loadModelFile } f
 import { addonContextOf, checkHelperMatches, loadKvHelper } from './native-helper.ts';
 import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
 import type { ScoringShape } from './scoring-context.ts';
+import { createPackedContext } from './packed-context.ts';
+import { CELL_BLOCK } from './packed-layout.ts';
 import type { RequestTokenizer } from './tokenize.ts';
 
 /** Sequences a fitted scoring context may have (flash attention; see scoring-context.ts). */
 const FITTED_MAX_SEQUENCES = 64;
+/** Sequence ids of the packed scorer's context: leaves of the units in one decode, plus two. */
+const PACKED_SEQUENCES = 128;
 
 export { renderChatTemplate } from './chat.ts';
 export { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
@@ -93,6 +97,20 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       tokenizer,
       chatTemplate,
       kvHelper,
+      ...(kvHelper &&
+        !context.flashAttention &&
+        process.env.EVALBOARD_SCORING !== 'sequences' && {
+          packed: {
+            create: () =>
+              createPackedContext(kvHelper, model, {
+                cells: nCtx + context.batchSize + CELL_BLOCK,
+                batchTokens: context.batchSize,
+                sequences: PACKED_SEQUENCES,
+                threads: context.currentThreads,
+              }),
+            maxUnitsPerDecode: o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize,
+          },
+        }),
       // With flash attention and batch_size=auto, short requests fan out over up to 64 sequences.
       ...(context.flashAttention &&
         o.batchSize === 'auto' && {

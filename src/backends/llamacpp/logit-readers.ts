@@ -3,7 +3,7 @@ import type { AddonContextApi, KvHelper } from './native-helper.ts';
 import type { RowScorer } from './trie-scoring.ts';
 
 /** Log-probabilities straight from llama.cpp's logits rows, in native code: no vocabulary-sized JS objects. */
-export function nativeRowScorer(helper: KvHelper, native: AddonContextApi): RowScorer {
+export function nativeRowScorer(helper: KvHelper, native: object): RowScorer {
   return async (rows, targets) => {
     const logprobs = new Float64Array(rows.length);
     const isArgmax = new Uint8Array(rows.length);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { LlamaContext } from 'node-llama-cpp';
+import type { LlamaContext, LlamaModel } from 'node-llama-cpp';
 
 /** The helper's functions (native/kv-helper.cc); `context` is node-llama-cpp's AddonContext. */
 export interface KvHelper {
@@ -13,6 +13,26 @@ export interface KvHelper {
   argmaxRows(context: object, rows: Int32Array, out: Int32Array): void;
   copySequence(context: object, source: number, destination: number): void;
   contextSize(context: object): number;
+  /** `model` is node-llama-cpp's AddonModel; returns a handle that scoreRows and argmaxRows accept too. */
+  createScoringContext(
+    model: object,
+    contextSize: number,
+    batchSize: number,
+    sequences: number,
+    threads: number,
+  ): object;
+  freeScoringContext(context: object): void;
+  decodeBatch(
+    context: object,
+    tokens: Int32Array,
+    positions: Int32Array,
+    sequenceCounts: Int32Array,
+    sequenceIds: Int32Array,
+    outputs: Uint8Array,
+  ): Promise<void>;
+  removeCells(context: object, sequence: number, from: number, to: number): boolean;
+  copyCells(context: object, source: number, destination: number, from: number, to: number): void;
+  clearCells(context: object): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -98,6 +118,13 @@ export function loadKvHelper(): Promise<KvHelper | null> {
     }
   })();
   return loading;
+}
+
+/** node-llama-cpp's native model behind a LlamaModel (internal, pinned at 3.21.1). */
+export function addonModelOf(model: LlamaModel): object {
+  const native = (model as unknown as { _model?: object })._model;
+  if (!native) throw new Error('node-llama-cpp internals changed: no AddonModel');
+  return native;
 }
 
 /** node-llama-cpp's native context behind a LlamaContext (internal, pinned at 3.21.1). */

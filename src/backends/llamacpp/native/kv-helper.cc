@@ -1,6 +1,7 @@
 // Reads what node-llama-cpp 3.21.1 does not expose: log-probabilities of chosen tokens at chosen
-// batch rows (no vocabulary-sized Map, no sort), argmaxes for greedy decoding, and KV copies
-// between sequences (llama_memory_seq_cp). Compiled against node-llama-cpp's own headers (see
+// batch rows (no vocabulary-sized Map, no sort), argmaxes for greedy decoding, KV copies between
+// sequences (llama_memory_seq_cp), and a scoring context of its own with a unified KV cache whose
+// batches give a token several sequence ids (packed-scoring.ts). Compiled against node-llama-cpp's own headers (see
 // native-helper.ts) so that unwrapping its AddonContext finds the llama_context it holds.
 // llama.cpp symbols come from the libllama that node-llama-cpp already loaded, found at run time,
 // so one helper works with the prebuilt and the local build alike.
@@ -11,6 +12,8 @@
 #include <string>
 #include "napi.h"
 #include "AddonContext.h"
+#include "AddonModel.h"
+#include <vector>
 
 namespace {
 
@@ -22,6 +25,12 @@ struct Api {
     llama_memory_t (*get_memory)(const llama_context *) = nullptr;
     void (*memory_seq_cp)(llama_memory_t, llama_seq_id, llama_seq_id, llama_pos, llama_pos) = nullptr;
     uint32_t (*n_ctx)(const llama_context *) = nullptr;
+    llama_context_params (*context_default_params)() = nullptr;
+    llama_context * (*init_from_model)(llama_model *, llama_context_params) = nullptr;
+    void (*free)(llama_context *) = nullptr;
+    int32_t (*decode)(llama_context *, llama_batch) = nullptr;
+    bool (*memory_seq_rm)(llama_memory_t, llama_seq_id, llama_pos, llama_pos) = nullptr;
+    void (*memory_clear)(llama_memory_t, bool) = nullptr;
 };
 
 Api api;
@@ -61,10 +70,36 @@ void loadApi() {
     resolve(lib, "llama_get_memory", api.get_memory);
     resolve(lib, "llama_memory_seq_cp", api.memory_seq_cp);
     resolve(lib, "llama_n_ctx", api.n_ctx);
+    resolve(lib, "llama_context_default_params", api.context_default_params);
+    resolve(lib, "llama_init_from_model", api.init_from_model);
+    resolve(lib, "llama_free", api.free);
+    resolve(lib, "llama_decode", api.decode);
+    resolve(lib, "llama_memory_seq_rm", api.memory_seq_rm);
+    resolve(lib, "llama_memory_clear", api.memory_clear);
+}
+
+// A llama_context this helper owns (createScoringContext); JS holds it as an External.
+struct ScoringContext {
+    llama_context * ctx = nullptr;
+    bool busy = false;  // a decode is running on a worker thread
+    // The batch's arrays, kept alive while the decode runs.
+    std::vector<llama_token> tokens;
+    std::vector<llama_pos> positions;
+    std::vector<int32_t> seqCounts;
+    std::vector<llama_seq_id> seqIds;
+    std::vector<llama_seq_id *> seqIdPointers;
+    std::vector<int8_t> outputs;
+};
+
+ScoringContext * scoringContextOf(const Napi::Value & value) {
+    ScoringContext * sc = value.As<Napi::External<ScoringContext>>().Data();
+    if (sc == nullptr || sc->ctx == nullptr) throw std::runtime_error("scoring context is freed");
+    return sc;
 }
 
 llama_context * contextOf(const Napi::Value & value) {
     loadApi();
+    if (value.IsExternal()) return scoringContextOf(value)->ctx;
     AddonContext * addon = Napi::ObjectWrap<AddonContext>::Unwrap(value.As<Napi::Object>());
     if (addon == nullptr || addon->disposed || addon->ctx == nullptr) throw std::runtime_error("context is disposed");
     return addon->ctx;
@@ -153,7 +188,147 @@ Napi::Value ContextSize(const Napi::CallbackInfo & info) {
     return Napi::Number::New(info.Env(), api.n_ctx(ctx));
 }
 
+// createScoringContext(addonModel, contextSize, batchSize, sequences, threads): a context with one
+// KV stream shared by all sequences (kv_unified), so a cell can belong to several sequences and
+// every token of a batch is computed in one attention operation; flash attention off.
+Napi::Value CreateScoringContext(const Napi::CallbackInfo & info) {
+    loadApi();
+    AddonModel * addonModel = Napi::ObjectWrap<AddonModel>::Unwrap(info[0].As<Napi::Object>());
+    if (addonModel == nullptr || addonModel->model == nullptr) throw std::runtime_error("model is disposed");
+    llama_context_params params = api.context_default_params();
+    params.n_ctx = info[1].As<Napi::Number>().Uint32Value();
+    params.n_batch = info[2].As<Napi::Number>().Uint32Value();
+    params.n_ubatch = params.n_batch;  // one ubatch per decode: its split never depends on the company
+    params.n_seq_max = info[3].As<Napi::Number>().Uint32Value();
+    params.n_threads = info[4].As<Napi::Number>().Int32Value();
+    params.n_threads_batch = params.n_threads;
+    params.kv_unified = true;
+    params.swa_full = true;  // as node-llama-cpp's contexts here (load.ts): no cell is dropped early
+    params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    params.no_perf = true;
+    auto * sc = new ScoringContext();
+    sc->ctx = api.init_from_model(addonModel->model, params);
+    if (sc->ctx == nullptr) {
+        delete sc;
+        throw std::runtime_error("llama_init_from_model failed for the scoring context");
+    }
+    return Napi::External<ScoringContext>::New(info.Env(), sc);
+}
+
+// freeScoringContext(context): frees it now (not at garbage collection: its KV cache is large).
+Napi::Value FreeScoringContext(const Napi::CallbackInfo & info) {
+    ScoringContext * sc = info[0].As<Napi::External<ScoringContext>>().Data();
+    if (sc != nullptr && sc->ctx != nullptr) {
+        if (sc->busy) throw std::runtime_error("freeScoringContext: a decode is running");
+        api.free(sc->ctx);
+        sc->ctx = nullptr;
+    }
+    return info.Env().Undefined();
+}
+
+class DecodeWorker : public Napi::AsyncWorker {
+  public:
+    DecodeWorker(Napi::Env env, ScoringContext * sc)
+        : Napi::AsyncWorker(env), sc(sc), deferred(Napi::Promise::Deferred::New(env)) {}
+    Napi::Promise Promise() { return deferred.Promise(); }
+
+  protected:
+    void Execute() override {
+        llama_batch batch{};
+        batch.n_tokens = static_cast<int32_t>(sc->tokens.size());
+        batch.token = sc->tokens.data();
+        batch.pos = sc->positions.data();
+        batch.n_seq_id = sc->seqCounts.data();
+        batch.seq_id = sc->seqIdPointers.data();
+        batch.logits = sc->outputs.data();
+        status = api.decode(sc->ctx, batch);
+    }
+    void OnOK() override {
+        sc->busy = false;
+        if (status != 0)
+            deferred.Reject(Napi::Error::New(Env(), "llama_decode failed with status " + std::to_string(status)).Value());
+        else
+            deferred.Resolve(Env().Undefined());
+    }
+    void OnError(const Napi::Error & e) override {
+        sc->busy = false;
+        deferred.Reject(e.Value());
+    }
+
+  private:
+    ScoringContext * sc;
+    Napi::Promise::Deferred deferred;
+    int32_t status = 0;
+};
+
+// decodeBatch(context, tokens: Int32Array, positions: Int32Array, seqCounts: Int32Array,
+// seqIds: Int32Array (seqCounts[i] ids per token, concatenated), outputs: Uint8Array): Promise.
+// Output rows are batch indices, read with scoreRows/argmaxRows before the next decode.
+Napi::Value DecodeBatch(const Napi::CallbackInfo & info) {
+    ScoringContext * sc = scoringContextOf(info[0]);
+    if (sc->busy) throw std::runtime_error("decodeBatch: a decode is already running");
+    size_t n, nPos, nCounts, nIds, nOut;
+    const int32_t * tokens = data<int32_t>(info[1], n);
+    const int32_t * positions = data<int32_t>(info[2], nPos);
+    const int32_t * counts = data<int32_t>(info[3], nCounts);
+    const int32_t * ids = data<int32_t>(info[4], nIds);
+    const uint8_t * outputs = data<uint8_t>(info[5], nOut);
+    if (nPos != n || nCounts != n || nOut != n) throw std::runtime_error("decodeBatch: array lengths differ");
+    sc->tokens.assign(tokens, tokens + n);
+    sc->positions.assign(positions, positions + n);
+    sc->seqCounts.assign(counts, counts + n);
+    sc->seqIds.assign(ids, ids + nIds);
+    sc->outputs.assign(outputs, outputs + n);
+    sc->seqIdPointers.resize(n);
+    size_t offset = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (counts[i] < 1 || offset + counts[i] > nIds) throw std::runtime_error("decodeBatch: bad sequence counts");
+        sc->seqIdPointers[i] = sc->seqIds.data() + offset;
+        offset += counts[i];
+    }
+    if (offset != nIds) throw std::runtime_error("decodeBatch: sequence ids left over");
+    sc->busy = true;
+    auto * worker = new DecodeWorker(info.Env(), sc);
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
+
+// removeCells(context, seq, p0, p1): llama_memory_seq_rm (seq -1: every sequence; p1 -1: to the end).
+Napi::Value RemoveCells(const Napi::CallbackInfo & info) {
+    ScoringContext * sc = scoringContextOf(info[0]);
+    if (sc->busy) throw std::runtime_error("removeCells: a decode is running");
+    const bool ok = api.memory_seq_rm(api.get_memory(sc->ctx), info[1].As<Napi::Number>().Int32Value(),
+                                      info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value());
+    return Napi::Boolean::New(info.Env(), ok);
+}
+
+// copyCells(context, src, dst, p0, p1): llama_memory_seq_cp; in a unified cache it only adds dst to
+// the cells' sequence sets.
+Napi::Value CopyCells(const Napi::CallbackInfo & info) {
+    ScoringContext * sc = scoringContextOf(info[0]);
+    if (sc->busy) throw std::runtime_error("copyCells: a decode is running");
+    api.memory_seq_cp(api.get_memory(sc->ctx), info[1].As<Napi::Number>().Int32Value(),
+                      info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value(),
+                      info[4].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+}
+
+// clearCells(context): empties the cache and moves its search head back to cell 0.
+Napi::Value ClearCells(const Napi::CallbackInfo & info) {
+    ScoringContext * sc = scoringContextOf(info[0]);
+    if (sc->busy) throw std::runtime_error("clearCells: a decode is running");
+    api.memory_clear(api.get_memory(sc->ctx), true);
+    return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    exports.Set("createScoringContext", Napi::Function::New(env, CreateScoringContext));
+    exports.Set("freeScoringContext", Napi::Function::New(env, FreeScoringContext));
+    exports.Set("decodeBatch", Napi::Function::New(env, DecodeBatch));
+    exports.Set("removeCells", Napi::Function::New(env, RemoveCells));
+    exports.Set("copyCells", Napi::Function::New(env, CopyCells));
+    exports.Set("clearCells", Napi::Function::New(env, ClearCells));
     exports.Set("scoreRows", Napi::Function::New(env, ScoreRows));
     exports.Set("argmaxRows", Napi::Function::New(env, ArgmaxRows));
     exports.Set("copySequence", Napi::Function::New(env, CopySequence));

@@ -1,0 +1,210 @@
+import { CELL_BLOCK, SlotBatch } from './packed-layout.ts';
+import { buildPrefixTrie, type ScoringRequest, type TrieNode } from './prefix-trie.ts';
+import type { RowScorer, TokenScore } from './trie-scoring.ts';
+
+/**
+ * A llama_context whose KV cache is one stream shared by all sequences (kv_unified), driven
+ * through llama_batch directly (native/kv-helper.cc): a token may belong to several sequences,
+ * and every token of a decode is computed in one attention operation, whatever sequence it is in.
+ */
+export interface PackedContext {
+  /** Most tokens per decode (n_batch = n_ubatch: a decode is one ubatch). */
+  readonly batchTokens: number;
+  /** Sequence ids are 0 … sequences - 1. */
+  readonly sequences: number;
+  decode(batch: PackedBatch): Promise<void>;
+  /** llama_memory_seq_rm: sequence -1 is every sequence, `to` -1 the end. */
+  removeCells(sequence: number, from: number, to: number): void;
+  /** llama_memory_seq_cp: in a unified cache, adds `destination` to the cells' sequence sets. */
+  copyCells(source: number, destination: number, from: number, to: number): void;
+  /** Empties the cache; llama.cpp's search for free cells starts again at cell 0. */
+  clear(): void;
+}
+
+export interface PackedBatch {
+  readonly tokens: Int32Array;
+  readonly positions: Int32Array;
+  /** Sequence ids per token; `sequenceIds` holds them all, token after token. */
+  readonly sequenceCounts: Int32Array;
+  readonly sequenceIds: Int32Array;
+  readonly outputs: Uint8Array;
+}
+
+export interface PackedScoringOptions {
+  readonly onScored?: (requestIndex: number, score: TokenScore) => void;
+  readonly signal?: AbortSignal;
+  /** Most units (see below) per decode; the numbers do not depend on it. */
+  readonly maxUnitsPerDecode?: number;
+}
+
+export interface PackedScoringStats {
+  uniqueTokens: number;
+  decodes: number;
+  realTokens: number;
+  /** Filler tokens: gaps between aligned runs, and the second token of a one-token decode. */
+  paddingTokens: number;
+  /** Tokens evaluated twice: a forked node's copy of its parent's partial block (packed-layout.ts). */
+  copiedTokens: number;
+  headerTokens: number;
+  units: number;
+  decodeMs: number;
+}
+
+const HEADER_SEQUENCE = 0;
+
+const floorToBlock = (position: number) => position - (position % CELL_BLOCK);
+
+/**
+ * Scores requests by evaluating their prefix trie in full decodes of a unified KV cache.
+ *
+ * A trie node whose subtree fits in one decode is a *unit*: its tokens, depth first, each tagged
+ * with the sequences of the paths through it, so a question's tokens are evaluated once and seen
+ * by each of its choices. Units that hang under the same resident path are packed into a decode
+ * until it is full, then their cells are dropped. A node whose subtree does not fit (a few-shot
+ * header, a long document) becomes resident instead: evaluated alone at cells equal to its
+ * positions, shared by every sequence, while its children are processed, then dropped.
+ *
+ * Why the numbers do not depend on batching: the KV cache holds exactly the resident path (cells
+ * = positions) when a decode starts, so llama.cpp places the decode's tokens at consecutive cells
+ * after it, in batch order; filler tokens (a sequence nothing attends to) start each unit at a
+ * cell ≡ its first position mod CELL_ALIGNMENT; masked cells add exact zeros to attention sums;
+ * every decode has at least two tokens and two output rows (one row takes another matmul kernel).
+ * A token's arithmetic then depends only on its unit, never on which units share the decode.
+ */
+export async function scorePacked(
+  context: PackedContext,
+  scoreRows: RowScorer,
+  requests: readonly ScoringRequest[],
+  o: PackedScoringOptions = {},
+): Promise<{ scores: TokenScore[]; stats: PackedScoringStats }> {
+  const { root, uniqueTokens } = buildPrefixTrie(requests);
+  const budget = context.batchTokens;
+  const fillerSequence = context.sequences - 1;
+  const leafSequences = context.sequences - 2; // ids 1 … sequences - 2
+  const maxUnits = o.maxUnitsPerDecode ?? Number.POSITIVE_INFINITY;
+  if (budget < 4 * CELL_BLOCK || leafSequences < 1) throw new Error('packed scoring: context too small');
+  const stats: PackedScoringStats = {
+    uniqueTokens,
+    decodes: 0,
+    realTokens: 0,
+    paddingTokens: 0,
+    copiedTokens: 0,
+    headerTokens: 0,
+    units: 0,
+    decodeMs: 0,
+  };
+  const logprobs = requests.map((r) => new Float64Array(r.continuation.length));
+  const greedy = requests.map((r) => new Uint8Array(r.continuation.length));
+  const pointsLeft = requests.map((r) => r.continuation.length);
+  const scores: TokenScore[] = new Array(requests.length);
+
+  const leafCounts = new Map<TrieNode, number>();
+  const leafCount = (node: TrieNode): number => {
+    let n = leafCounts.get(node);
+    if (n === undefined) {
+      n = node.children.length === 0 ? 1 : node.children.reduce((sum, c) => sum + leafCount(c), 0);
+      leafCounts.set(node, n);
+    }
+    return n;
+  };
+  /** Whether `node`'s subtree, hung under a resident path ending at node.start, fits one empty decode. */
+  const fitsUnit = (node: TrieNode): boolean =>
+    leafCount(node) <= leafSequences &&
+    node.work <= budget &&
+    new SlotBatch(budget, node.start).placeUnit(node, 1) >= 0;
+
+  const finishRequest = (r: number): void => {
+    // Summed in token order so the result never depends on which position was read first.
+    let logprob = 0;
+    let isGreedy = true;
+    for (let j = 0; j < logprobs[r]!.length; j++) {
+      logprob += logprobs[r]![j]!;
+      isGreedy &&= greedy[r]![j] === 1;
+    }
+    scores[r] = { logprob, isGreedy };
+    o.onScored?.(r, scores[r]);
+  };
+
+  const run = async (slots: SlotBatch): Promise<void> => {
+    o.signal?.throwIfAborted();
+    const { batch, fillers } = slots.build(fillerSequence);
+    stats.decodes++;
+    stats.paddingTokens += fillers;
+    stats.realTokens += slots.realTokens;
+    stats.copiedTokens += slots.copiedTokens;
+    const started = performance.now();
+    await context.decode(batch);
+    stats.decodeMs += performance.now() - started;
+    if (slots.reads.length > 0) {
+      const { logprobs: values, isArgmax } = await scoreRows(
+        Int32Array.from(slots.reads, (r) => r.row),
+        Int32Array.from(slots.reads, (r) => r.point.target),
+      );
+      slots.reads.forEach(({ point }, i) => {
+        logprobs[point.request]![point.index] = values[i]!;
+        greedy[point.request]![point.index] = isArgmax[i]!;
+        if (--pointsLeft[point.request]! === 0) finishRequest(point.request);
+      });
+    }
+    if (fillers > 0) context.removeCells(fillerSequence, -1, -1);
+  };
+
+  /** Decodes `units` (children of the resident path, which ends at `resident`), as many per decode as fit. */
+  const runUnits = async (units: readonly TrieNode[], resident: number): Promise<void> => {
+    for (let next = 0; next < units.length; ) {
+      const slots = new SlotBatch(budget, resident);
+      let nextSequence = 1;
+      let packed = 0;
+      while (next < units.length && packed < maxUnits) {
+        const unit = units[next]!;
+        if (nextSequence - 1 + leafCount(unit) > leafSequences) break;
+        const after = slots.placeUnit(unit, nextSequence);
+        if (after < 0) {
+          if (packed === 0) throw new Error('packed scoring: a unit does not fit an empty decode');
+          break;
+        }
+        nextSequence = after;
+        packed++;
+        next++;
+      }
+      stats.units += packed;
+      await run(slots);
+      // The units' cells; the resident path's cells are in sequence 0 (and below the block boundary, in all).
+      for (let s = 1; s < nextSequence; s++) context.removeCells(s, floorToBlock(resident), -1);
+    }
+  };
+
+  /** Evaluates `node` as part of the resident path (cells = positions), visible to every sequence. */
+  const evaluateResident = async (node: TrieNode): Promise<void> => {
+    for (let from = node.start; from < node.end; from += budget) {
+      const to = Math.min(node.end, from + budget);
+      const slots = new SlotBatch(budget, from);
+      slots.placeResident(node, from, to, HEADER_SEQUENCE);
+      stats.headerTokens += to - from;
+      await run(slots);
+    }
+    // Whole blocks only: units copy the partial last block themselves (packed-layout.ts).
+    for (let s = 1; s <= leafSequences; s++) context.copyCells(HEADER_SEQUENCE, s, 0, floorToBlock(node.end));
+  };
+
+  const descend = async (node: TrieNode): Promise<void> => {
+    await runUnits(node.children.filter(fitsUnit), node.end);
+    for (const child of node.children) {
+      if (fitsUnit(child)) continue;
+      await evaluateResident(child);
+      await descend(child);
+      context.removeCells(-1, child.start, -1);
+      // Back to `node` as the resident path: the sequences see its whole blocks only.
+      for (let s = 1; s <= leafSequences; s++) context.removeCells(s, floorToBlock(node.end), -1);
+    }
+  };
+
+  context.clear();
+  try {
+    await descend(root);
+  } finally {
+    context.clear();
+  }
+  for (let r = 0; r < requests.length; r++) if (!scores[r]) throw new Error(`request ${r} was never scored`);
+  return { scores, stats };
+}
