@@ -87,7 +87,7 @@ export default async function mc(args: string[]): Promise<void> {
       const raw = await rawEvaluationRate(modelPath, unique, { flashAttention });
       process.stdout.write(
         `${workload.name}, ${workload.items} items, ${requests.length} requests: ${unique} unique tokens in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} tok/s` +
-          ` | evaluated ${s.realTokens} (+${s.paddingTokens} padding, ${s.replayedTokens} replayed) in ${s.decodes} decodes, ${s.copies} KV copies, ${s.sequences} sequences of ${s.cellsPerSequence} cells, ${((s.decodeMs! / 1000 / seconds) * 100).toFixed(0)}% of the time in llama_decode` +
+          ` | ${describeScoring(s)}, ${((s.decodeMs! / 1000 / seconds) * 100).toFixed(0)}% of the time in llama_decode` +
           ` | raw full batches ${raw.toFixed(1)} tok/s → ratio ${(rate / raw).toFixed(3)} (goal ≥ 0.9)` +
           (name === 'arc' ? `, vs 0.9 × llama-perplexity ${(rate / ARC_GOAL_TOK_S).toFixed(2)}` : '') +
           ` | load ${machineLine().split('load ')[1]}\n`,
@@ -96,4 +96,11 @@ export default async function mc(args: string[]): Promise<void> {
   } finally {
     await backend.close();
   }
+}
+
+/** What the scorer did: packed (unified KV, packed-scoring.ts) or per-sequence (trie-scoring.ts). */
+function describeScoring(s: Record<string, number>): string {
+  if (s.units !== undefined)
+    return `packed: evaluated ${s.realTokens} (+${s.paddingTokens} filler, +${s.copiedTokens} copied; ${s.headerTokens} in resident paths) in ${s.decodes} decodes, ${s.units} units`;
+  return `sequences: evaluated ${s.realTokens} (+${s.paddingTokens} padding, ${s.replayedTokens} replayed) in ${s.decodes} decodes, ${s.copies} KV copies, ${s.sequences} sequences of ${s.cellsPerSequence} cells`;
 }

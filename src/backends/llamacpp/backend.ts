@@ -20,7 +20,6 @@ import { renderChatTemplate } from './chat.ts';
 import { type GenerationJob, generateAll } from './generate.ts';
 import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
 import { DECODE_COSTS, DecodeScheduler, FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
-import { type FittedContext, FittedContexts, fitScoringShape, type ScoringShape } from './scoring-context.ts';
 import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
 import { addonContextOf, type KvHelper } from './native-helper.ts';
 import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
@@ -53,8 +52,6 @@ export interface LlamaCppBackendParts {
    * absent without the native helper, with flash attention, or with EVALBOARD_SCORING=sequences.
    */
   readonly packed?: { readonly create: () => PackedContextHandle; readonly maxUnitsPerDecode: number };
-  /** Scoring calls with short requests may use a second context of more, shorter sequences (scoring-context.ts). */
-  readonly fitted?: { readonly maxSequences: number; readonly create: (shape: ScoringShape) => Promise<LlamaContext> };
 }
 
 /**
@@ -84,7 +81,6 @@ export class LlamaCppBackend implements Backend {
   readonly maxLength: number;
   private readonly parts: LlamaCppBackendParts;
   private readonly sequences: LlamaContextSequence[];
-  private readonly fittedContexts: FittedContexts | null;
   private packedContext: PackedContextHandle | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -101,21 +97,6 @@ export class LlamaCppBackend implements Backend {
     if (parts.chatTemplate !== null) capabilities.push('chat');
     this.capabilities = new Set(capabilities);
     this.sequences = takeAllSequences(parts.context);
-    this.fittedContexts = parts.fitted ? new FittedContexts(parts.fitted.create, takeAllSequences) : null;
-  }
-
-  /** The main context's sequences, or a fitted context's when the requests are short enough to use more. */
-  private async scoringSequences(requests: readonly ScoringRequest[]): Promise<FittedContext> {
-    const { context } = this.parts;
-    const main = { context, sequences: this.sequences };
-    if (!this.fittedContexts || !this.parts.fitted) return main;
-    const mainShape = {
-      sequences: context.totalSequences,
-      cellsPerSequence: Math.floor(addonContextOf(context).getContextSize() / context.totalSequences),
-    };
-    const shape = fitScoringShape(requests, mainShape, this.parts.fitted.maxSequences, FLASH_ATTENTION_MAX_COUNT);
-    if (!shape) return main;
-    return this.fittedContexts.get(shape);
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -154,10 +135,11 @@ export class LlamaCppBackend implements Backend {
         requests,
         { ...o, maxUnitsPerDecode: packed.maxUnitsPerDecode },
       );
-      this.lastScoringStats = { ...stats, scorer: 0 };
+      this.lastScoringStats = { ...stats };
       return scores;
     }
-    const { context, sequences } = await this.scoringSequences(requests);
+    const { context } = this.parts;
+    const { sequences } = this;
     for (const sequence of sequences) await sequence.clearHistory();
     const native = addonContextOf(context);
     // node-llama-cpp's internal id (pinned at 3.21.1): the llama.cpp sequence each object owns.
@@ -301,7 +283,6 @@ export class LlamaCppBackend implements Backend {
     this.closing ??= (async () => {
       this.closed = true; // new calls fail; calls already queued finish first
       await this.queue;
-      await this.fittedContexts?.dispose();
       this.packedContext?.dispose();
       await this.parts.context.dispose();
       await this.parts.model.dispose();

@@ -6,13 +6,10 @@ import { describeRun } from './info.ts';
 import { checkModelFile, createScoringContext, getSharedLlama, loadModelFile } from './load.ts';
 import { addonContextOf, checkHelperMatches, loadKvHelper } from './native-helper.ts';
 import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
-import type { ScoringShape } from './scoring-context.ts';
 import { createPackedContext } from './packed-context.ts';
 import { CELL_BLOCK } from './packed-layout.ts';
 import type { RequestTokenizer } from './tokenize.ts';
 
-/** Sequences a fitted scoring context may have (flash attention; see scoring-context.ts). */
-const FITTED_MAX_SEQUENCES = 64;
 /** Sequence ids of the packed scorer's context: leaves of the units in one decode, plus two. */
 const PACKED_SEQUENCES = 128;
 
@@ -98,7 +95,6 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       chatTemplate,
       kvHelper,
       ...(kvHelper &&
-        !context.flashAttention &&
         process.env.EVALBOARD_SCORING !== 'sequences' && {
           packed: {
             create: () =>
@@ -107,22 +103,9 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
                 batchTokens: context.batchSize,
                 sequences: PACKED_SEQUENCES,
                 threads: context.currentThreads,
+                flashAttention: context.flashAttention === true,
               }),
             maxUnitsPerDecode: o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize,
-          },
-        }),
-      // With flash attention and batch_size=auto, short requests fan out over up to 64 sequences.
-      ...(context.flashAttention &&
-        o.batchSize === 'auto' && {
-          fitted: {
-            maxSequences: FITTED_MAX_SEQUENCES,
-            // contextSize is nCtx + 1 (load.ts): one cell fewer keeps the stream at exactly the fitted size.
-            create: (shape: ScoringShape) =>
-              createScoringContext(model, {
-                ...contextRequest,
-                nCtx: shape.cellsPerSequence - 1,
-                sequences: shape.sequences,
-              }),
           },
         }),
     });

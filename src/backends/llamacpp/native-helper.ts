@@ -20,6 +20,7 @@ export interface KvHelper {
     batchSize: number,
     sequences: number,
     threads: number,
+    flashAttention: boolean,
   ): object;
   freeScoringContext(context: object): void;
   decodeBatch(

@@ -8,6 +8,7 @@ export interface PackedContextShape {
   readonly batchTokens: number;
   readonly sequences: number;
   readonly threads: number;
+  readonly flashAttention: boolean;
 }
 
 /** A unified-KV llama_context owned by the native helper, with the interface packed-scoring.ts drives. */
@@ -22,11 +23,13 @@ export function createPackedContext(
     shape.batchTokens,
     shape.sequences,
     shape.threads,
+    shape.flashAttention,
   );
   let disposed = false;
   return {
     handle,
     batchTokens: shape.batchTokens,
+    flashAttention: shape.flashAttention,
     sequences: shape.sequences,
     decode: (b) => helper.decodeBatch(handle, b.tokens, b.positions, b.sequenceCounts, b.sequenceIds, b.outputs),
     removeCells: (sequence, from, to) => {

@@ -2,14 +2,14 @@ import type { ScoringPoint, TrieNode } from './prefix-trie.ts';
 import type { PackedBatch } from './packed-scoring.ts';
 
 /**
- * KV cells are grouped in blocks of this many: llama.cpp's CPU softmax sums attention weights 16
- * at a time (AVX-512) and its matmuls keep 16 lanes, so a token's attention arithmetic depends on
- * which block and lane each visible cell is in. The packed layout reproduces, for every sequence,
- * the blocks and lanes of a lone sequence whose cells equal its positions: the same bits.
+ * Without flash attention, KV cells are grouped in blocks of this many: llama.cpp's CPU softmax
+ * sums attention weights 16 at a time (AVX-512) and its matmuls keep 16 lanes, so a token's
+ * attention arithmetic depends on which block and lane each visible cell is in. The packed layout
+ * reproduces, for every sequence, the blocks and lanes of a lone sequence whose cells equal its
+ * positions: the same bits. Flash attention's per-row kernel visits cells one by one, in cell order,
+ * so there a sequence's cells need only be in position order (block 1).
  */
 export const CELL_BLOCK = 16;
-
-const floorToBlock = (position: number) => position - (position % CELL_BLOCK);
 
 /**
  * One llama_batch under construction, as slots: slot i is batch row i and KV cell `base + i`
@@ -38,6 +38,8 @@ export class SlotBatch {
     readonly capacity: number,
     /** The KV cell of slot 0. */
     private readonly base: number,
+    /** CELL_BLOCK, or 1 with flash attention. */
+    readonly block: number,
   ) {
     this.tokens = new Int32Array(capacity);
     this.positions = new Int32Array(capacity);
@@ -48,7 +50,7 @@ export class SlotBatch {
 
   /** The first free run of `length` slots at or after `after` whose first cell is ≡ `position` (mod CELL_BLOCK). */
   private fit(position: number, length: number, after: number): number {
-    for (let slot = after + gap(this.base + after, position); slot + length <= this.capacity; slot += CELL_BLOCK)
+    for (let slot = after + this.gap(this.base + after, position); slot + length <= this.capacity; slot += this.block)
       if (this.isFree(slot, length)) return slot;
     return -1;
   }
@@ -71,7 +73,7 @@ export class SlotBatch {
 
   /** A resident-path chunk: tokens [from, to) of `node` at slot 0, all in `sequence`. */
   placeResident(node: TrieNode, from: number, to: number, sequence: number): void {
-    if (gap(this.base, from) !== 0 || to - from > this.capacity) throw new Error('resident chunk misplaced');
+    if (this.gap(this.base, from) !== 0 || to - from > this.capacity) throw new Error('resident chunk misplaced');
     this.occupy(0, node.path, from, to);
     for (let i = 0; i < to - from; i++) this.sequenceSets[i]!.push(sequence);
     for (const point of node.points)
@@ -92,7 +94,7 @@ export class SlotBatch {
    * free sequence id, or -1 (and the batch unchanged) when something does not fit.
    */
   placeUnit(unit: TrieNode, firstSequence: number): number {
-    const origin = floorToBlock(unit.start);
+    const origin = this.floorToBlock(unit.start);
     /** Slot of each position of the current path, from origin on. */
     const slotOf: number[] = [];
     const placed: [slot: number, length: number][] = [];
@@ -116,10 +118,10 @@ export class SlotBatch {
       let slot = -1;
       let copyFrom = start; // positions [copyFrom, start) are copied into this node's run
       const previous = slotOf[start - 1 - origin];
-      if (start % CELL_BLOCK !== 0 && previous !== undefined && this.isFree(previous + 1, end - start))
+      if (start % this.block !== 0 && previous !== undefined && this.isFree(previous + 1, end - start))
         slot = previous + 1;
       else {
-        if (start % CELL_BLOCK !== 0) copyFrom = floorToBlock(start);
+        copyFrom = this.floorToBlock(start);
         const first = this.fit(copyFrom, end - copyFrom, after);
         if (first < 0) return false;
         slot = first + start - copyFrom;
@@ -159,16 +161,31 @@ export class SlotBatch {
     return nextSequence;
   }
 
+  floorToBlock(position: number): number {
+    return position - (position % this.block);
+  }
+
+  /** Slots to skip so that a token of position `position` lands on a cell ≡ position (mod block). */
+  private gap(cell: number, position: number): number {
+    return (((position - cell) % this.block) + this.block) % this.block;
+  }
+
   /**
-   * The batch. Free slots, and copies no sequence kept, become tokens of `fillerSequence` (at its
-   * positions 0, 1, …), which nothing else attends to.
+   * The batch, split into decodes of at most `chunk` tokens (chunk ≥ 2). Free slots, and copies no
+   * sequence kept, become tokens of `fillerSequence` (at its positions 0, 1, …), which nothing else
+   * attends to. No decode has one token or one output row: a single row takes the matrix-vector
+   * kernels, which round differently (and no output row at all is a case llama.cpp need not meet).
    */
-  build(fillerSequence: number): { batch: PackedBatch; fillers: number } {
-    const length = Math.max(this.end, 2); // a one-token batch takes the matrix-vector kernels
+  build(fillerSequence: number, chunk: number): { batches: PackedBatch[]; rowsOf: number[]; fillers: number } {
+    let length = Math.max(this.end, 2);
+    if (length % chunk === 1) length++; // the last decode would have one token
+    if (length > this.capacity) throw new Error('packed layout: no room for a second token');
     const counts = new Int32Array(length);
     const ids: number[] = [];
+    const idStart = new Int32Array(length + 1);
     let fillers = 0;
     for (let i = 0; i < length; i++) {
+      idStart[i] = ids.length;
       const sequences = this.sequenceSets[i]!;
       if (sequences.length === 0) {
         this.tokens[i] = 0;
@@ -180,29 +197,28 @@ export class SlotBatch {
       counts[i] = sequences.length;
       for (const s of sequences) ids.push(s);
     }
-    // Two output rows at least: a single row is projected by the matrix-vector kernel, which rounds
-    // differently (and none at all is a case llama.cpp's output bookkeeping need not meet).
-    let outputRows = 0;
-    for (let i = 0; i < length; i++) outputRows += this.outputs[i]!;
-    for (let i = 0; outputRows < 2 && i < length; i++)
-      if (this.outputs[i] === 0) {
-        this.outputs[i] = 1;
-        outputRows++;
-      }
-    return {
-      batch: {
-        tokens: this.tokens.slice(0, length),
-        positions: this.positions.slice(0, length),
-        sequenceCounts: counts,
-        sequenceIds: Int32Array.from(ids),
-        outputs: this.outputs.slice(0, length),
-      },
-      fillers,
-    };
+    idStart[length] = ids.length;
+    const allIds = Int32Array.from(ids);
+    const batches: PackedBatch[] = [];
+    const rowsOf: number[] = [];
+    for (let from = 0; from < length; from += chunk) {
+      const to = Math.min(length, from + chunk);
+      let outputRows = 0;
+      for (let i = from; i < to; i++) outputRows += this.outputs[i]!;
+      for (let i = from; outputRows < 2 && i < to; i++)
+        if (this.outputs[i] === 0) {
+          this.outputs[i] = 1;
+          outputRows++;
+        }
+      batches.push({
+        tokens: this.tokens.slice(from, to),
+        positions: this.positions.slice(from, to),
+        sequenceCounts: counts.slice(from, to),
+        sequenceIds: allIds.slice(idStart[from]!, idStart[to]!),
+        outputs: this.outputs.slice(from, to),
+      });
+      rowsOf.push(from);
+    }
+    return { batches, rowsOf, fillers };
   }
-}
-
-/** Slots to skip so that a token of position `position` lands on a cell ≡ position (mod CELL_BLOCK). */
-function gap(cell: number, position: number): number {
-  return (((position - cell) % CELL_BLOCK) + CELL_BLOCK) % CELL_BLOCK;
 }

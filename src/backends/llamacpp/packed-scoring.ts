@@ -1,3 +1,4 @@
+import { FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
 import { CELL_BLOCK, SlotBatch } from './packed-layout.ts';
 import { buildPrefixTrie, type ScoringRequest, type TrieNode } from './prefix-trie.ts';
 import type { RowScorer, TokenScore } from './trie-scoring.ts';
@@ -10,6 +11,8 @@ import type { RowScorer, TokenScore } from './trie-scoring.ts';
 export interface PackedContext {
   /** Most tokens per decode (n_batch = n_ubatch: a decode is one ubatch). */
   readonly batchTokens: number;
+  /** Flash attention: its per-row kernel needs cells in position order only, and decodes < 64 tokens. */
+  readonly flashAttention: boolean;
   /** Sequence ids are 0 … sequences - 1. */
   readonly sequences: number;
   decode(batch: PackedBatch): Promise<void>;
@@ -52,7 +55,8 @@ export interface PackedScoringStats {
 
 const HEADER_SEQUENCE = 0;
 
-const floorToBlock = (position: number) => position - (position % CELL_BLOCK);
+/** Units tried after one that did not fit, before the decode is closed. */
+const LOOKAHEAD = 32;
 
 /**
  * Scores requests by evaluating their prefix trie in full decodes of a unified KV cache.
@@ -78,7 +82,12 @@ export async function scorePacked(
   o: PackedScoringOptions = {},
 ): Promise<{ scores: TokenScore[]; stats: PackedScoringStats }> {
   const { root, uniqueTokens } = buildPrefixTrie(requests);
+  // A wave: the slots laid out together, decoded in one decode (or, with flash attention, in
+  // consecutive decodes of < 64 tokens, the cells of earlier ones kept until the wave ends).
   const budget = context.batchTokens;
+  const block = context.flashAttention ? 1 : CELL_BLOCK;
+  const chunk = context.flashAttention ? FLASH_ATTENTION_MAX_COUNT : budget;
+  const floorToBlock = (position: number) => position - (position % block);
   const fillerSequence = context.sequences - 1;
   const leafSequences = context.sequences - 2; // ids 1 … sequences - 2
   const maxUnits = o.maxUnitsPerDecode ?? Number.POSITIVE_INFINITY;
@@ -107,11 +116,19 @@ export async function scorePacked(
     }
     return n;
   };
-  /** Whether `node`'s subtree, hung under a resident path ending at node.start, fits one empty decode. */
-  const fitsUnit = (node: TrieNode): boolean =>
-    leafCount(node) <= leafSequences &&
-    node.work <= budget &&
-    new SlotBatch(budget, node.start).placeUnit(node, 1) >= 0;
+  const fits = new Map<TrieNode, boolean>();
+  /** Whether `node`'s subtree, hung under a resident path ending at node.start, fits one empty wave. */
+  const fitsUnit = (node: TrieNode): boolean => {
+    let fit = fits.get(node);
+    if (fit === undefined) {
+      fit =
+        leafCount(node) <= leafSequences &&
+        node.work <= budget &&
+        new SlotBatch(budget, node.start, block).placeUnit(node, 1) >= 0;
+      fits.set(node, fit);
+    }
+    return fit;
+  };
 
   const finishRequest = (r: number): void => {
     // Summed in token order so the result never depends on which position was read first.
@@ -127,22 +144,28 @@ export async function scorePacked(
 
   const run = async (slots: SlotBatch): Promise<void> => {
     o.signal?.throwIfAborted();
-    const { batch, fillers } = slots.build(fillerSequence);
-    stats.decodes++;
+    const { batches, rowsOf, fillers } = slots.build(fillerSequence, chunk);
     stats.paddingTokens += fillers;
     stats.realTokens += slots.realTokens;
     stats.copiedTokens += slots.copiedTokens;
-    const started = performance.now();
-    await context.decode(batch);
-    stats.decodeMs += performance.now() - started;
-    if (slots.reads.length > 0) {
+    const reads = [...slots.reads].sort((a, b) => a.row - b.row);
+    let nextRead = 0;
+    for (const [i, batch] of batches.entries()) {
+      const started = performance.now();
+      await context.decode(batch);
+      stats.decodeMs += performance.now() - started;
+      stats.decodes++;
+      const end = rowsOf[i]! + batch.tokens.length;
+      const here = [];
+      while (nextRead < reads.length && reads[nextRead]!.row < end) here.push(reads[nextRead++]!);
+      if (here.length === 0) continue;
       const { logprobs: values, isArgmax } = await scoreRows(
-        Int32Array.from(slots.reads, (r) => r.row),
-        Int32Array.from(slots.reads, (r) => r.point.target),
+        Int32Array.from(here, (r) => r.row - rowsOf[i]!),
+        Int32Array.from(here, (r) => r.point.target),
       );
-      slots.reads.forEach(({ point }, i) => {
-        logprobs[point.request]![point.index] = values[i]!;
-        greedy[point.request]![point.index] = isArgmax[i]!;
+      here.forEach(({ point }, k) => {
+        logprobs[point.request]![point.index] = values[k]!;
+        greedy[point.request]![point.index] = isArgmax[k]!;
         if (--pointsLeft[point.request]! === 0) finishRequest(point.request);
       });
     }
@@ -151,22 +174,25 @@ export async function scorePacked(
 
   /** Decodes `units` (children of the resident path, which ends at `resident`), as many per decode as fit. */
   const runUnits = async (units: readonly TrieNode[], resident: number): Promise<void> => {
-    for (let next = 0; next < units.length; ) {
-      const slots = new SlotBatch(budget, resident);
+    const waiting = [...units];
+    while (waiting.length > 0) {
+      const slots = new SlotBatch(budget, resident, block);
       let nextSequence = 1;
       let packed = 0;
-      while (next < units.length && packed < maxUnits) {
-        const unit = units[next]!;
-        if (nextSequence - 1 + leafCount(unit) > leafSequences) break;
-        const after = slots.placeUnit(unit, nextSequence);
+      // First fit, trying a few later units when one does not fit.
+      for (let i = 0, misses = 0; i < waiting.length && packed < maxUnits && misses < LOOKAHEAD; ) {
+        const unit = waiting[i]!;
+        const after = nextSequence - 1 + leafCount(unit) <= leafSequences ? slots.placeUnit(unit, nextSequence) : -1;
         if (after < 0) {
-          if (packed === 0) throw new Error('packed scoring: a unit does not fit an empty decode');
-          break;
+          misses++;
+          i++;
+          continue;
         }
+        waiting.splice(i, 1);
         nextSequence = after;
         packed++;
-        next++;
       }
+      if (packed === 0) throw new Error('packed scoring: a unit does not fit an empty wave');
       stats.units += packed;
       await run(slots);
       // The units' cells; the resident path's cells are in sequence 0 (and below the block boundary, in all).
@@ -178,7 +204,7 @@ export async function scorePacked(
   const evaluateResident = async (node: TrieNode): Promise<void> => {
     for (let from = node.start; from < node.end; from += budget) {
       const to = Math.min(node.end, from + budget);
-      const slots = new SlotBatch(budget, from);
+      const slots = new SlotBatch(budget, from, block);
       slots.placeResident(node, from, to, HEADER_SEQUENCE);
       stats.headerTokens += to - from;
       await run(slots);

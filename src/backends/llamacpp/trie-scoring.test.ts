@@ -60,6 +60,17 @@ beforeAll(async () => {
     'fa-auto',
     await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 'auto', flashAttention: true }),
   );
+  // The per-sequence scorer (trie-scoring.ts), the fallback without the native helper.
+  process.env.EVALBOARD_SCORING = 'sequences';
+  try {
+    backends.set('seq-8', await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 8 }));
+    backends.set(
+      'seq-fa-8',
+      await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 8, flashAttention: true }),
+    );
+  } finally {
+    delete process.env.EVALBOARD_SCORING;
+  }
 });
 
 afterAll(async () => {
@@ -123,11 +134,25 @@ describe('trie scoring on a 3-shot multiple-choice workload', () => {
     }
   });
 
-  it('re-evaluating shared prefixes instead of copying their KV cells changes nothing', async () => {
-    const expected = await backends.get('8')!.loglikelihood(REQUESTS);
+  it('packs units into a unified KV cache with the same bits as the per-sequence scorer, in both attention modes', async () => {
+    const packed = backends.get('8') as LlamaCppBackend;
+    const expected = await packed.loglikelihood(REQUESTS);
+    // Forks copied partial blocks and fillers aligned the runs: the layout rules were exercised.
+    expect(packed.lastScoringStats.units).toBeGreaterThan(1);
+    expect(packed.lastScoringStats.copiedTokens).toBeGreaterThan(0);
+    expect(packed.lastScoringStats.paddingTokens).toBeGreaterThan(0);
+    expect(await backends.get('seq-8')!.loglikelihood(REQUESTS)).toEqual(expected);
+    const flash = backends.get('fa-8') as LlamaCppBackend;
+    const flashExpected = await flash.loglikelihood(REQUESTS);
+    expect(flash.lastScoringStats.copiedTokens).toBe(0); // cell order is all the per-row kernel needs
+    expect(await backends.get('seq-fa-8')!.loglikelihood(REQUESTS)).toEqual(flashExpected);
+  });
+
+  it('per-sequence scorer: re-evaluating shared prefixes instead of copying their KV cells changes nothing', async () => {
+    const expected = await backends.get('seq-8')!.loglikelihood(REQUESTS);
     process.env.EVALBOARD_KV_COPY = '0';
     try {
-      expect(await backends.get('8')!.loglikelihood(REQUESTS)).toEqual(expected);
+      expect(await backends.get('seq-8')!.loglikelihood(REQUESTS)).toEqual(expected);
     } finally {
       delete process.env.EVALBOARD_KV_COPY;
     }
@@ -139,15 +164,13 @@ describe('trie scoring on a 3-shot multiple-choice workload', () => {
   it('with flash attention, is bit-identical across batch sizes', async () => {
     const one = await backends.get('fa-1')!.loglikelihood(REQUESTS);
     expect(await backends.get('fa-8')!.loglikelihood(REQUESTS)).toEqual(one);
-    // 'auto' scores these short requests on a fitted context of more, shorter sequences.
     const auto = backends.get('fa-auto') as LlamaCppBackend;
     expect(await auto.loglikelihood(REQUESTS)).toEqual(one);
-    expect(auto.lastScoringStats.sequences).toBeGreaterThan(8);
-    // A request truncated to n_ctx does not fit a fitted shape: the same call runs on the main context.
+    // A request truncated to n_ctx is longer than a wave: it becomes a resident path, in decodes of its own.
     const long = { kind: 'loglikelihood', context: 'Once upon a time '.repeat(200), continuation: ' the end' } as const;
     const [alone] = await backends.get('fa-1')!.loglikelihood([long]);
     expect(await auto.loglikelihood([long, ...REQUESTS])).toEqual([alone, ...one]);
-    expect(auto.lastScoringStats.sequences).toBe(8);
+    expect(await backends.get('seq-fa-8')!.loglikelihood([long])).toEqual([alone]);
     const plain = await backends.get('8')!.loglikelihood(REQUESTS);
     const worst = Math.max(...one.map((r, i) => Math.abs(r.logprob - plain[i]!.logprob)));
     console.log(`max |flash - default| = ${worst.toExponential(2)} nats`);

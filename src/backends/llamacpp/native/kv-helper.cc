@@ -188,9 +188,9 @@ Napi::Value ContextSize(const Napi::CallbackInfo & info) {
     return Napi::Number::New(info.Env(), api.n_ctx(ctx));
 }
 
-// createScoringContext(addonModel, contextSize, batchSize, sequences, threads): a context with one
-// KV stream shared by all sequences (kv_unified), so a cell can belong to several sequences and
-// every token of a batch is computed in one attention operation; flash attention off.
+// createScoringContext(addonModel, contextSize, batchSize, sequences, threads, flashAttention): a
+// context with one KV stream shared by all sequences (kv_unified), so a cell can belong to several
+// sequences and every token of a batch is computed in one attention operation.
 Napi::Value CreateScoringContext(const Napi::CallbackInfo & info) {
     loadApi();
     AddonModel * addonModel = Napi::ObjectWrap<AddonModel>::Unwrap(info[0].As<Napi::Object>());
@@ -204,7 +204,8 @@ Napi::Value CreateScoringContext(const Napi::CallbackInfo & info) {
     params.n_threads_batch = params.n_threads;
     params.kv_unified = true;
     params.swa_full = true;  // as node-llama-cpp's contexts here (load.ts): no cell is dropped early
-    params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    params.flash_attn_type =
+        info[5].As<Napi::Boolean>().Value() ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     params.no_perf = true;
     auto * sc = new ScoringContext();
     sc->ctx = api.init_from_model(addonModel->model, params);
