@@ -61,6 +61,8 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
     const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template ?? null;
     const helper = await loadKvHelper();
     const kvHelper = helper && checkHelperMatches(helper, addonContextOf(context)) ? helper : null;
+    // EVALBOARD_SCORING=sequences keeps the per-sequence scorer (tests and benchmarks compare the two).
+    const packedScoring = kvHelper !== null && process.env.EVALBOARD_SCORING !== 'sequences';
     // Settings that change outputs; the id (the cache key's model part) is built from them.
     const outputSettings = {
       nCtx,
@@ -84,6 +86,9 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
           ...(await describeRun(llama, model, context)),
           // 'native': log-probabilities read by our helper (native-helper.ts); 'sampler': node-llama-cpp's.
           logitReader: kvHelper ? 'native' : 'sampler',
+          // 'packed': log-likelihoods on a unified KV cache (packed-scoring.ts); 'sequences': one
+          // KV stream per sequence (trie-scoring.ts). The same bits either way (docs/numerics.md).
+          scorer: packedScoring ? 'packed' : 'sequences',
           ...o.extraDetails,
         },
       },
@@ -94,20 +99,19 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       tokenizer,
       chatTemplate,
       kvHelper,
-      ...(kvHelper &&
-        process.env.EVALBOARD_SCORING !== 'sequences' && {
-          packed: {
-            create: () =>
-              createPackedContext(kvHelper, model, {
-                cells: nCtx + context.batchSize + CELL_BLOCK,
-                batchTokens: context.batchSize,
-                sequences: PACKED_SEQUENCES,
-                threads: context.currentThreads,
-                flashAttention: context.flashAttention === true,
-              }),
-            maxUnitsPerDecode: o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize,
-          },
-        }),
+      ...(packedScoring && {
+        packed: {
+          create: () =>
+            createPackedContext(kvHelper, model, {
+              cells: nCtx + context.batchSize + CELL_BLOCK,
+              batchTokens: context.batchSize,
+              sequences: PACKED_SEQUENCES,
+              threads: context.currentThreads,
+              flashAttention: context.flashAttention === true,
+            }),
+          maxUnitsPerDecode: o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize,
+        },
+      }),
     });
   } catch (e) {
     await model.dispose();
