@@ -15,18 +15,24 @@ import { argValue, benchModel, machineLine, mcWorkload } from './lib/workloads.t
 const WORKLOADS = { arc: ['arc_challenge', 0], mmlu: ['mmlu', 5] } as const;
 const ARC_GOAL_TOK_S = 0.9 * 394; // llama-perplexity --multiple-choice on this machine kind (issue #18)
 
-/** Scores the first `items` ARC items with 1, 8, 64 and auto sequences and in reversed order; prints the worst |Δ|. */
+/**
+ * Scores the first `items` ARC items with 1, 8, 64 and auto sequences, in reversed order, and with
+ * the per-sequence scorer (EVALBOARD_SCORING=sequences); prints the worst |Δ| against batch 1.
+ */
 async function checkInvariance(modelPath: string, items: number, flashAttention: boolean): Promise<void> {
   const requests = (await mcWorkload('arc_challenge', 0, items)).byItem.flat();
   const runs: { name: string; logprobs: number[]; greedy: boolean[] }[] = [];
-  for (const [name, batchSize, reversed] of [
-    ['1', 1, false],
-    ['8', 8, false],
-    ['64', 64, false],
-    ['8 reversed', 8, true],
-    ['auto', 'auto', false],
+  for (const [name, batchSize, reversed, scoring] of [
+    ['1', 1, false, 'packed'],
+    ['8', 8, false, 'packed'],
+    ['64', 64, false, 'packed'],
+    ['8 reversed', 8, true, 'packed'],
+    ['auto', 'auto', false, 'packed'],
+    ['8, per-sequence scorer,', 8, false, 'sequences'],
   ] as const) {
+    if (scoring === 'sequences') process.env.EVALBOARD_SCORING = 'sequences';
     const backend = await createLlamaCppBackend({ modelPath, seed: 0, batchSize, nCtx: 512, flashAttention });
+    delete process.env.EVALBOARD_SCORING;
     const input = reversed ? [...requests].reverse() : requests;
     let results = await backend.loglikelihood(input);
     if (reversed) results = [...results].reverse();

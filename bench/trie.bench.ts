@@ -26,9 +26,10 @@ export default async function trie(args: string[]): Promise<void> {
     await backend.loglikelihood(workload.byItem.flat());
     const trieSeconds = (performance.now() - t0) / 1000;
     const s = backend.lastScoringStats;
-    const evaluated = s.realTokens! + s.paddingTokens!;
+    const copied = s.copiedTokens ?? s.replayedTokens ?? 0;
+    const evaluated = s.realTokens! + s.paddingTokens! + copied;
     process.stdout.write(
-      `${workload.name}, ${workload.items} items: unique ${s.uniqueTokens}, evaluated ${s.realTokens} + ${s.paddingTokens} padding` +
+      `${workload.name}, ${workload.items} items: unique ${s.uniqueTokens}, evaluated ${s.realTokens} + ${s.paddingTokens} padding + ${copied} copied` +
         ` → ${(evaluated / s.uniqueTokens!).toFixed(3)} (goal ≤ 1.1; ${(s.realTokens! / s.uniqueTokens!).toFixed(3)} without padding), ${trieSeconds.toFixed(1)} s\n`,
     );
     // Baselines on the first `sample` items: one call per item, then one call per request.
