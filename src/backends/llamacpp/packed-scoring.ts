@@ -61,19 +61,18 @@ const LOOKAHEAD = 32;
 /**
  * Scores requests by evaluating their prefix trie in full decodes of a unified KV cache.
  *
- * A trie node whose subtree fits in one decode is a *unit*: its tokens, depth first, each tagged
- * with the sequences of the paths through it, so a question's tokens are evaluated once and seen
- * by each of its choices. Units that hang under the same resident path are packed into a decode
- * until it is full, then their cells are dropped. A node whose subtree does not fit (a few-shot
- * header, a long document) becomes resident instead: evaluated alone at cells equal to its
+ * A trie node whose subtree fits in one wave (n_batch slots) is a *unit*: its tokens, depth first,
+ * each tagged with the sequences of the paths through it, so a question's tokens are evaluated once
+ * and seen by each of its choices. Units that hang under the same resident path are packed into a
+ * wave until it is full, then their cells are dropped. A node whose subtree does not fit (a
+ * few-shot header, a long document) becomes resident instead: evaluated alone at cells equal to its
  * positions, shared by every sequence, while its children are processed, then dropped.
  *
- * Why the numbers do not depend on batching: the KV cache holds exactly the resident path (cells
- * = positions) when a decode starts, so llama.cpp places the decode's tokens at consecutive cells
- * after it, in batch order; filler tokens (a sequence nothing attends to) start each unit at a
- * cell ≡ its first position mod CELL_ALIGNMENT; masked cells add exact zeros to attention sums;
- * every decode has at least two tokens and two output rows (one row takes another matmul kernel).
- * A token's arithmetic then depends only on its unit, never on which units share the decode.
+ * Why the numbers are those of a lone sequence, whatever the batching: the KV cache holds exactly
+ * the resident path (cells = positions) when a wave starts, so llama.cpp places slot i at cell
+ * `resident + i`; packed-layout.ts puts every token where the attention kernels sum it exactly as
+ * for a lone sequence (same 16-cell blocks and lanes; with flash attention, the same cell order);
+ * masked cells add exact zeros; no decode has a single token or output row.
  */
 export async function scorePacked(
   context: PackedContext,
