@@ -173,24 +173,26 @@ export async function scorePacked(
 
   /** Decodes `units` (children of the resident path, which ends at `resident`), as many per decode as fit. */
   const runUnits = async (units: readonly TrieNode[], resident: number): Promise<void> => {
-    const waiting = [...units];
-    while (waiting.length > 0) {
+    const done = new Uint8Array(units.length);
+    let first = 0; // units before it are all done
+    while (first < units.length) {
       const slots = new SlotBatch(budget, resident, block);
       let nextSequence = 1;
       let packed = 0;
       // First fit, trying a few later units when one does not fit.
-      for (let i = 0, misses = 0; i < waiting.length && packed < maxUnits && misses < LOOKAHEAD; ) {
-        const unit = waiting[i]!;
+      for (let i = first, misses = 0; i < units.length && packed < maxUnits && misses < LOOKAHEAD; i++) {
+        if (done[i]) continue;
+        const unit = units[i]!;
         const after = nextSequence - 1 + leafCount(unit) <= leafSequences ? slots.placeUnit(unit, nextSequence) : -1;
         if (after < 0) {
           misses++;
-          i++;
           continue;
         }
-        waiting.splice(i, 1);
+        done[i] = 1;
         nextSequence = after;
         packed++;
       }
+      while (first < units.length && done[first]) first++;
       if (packed === 0) throw new Error('packed scoring: a unit does not fit an empty wave');
       stats.units += packed;
       await run(slots);
