@@ -2,6 +2,7 @@ import { FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
 import { CELL_BLOCK, SlotBatch } from './packed-layout.ts';
 import { buildPrefixTrie, type ScoringRequest, type TrieNode } from './prefix-trie.ts';
 import type { RowScorer, TokenScore } from './trie-scoring.ts';
+import { TrieScores } from './trie-scores.ts';
 
 /**
  * A llama_context whose KV cache is one stream shared by all sequences (kv_unified), driven
@@ -101,10 +102,7 @@ export async function scorePacked(
     units: 0,
     decodeMs: 0,
   };
-  const logprobs = requests.map((r) => new Float64Array(r.continuation.length));
-  const greedy = requests.map((r) => new Uint8Array(r.continuation.length));
-  const pointsLeft = requests.map((r) => r.continuation.length);
-  const scores: TokenScore[] = new Array(requests.length);
+  const scores = new TrieScores(requests, o.onScored);
 
   const leafCounts = new Map<TrieNode, number>();
   const leafCount = (node: TrieNode): number => {
@@ -129,18 +127,6 @@ export async function scorePacked(
     return fit;
   };
 
-  const finishRequest = (r: number): void => {
-    // Summed in token order so the result never depends on which position was read first.
-    let logprob = 0;
-    let isGreedy = true;
-    for (let j = 0; j < logprobs[r]!.length; j++) {
-      logprob += logprobs[r]![j]!;
-      isGreedy &&= greedy[r]![j] === 1;
-    }
-    scores[r] = { logprob, isGreedy };
-    o.onScored?.(r, scores[r]);
-  };
-
   const run = async (slots: SlotBatch): Promise<void> => {
     o.signal?.throwIfAborted();
     const { batches, rowsOf, fillers } = slots.build(fillerSequence, chunk);
@@ -162,11 +148,7 @@ export async function scorePacked(
         Int32Array.from(here, (r) => r.row - rowsOf[i]!),
         Int32Array.from(here, (r) => r.point.target),
       );
-      here.forEach(({ point }, k) => {
-        logprobs[point.request]![point.index] = values[k]!;
-        greedy[point.request]![point.index] = isArgmax[k]!;
-        if (--pointsLeft[point.request]! === 0) finishRequest(point.request);
-      });
+      for (const [k, { point }] of here.entries()) scores.record(point, values[k]!, isArgmax[k]!);
     }
     if (fillers > 0) context.removeCells(fillerSequence, -1, -1);
   };
@@ -232,6 +214,5 @@ export async function scorePacked(
   } finally {
     context.clear();
   }
-  for (let r = 0; r < requests.length; r++) if (!scores[r]) throw new Error(`request ${r} was never scored`);
-  return { scores, stats };
+  return { scores: scores.all(), stats };
 }

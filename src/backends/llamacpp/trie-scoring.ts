@@ -1,5 +1,6 @@
 import type { DecodeScheduler } from './decode-scheduler.ts';
 import { buildPrefixTrie, type ScoringRequest, type TrieNode } from './prefix-trie.ts';
+import { TrieScores } from './trie-scores.ts';
 
 export type { ScoringRequest };
 
@@ -58,10 +59,7 @@ export async function scoreWithTrie(
   o: TrieScoringOptions = {},
 ): Promise<{ scores: TokenScore[]; stats: TrieScoringStats }> {
   const { root, uniqueTokens } = buildPrefixTrie(requests);
-  const logprobs = requests.map((r) => new Float64Array(r.continuation.length));
-  const greedy = requests.map((r) => new Uint8Array(r.continuation.length));
-  const pointsLeft = requests.map((r) => r.continuation.length);
-  const scores: TokenScore[] = new Array(requests.length);
+  const scores = new TrieScores(requests, o.onScored);
   const resident: Resident[] = sequences.map(() => ({ node: null, length: 0 }));
   /** Evaluated nodes whose children are not all started, with the next child to start. */
   const open = new Map<TrieNode, number>(root.children.length > 0 ? [[root, 0]] : []);
@@ -69,18 +67,6 @@ export async function scoreWithTrie(
   let replayedTokens = 0;
   let running = 0;
   let wake: (() => void) | null = null;
-
-  const finishRequest = (r: number): void => {
-    // Summed in token order so the result never depends on which position was read first.
-    let logprob = 0;
-    let isGreedy = true;
-    for (let j = 0; j < logprobs[r]!.length; j++) {
-      logprob += logprobs[r]![j]!;
-      isGreedy &&= greedy[r]![j] === 1;
-    }
-    scores[r] = { logprob, isGreedy };
-    o.onScored?.(r, scores[r]);
-  };
 
   const evaluateNode = async (slot: number, node: TrieNode, from: number): Promise<void> => {
     const points = node.points.filter((p) => p.position >= from);
@@ -94,11 +80,7 @@ export async function scoreWithTrie(
           Int32Array.from(hit, (p) => rowOf.get(p.position)!),
           Int32Array.from(hit, (p) => p.target),
         );
-        hit.forEach((p, i) => {
-          logprobs[p.request]![p.index] = result.logprobs[i]!;
-          greedy[p.request]![p.index] = result.isArgmax[i]!;
-          if (--pointsLeft[p.request]! === 0) finishRequest(p.request);
-        });
+        for (const [i, p] of hit.entries()) scores.record(p, result.logprobs[i]!, result.isArgmax[i]!);
       },
     );
     resident[slot] = { node, length: node.end };
@@ -204,6 +186,5 @@ export async function scoreWithTrie(
   const settled = await Promise.allSettled(sequences.map((_, slot) => worker(slot)));
   const rejected = settled.find((s) => s.status === 'rejected');
   if (rejected) throw rejected.reason;
-  for (let r = 0; r < requests.length; r++) if (!scores[r]) throw new Error(`request ${r} was never scored`);
-  return { scores, stats: { uniqueTokens, copies, replayedTokens } };
+  return { scores: scores.all(), stats: { uniqueTokens, copies, replayedTokens } };
 }
