@@ -1,8 +1,9 @@
 // Reads what node-llama-cpp 3.21.1 does not expose: log-probabilities of chosen tokens at chosen
 // batch rows (no vocabulary-sized Map, no sort), argmaxes for greedy decoding, KV copies between
 // sequences (llama_memory_seq_cp), and a scoring context of its own with a unified KV cache whose
-// batches give a token several sequence ids (packed-scoring.ts). Compiled against node-llama-cpp's own headers (see
-// native-helper.ts) so that unwrapping its AddonContext finds the llama_context it holds.
+// batches give a token several sequence ids (packed-scoring.ts). Compiled against node-llama-cpp's
+// own headers (see native-helper.ts) so that unwrapping its AddonContext finds the llama_context
+// it holds.
 // llama.cpp symbols come from the libllama that node-llama-cpp already loaded, found at run time,
 // so one helper works with the prebuilt and the local build alike.
 #include <dlfcn.h>
@@ -94,6 +95,13 @@ struct ScoringContext {
 ScoringContext * scoringContextOf(const Napi::Value & value) {
     ScoringContext * sc = value.As<Napi::External<ScoringContext>>().Data();
     if (sc == nullptr || sc->ctx == nullptr) throw std::runtime_error("scoring context is freed");
+    return sc;
+}
+
+// The context for an operation that must not overlap a decode running on a worker thread.
+ScoringContext * idleScoringContextOf(const Napi::Value & value, const char * operation) {
+    ScoringContext * sc = scoringContextOf(value);
+    if (sc->busy) throw std::runtime_error(std::string(operation) + ": a decode is running");
     return sc;
 }
 
@@ -213,14 +221,19 @@ Napi::Value CreateScoringContext(const Napi::CallbackInfo & info) {
         delete sc;
         throw std::runtime_error("llama_init_from_model failed for the scoring context");
     }
-    return Napi::External<ScoringContext>::New(info.Env(), sc);
+    // Freed at garbage collection too, if freeScoringContext was never called. JS holds the handle
+    // while a decode runs (decodeBatch's caller awaits it), so it is never collected mid-decode.
+    return Napi::External<ScoringContext>::New(info.Env(), sc, [](Napi::Env, ScoringContext * owned) {
+        if (owned->ctx != nullptr) api.free(owned->ctx);
+        delete owned;
+    });
 }
 
 // freeScoringContext(context): frees it now (not at garbage collection: its KV cache is large).
 Napi::Value FreeScoringContext(const Napi::CallbackInfo & info) {
     ScoringContext * sc = info[0].As<Napi::External<ScoringContext>>().Data();
     if (sc != nullptr && sc->ctx != nullptr) {
-        if (sc->busy) throw std::runtime_error("freeScoringContext: a decode is running");
+        idleScoringContextOf(info[0], "freeScoringContext");
         api.free(sc->ctx);
         sc->ctx = nullptr;
     }
@@ -266,8 +279,7 @@ class DecodeWorker : public Napi::AsyncWorker {
 // seqIds: Int32Array (seqCounts[i] ids per token, concatenated), outputs: Uint8Array): Promise.
 // Output rows are batch indices, read with scoreRows/argmaxRows before the next decode.
 Napi::Value DecodeBatch(const Napi::CallbackInfo & info) {
-    ScoringContext * sc = scoringContextOf(info[0]);
-    if (sc->busy) throw std::runtime_error("decodeBatch: a decode is already running");
+    ScoringContext * sc = idleScoringContextOf(info[0], "decodeBatch");
     size_t n, nPos, nCounts, nIds, nOut;
     const int32_t * tokens = data<int32_t>(info[1], n);
     const int32_t * positions = data<int32_t>(info[2], nPos);
@@ -297,8 +309,7 @@ Napi::Value DecodeBatch(const Napi::CallbackInfo & info) {
 
 // removeCells(context, seq, p0, p1): llama_memory_seq_rm (seq -1: every sequence; p1 -1: to the end).
 Napi::Value RemoveCells(const Napi::CallbackInfo & info) {
-    ScoringContext * sc = scoringContextOf(info[0]);
-    if (sc->busy) throw std::runtime_error("removeCells: a decode is running");
+    ScoringContext * sc = idleScoringContextOf(info[0], "removeCells");
     const bool ok = api.memory_seq_rm(api.get_memory(sc->ctx), info[1].As<Napi::Number>().Int32Value(),
                                       info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value());
     return Napi::Boolean::New(info.Env(), ok);
@@ -307,8 +318,7 @@ Napi::Value RemoveCells(const Napi::CallbackInfo & info) {
 // copyCells(context, src, dst, p0, p1): llama_memory_seq_cp; in a unified cache it only adds dst to
 // the cells' sequence sets.
 Napi::Value CopyCells(const Napi::CallbackInfo & info) {
-    ScoringContext * sc = scoringContextOf(info[0]);
-    if (sc->busy) throw std::runtime_error("copyCells: a decode is running");
+    ScoringContext * sc = idleScoringContextOf(info[0], "copyCells");
     api.memory_seq_cp(api.get_memory(sc->ctx), info[1].As<Napi::Number>().Int32Value(),
                       info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value(),
                       info[4].As<Napi::Number>().Int32Value());
@@ -317,8 +327,7 @@ Napi::Value CopyCells(const Napi::CallbackInfo & info) {
 
 // clearCells(context): empties the cache and moves its search head back to cell 0.
 Napi::Value ClearCells(const Napi::CallbackInfo & info) {
-    ScoringContext * sc = scoringContextOf(info[0]);
-    if (sc->busy) throw std::runtime_error("clearCells: a decode is running");
+    ScoringContext * sc = idleScoringContextOf(info[0], "clearCells");
     api.memory_clear(api.get_memory(sc->ctx), true);
     return info.Env().Undefined();
 }
