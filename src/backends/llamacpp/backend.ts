@@ -23,10 +23,8 @@ import { DECODE_COSTS, DecodeScheduler, FLASH_ATTENTION_MAX_COUNT } from './deco
 import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
 import { addonContextOf, type KvHelper } from './native-helper.ts';
 import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
-import type { createPackedContext } from './packed-context.ts';
+import type { PackedContextHandle } from './packed-context.ts';
 import { scorePacked } from './packed-scoring.ts';
-
-type PackedContextHandle = ReturnType<typeof createPackedContext>;
 import {
   encodeLoglikelihoodPair,
   encodeText,
@@ -49,16 +47,11 @@ export interface LlamaCppBackendParts {
   readonly kvHelper: KvHelper | null;
   /**
    * The packed scorer's unified-KV context (packed-scoring.ts), created at the first scoring call;
-   * absent without the native helper, with flash attention, or with EVALBOARD_SCORING=sequences.
+   * absent without the native helper or with EVALBOARD_SCORING=sequences.
    */
   readonly packed?: { readonly create: () => PackedContextHandle; readonly maxUnitsPerDecode: number };
 }
 
-/**
- * node-llama-cpp's default on a full sequence is to drop its oldest tokens and carry on, which
- * would silently score against a different context. Inputs are truncated to fit beforehand, so
- * reaching this is a bug.
- */
 /** Every sequence of a context, each refusing to shift (node-llama-cpp hands each out only once). */
 function takeAllSequences(context: LlamaContext): LlamaContextSequence[] {
   return Array.from({ length: context.totalSequences }, () =>
@@ -66,6 +59,11 @@ function takeAllSequences(context: LlamaContext): LlamaContextSequence[] {
   );
 }
 
+/**
+ * node-llama-cpp's default on a full sequence is to drop its oldest tokens and carry on, which
+ * would silently score against a different context. Inputs are truncated to fit beforehand, so
+ * reaching this is a bug.
+ */
 function refuseContextShift(): never {
   throw new Error('llamacpp backend: a sequence overflowed its context (inputs should have been truncated)');
 }

@@ -11,12 +11,15 @@ export interface PackedContextShape {
   readonly flashAttention: boolean;
 }
 
+/** The packed context plus what its owner needs: the native handle (for reading rows) and disposal. */
+export type PackedContextHandle = PackedContext & { readonly handle: object; dispose(): void };
+
 /** A unified-KV llama_context owned by the native helper, with the interface packed-scoring.ts drives. */
 export function createPackedContext(
   helper: KvHelper,
   model: LlamaModel,
   shape: PackedContextShape,
-): PackedContext & { readonly handle: object; dispose(): void } {
+): PackedContextHandle {
   const handle = helper.createScoringContext(
     addonModelOf(model),
     shape.cells,

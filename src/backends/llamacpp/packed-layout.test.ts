@@ -42,7 +42,7 @@ function layOut(requests: ScoringRequest[], headerLength: number, block: number)
     const left: TrieNode[] = [];
     let nextSequence = 1;
     for (const unit of units) {
-      const after = slots.placeUnit(unit, nextSequence);
+      const after = slots.placeUnit(unit, nextSequence, 126);
       if (after < 0) left.push(unit);
       else nextSequence = after;
     }
@@ -121,13 +121,22 @@ describe('SlotBatch', () => {
     }
   });
 
+  it('refuses, leaving the batch unchanged, a unit with more leaves than the sequence ids left', () => {
+    const { root } = buildPrefixTrie(workload(3, 16));
+    const unit = root.children[0]!.children.find((c) => c.children.length > 1)!;
+    const slots = new SlotBatch(512, 16, CELL_BLOCK);
+    expect(slots.placeUnit(unit, 1, 1)).toBe(-1);
+    expect(slots.end).toBe(0);
+    expect(slots.placeUnit(unit, 1, 126)).toBeGreaterThan(2);
+  });
+
   it('splits a wave into decodes with at least two tokens and two output rows each', () => {
     const requests = workload(9, 16);
     const { root } = buildPrefixTrie(requests);
     const header = root.children[0]!;
     const slots = new SlotBatch(512, 16, 1);
     let nextSequence = 1;
-    for (const unit of header.children) nextSequence = Math.max(nextSequence, slots.placeUnit(unit, nextSequence));
+    for (const unit of header.children) nextSequence = Math.max(nextSequence, slots.placeUnit(unit, nextSequence, 126));
     const { batches } = slots.build(127, 63);
     expect(batches.length).toBeGreaterThan(1);
     for (const b of batches) {

@@ -88,12 +88,12 @@ export class SlotBatch {
 
   /**
    * Places `unit` (a child of the resident path, which ends at position unit.start), depth first,
-   * each node after its parent. Its leaves get sequence ids from `firstSequence` on; the resident
+   * each node after its parent. Its leaves get sequence ids `firstSequence` … `lastSequence`; the resident
    * cells its sequences see end at the block boundary floorToBlock(unit.start), so the unit starts
    * with its own copy of the resident path's partial last block. All or nothing: returns the next
    * free sequence id, or -1 (and the batch unchanged) when something does not fit.
    */
-  placeUnit(unit: TrieNode, firstSequence: number): number {
+  placeUnit(unit: TrieNode, firstSequence: number, lastSequence: number): number {
     const origin = this.floorToBlock(unit.start);
     /** Slot of each position of the current path, from origin on. */
     const slotOf: number[] = [];
@@ -135,6 +135,7 @@ export class SlotBatch {
       for (let p = copyFrom; p < end; p++) slotOf[p - origin] = runStart + p - copyFrom;
       addCandidates(node, copyFrom, end, runStart);
       if (node.children.length === 0) {
+        if (nextSequence > lastSequence) return false;
         const sequence = nextSequence++;
         for (let p = origin; p < end; p++) this.sequenceSets[slotOf[p - origin]!]!.push(sequence);
       }

@@ -104,29 +104,6 @@ export async function scorePacked(
   };
   const scores = new TrieScores(requests, o.onScored);
 
-  const leafCounts = new Map<TrieNode, number>();
-  const leafCount = (node: TrieNode): number => {
-    let n = leafCounts.get(node);
-    if (n === undefined) {
-      n = node.children.length === 0 ? 1 : node.children.reduce((sum, c) => sum + leafCount(c), 0);
-      leafCounts.set(node, n);
-    }
-    return n;
-  };
-  const fits = new Map<TrieNode, boolean>();
-  /** Whether `node`'s subtree, hung under a resident path ending at node.start, fits one empty wave. */
-  const fitsUnit = (node: TrieNode): boolean => {
-    let fit = fits.get(node);
-    if (fit === undefined) {
-      fit =
-        leafCount(node) <= leafSequences &&
-        node.work <= budget &&
-        new SlotBatch(budget, node.start, block).placeUnit(node, 1) >= 0;
-      fits.set(node, fit);
-    }
-    return fit;
-  };
-
   const run = async (slots: SlotBatch): Promise<void> => {
     o.signal?.throwIfAborted();
     const { batches, rowsOf, fillers } = slots.build(fillerSequence, chunk);
@@ -153,8 +130,12 @@ export async function scorePacked(
     if (fillers > 0) context.removeCells(fillerSequence, -1, -1);
   };
 
-  /** Decodes `units` (children of the resident path, which ends at `resident`), as many per decode as fit. */
-  const runUnits = async (units: readonly TrieNode[], resident: number): Promise<void> => {
+  /**
+   * Decodes `units` (children of the resident path, which ends at `resident`), as many per wave as
+   * fit. Returns, in order, those that do not fit even an empty wave: they become resident paths.
+   */
+  const runUnits = async (units: readonly TrieNode[], resident: number): Promise<TrieNode[]> => {
+    const tooBig = new Uint8Array(units.length);
     const done = new Uint8Array(units.length);
     let first = 0; // units before it are all done
     while (first < units.length) {
@@ -164,9 +145,9 @@ export async function scorePacked(
       // First fit, trying a few later units when one does not fit.
       for (let i = first, misses = 0; i < units.length && packed < maxUnits && misses < LOOKAHEAD; i++) {
         if (done[i]) continue;
-        const unit = units[i]!;
-        const after = nextSequence - 1 + leafCount(unit) <= leafSequences ? slots.placeUnit(unit, nextSequence) : -1;
+        const after = slots.placeUnit(units[i]!, nextSequence, leafSequences);
         if (after < 0) {
+          if (packed === 0) tooBig[i] = done[i] = 1; // not even an empty wave holds it
           misses++;
           continue;
         }
@@ -175,12 +156,13 @@ export async function scorePacked(
         packed++;
       }
       while (first < units.length && done[first]) first++;
-      if (packed === 0) throw new Error('packed scoring: a unit does not fit an empty wave');
+      if (packed === 0) continue;
       stats.units += packed;
       await run(slots);
       // The units' cells; the resident path's cells are in sequence 0 (and below the block boundary, in all).
       for (let s = 1; s < nextSequence; s++) context.removeCells(s, floorToBlock(resident), -1);
     }
+    return units.filter((_, i) => tooBig[i]);
   };
 
   /** Evaluates `node` as part of the resident path (cells = positions), visible to every sequence. */
@@ -197,9 +179,7 @@ export async function scorePacked(
   };
 
   const descend = async (node: TrieNode): Promise<void> => {
-    await runUnits(node.children.filter(fitsUnit), node.end);
-    for (const child of node.children) {
-      if (fitsUnit(child)) continue;
+    for (const child of await runUnits(node.children, node.end)) {
       await evaluateResident(child);
       await descend(child);
       context.removeCells(-1, child.start, -1);
