@@ -187,6 +187,34 @@ describe('createLlamaCppBackend', () => {
     expect(batched.capabilities.has('chat')).toBe(false); // stories260K has no chat template
   });
 
+  it("creates node-llama-cpp's context (sequences × n_ctx cells) only when a generation needs it", async () => {
+    const backend = await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 'auto' });
+    try {
+      expect(backend.info.details).toMatchObject({ scorer: 'packed' });
+      await backend.loglikelihood(REQUESTS.slice(0, 4));
+      expect(backend.info.settings.sequences).toBe('auto'); // the packed scorer has its own context
+      const [generated] = await backend.generateUntil([
+        { kind: 'generateUntil', context: 'Once upon a time', settings: { until: [], maxGenToks: 8, temperature: 0 } },
+      ]);
+      expect(generated!.tokens).toBeGreaterThan(0);
+      expect(backend.info.settings.sequences).toBe(8); // 'auto' resolved when the context was made
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('fails at startup, with a UserError, when the packed context cannot be made', async () => {
+    const error = await createLlamaCppBackend({
+      modelPath: MODEL,
+      nCtx: 1 << 20,
+      nBatch: 1 << 20,
+      seed: 1,
+      batchSize: 1,
+    }).catch((e: unknown) => e);
+    expect(isUserError(error)).toBe(true);
+    expect((error as UserError).message).toMatch(/cannot create a llama\.cpp context \(n_ctx=1048576/);
+  });
+
   it('turns a missing file, a non-GGUF file and bad options into UserErrors', async () => {
     const attempts = [
       { modelPath: path.join(process.env.EVALBOARD_MODEL_PATH!, 'missing.gguf'), seed: 1, batchSize: 1 },

@@ -40,16 +40,21 @@ export interface LlamaCppBackendParts {
   readonly maxLength: number;
   readonly seed: number;
   readonly model: LlamaModel;
-  readonly context: LlamaContext;
+  /**
+   * node-llama-cpp's context (one KV stream per sequence: generation, and the per-sequence scorer),
+   * created at startup, or, with the packed scorer, by `openContext` at the first call that needs it.
+   */
+  readonly context: LlamaContext | null;
+  readonly openContext: () => Promise<LlamaContext>;
   readonly tokenizer: RequestTokenizer;
   readonly chatTemplate: string | null;
   /** The native helper (log-probabilities, KV copies); null: node-llama-cpp's sampler and no copies. */
   readonly kvHelper: KvHelper | null;
   /**
-   * The packed scorer's unified-KV context (packed-scoring.ts), created at the first scoring call;
-   * absent without the native helper or with EVALBOARD_SCORING=sequences.
+   * The packed scorer's unified-KV context (packed-scoring.ts); absent without the native helper
+   * or with EVALBOARD_SCORING=sequences.
    */
-  readonly packed?: { readonly create: () => PackedContextHandle; readonly maxUnitsPerDecode: number };
+  readonly packed?: { readonly context: PackedContextHandle; readonly maxUnitsPerDecode: number };
 }
 
 /** Every sequence of a context, each refusing to shift (node-llama-cpp hands each out only once). */
@@ -78,8 +83,7 @@ export class LlamaCppBackend implements Backend {
   readonly capabilities: ReadonlySet<Capability>;
   readonly maxLength: number;
   private readonly parts: LlamaCppBackendParts;
-  private readonly sequences: LlamaContextSequence[];
-  private packedContext: PackedContextHandle | null = null;
+  private sequenceContext: Promise<{ context: LlamaContext; sequences: LlamaContextSequence[] }> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -94,7 +98,15 @@ export class LlamaCppBackend implements Backend {
     const capabilities: Capability[] = ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'];
     if (parts.chatTemplate !== null) capabilities.push('chat');
     this.capabilities = new Set(capabilities);
-    this.sequences = takeAllSequences(parts.context);
+  }
+
+  /** node-llama-cpp's context and all its sequences; a scoring-only run on the packed scorer never makes it. */
+  private nodeContext(): Promise<{ context: LlamaContext; sequences: LlamaContextSequence[] }> {
+    this.sequenceContext ??= (async () => {
+      const context = this.parts.context ?? (await this.parts.openContext());
+      return { context, sequences: takeAllSequences(context) };
+    })();
+    return this.sequenceContext;
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -126,18 +138,16 @@ export class LlamaCppBackend implements Backend {
   ): Promise<TokenScore[]> {
     const { kvHelper, model, tokenizer, packed } = this.parts;
     if (packed && kvHelper) {
-      this.packedContext ??= packed.create();
       const { scores, stats } = await scorePacked(
-        this.packedContext,
-        nativeRowScorer(kvHelper, this.packedContext.handle),
+        packed.context,
+        nativeRowScorer(kvHelper, packed.context.handle),
         requests,
         { ...o, maxUnitsPerDecode: packed.maxUnitsPerDecode },
       );
       this.lastScoringStats = { ...stats };
       return scores;
     }
-    const { context } = this.parts;
-    const { sequences } = this;
+    const { context, sequences } = await this.nodeContext();
     for (const sequence of sequences) await sequence.clearHistory();
     const native = addonContextOf(context);
     // node-llama-cpp's internal id (pinned at 3.21.1): the llama.cpp sequence each object owns.
@@ -253,8 +263,8 @@ export class LlamaCppBackend implements Backend {
       truncatedFlags.push(fitted.truncated);
       return { prompt: fitted.tokens, settings: r.settings, defaultSeed: this.parts.seed };
     });
-    const generations = await this.exclusive(() =>
-      generateAll(this.sequences, this.parts.model, jobs, {
+    const generations = await this.exclusive(async () =>
+      generateAll((await this.nodeContext()).sequences, this.parts.model, jobs, {
         signal: o.signal,
         onGenerated: (i, g) => reportResult(o, i, g.tokens, { ...g, truncated: truncatedFlags[i]! }),
       }),
@@ -281,8 +291,9 @@ export class LlamaCppBackend implements Backend {
     this.closing ??= (async () => {
       this.closed = true; // new calls fail; calls already queued finish first
       await this.queue;
-      this.packedContext?.dispose();
-      await this.parts.context.dispose();
+      this.parts.packed?.context.dispose();
+      const created = await this.sequenceContext?.catch(() => null);
+      await created?.context.dispose();
       await this.parts.model.dispose();
     })();
     return this.closing;

@@ -1,17 +1,33 @@
+import type { LlamaModel } from 'node-llama-cpp';
 import { UserError } from '../../errors.ts';
 import type { Backend } from '../types.ts';
 import { LlamaCppBackend } from './backend.ts';
 import { fileSha256 } from './file-hash.ts';
 import { describeRun } from './info.ts';
-import { checkModelFile, createScoringContext, getSharedLlama, loadModelFile } from './load.ts';
-import { addonContextOf, checkHelperMatches, loadKvHelper } from './native-helper.ts';
+import {
+  type ContextRequest,
+  checkModelFile,
+  createScoringContext,
+  errorMessage,
+  getSharedLlama,
+  loadModelFile,
+} from './load.ts';
+import {
+  addonContextOf,
+  checkHelperMatches,
+  checkHelperMatchesModel,
+  type KvHelper,
+  loadKvHelper,
+} from './native-helper.ts';
 import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
-import { createPackedContext } from './packed-context.ts';
+import { createPackedContext, type PackedContextHandle } from './packed-context.ts';
 import { CELL_BLOCK } from './packed-layout.ts';
 import type { RequestTokenizer } from './tokenize.ts';
 
 /** Sequence ids of the packed scorer's context: leaves of the units in one decode, plus two. */
 const PACKED_SEQUENCES = 128;
+/** Tokens per packed decode unless n_batch says otherwise: node-llama-cpp's own default. */
+const DEFAULT_PACKED_BATCH = 512;
 
 export { renderChatTemplate } from './chat.ts';
 export { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
@@ -32,16 +48,26 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
   try {
     const sha256 = await hashing;
     const nCtx = o.nCtx ?? Math.min(model.trainContextSize, DEFAULT_N_CTX_CAP);
+    const threads = o.nThreads ?? llama.cpuMathCores;
     const contextRequest = {
       nCtx,
       nBatch: o.nBatch,
       // node-llama-cpp's CPU default is max(cores, 4): on a 2-core machine 4 spinning threads halve throughput.
-      nThreads: o.nThreads ?? llama.cpuMathCores,
+      nThreads: threads,
       // Off unless asked for: on CPU it accumulates attention in F16 (docs/numerics.md).
       flashAttention: o.flashAttention ?? false,
       sequences: o.batchSize,
     };
-    const context = await createScoringContext(model, contextRequest);
+    const helper = await loadKvHelper();
+    // EVALBOARD_SCORING=sequences keeps the per-sequence scorer (tests and benchmarks compare the two).
+    const packedHelper =
+      helper && process.env.EVALBOARD_SCORING !== 'sequences' && checkHelperMatchesModel(helper, model) ? helper : null;
+    // node-llama-cpp's context holds sequences × n_ctx cells (~750 MiB on a 135M model at 8 × 2048):
+    // with the packed scorer only generation needs it, so it is made at the first generation.
+    const context = packedHelper ? null : await createScoringContext(model, contextRequest);
+    const kvHelper =
+      packedHelper ?? (helper && context && checkHelperMatches(helper, addonContextOf(context)) ? helper : null);
+    const packedBatch = o.nBatch ?? DEFAULT_PACKED_BATCH;
     const { tokens } = model;
     const prefixToken = tokens.bos ?? tokens.eos;
     if (prefixToken === null)
@@ -59,62 +85,82 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       prefixText: tokens.bos !== null ? tokens.bosString : tokens.eosString,
     };
     const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template ?? null;
-    const helper = await loadKvHelper();
-    const kvHelper = helper && checkHelperMatches(helper, addonContextOf(context)) ? helper : null;
-    // EVALBOARD_SCORING=sequences keeps the per-sequence scorer (tests and benchmarks compare the two).
-    const packedScoring = kvHelper !== null && process.env.EVALBOARD_SCORING !== 'sequences';
     // Settings that change outputs; the id (the cache key's model part) is built from them.
     const outputSettings = {
       nCtx,
       addBos: tokenizer.addBos,
-      flashAttention: context.flashAttention === true,
+      flashAttention: contextRequest.flashAttention,
       seed: o.seed,
     };
-    const settings = {
+    const settings: Record<string, string | number | boolean> = {
       ...outputSettings,
       parseSpecialTokens: true,
-      nBatch: context.batchSize,
-      sequences: context.totalSequences,
+      nBatch: context?.batchSize ?? packedBatch,
+      // The requested batch size until node-llama-cpp's context exists, then its sequence count.
+      sequences: context?.totalSequences ?? o.batchSize,
     };
+    const openContext = async () => {
+      const created = await createScoringContext(model, contextRequest);
+      settings.sequences = created.totalSequences;
+      return created;
+    };
+    const details = {
+      ...(await describeRun(llama, model, context?.currentThreads ?? threads)),
+      // 'native': log-probabilities read by our helper (native-helper.ts); 'sampler': node-llama-cpp's.
+      logitReader: kvHelper ? 'native' : 'sampler',
+      // 'packed': log-likelihoods on a unified KV cache (packed-scoring.ts); 'sequences': one
+      // KV stream per sequence (trie-scoring.ts). The same bits either way (docs/numerics.md).
+      scorer: packedHelper ? 'packed' : 'sequences',
+      ...o.extraDetails,
+    };
+    const packed = packedHelper && openPackedContext(packedHelper, model, nCtx, packedBatch, threads, contextRequest);
+    const maxUnitsPerDecode = o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize;
     return new LlamaCppBackend({
       id: `llamacpp:${JSON.stringify({ model: `sha256:${sha256}`, ...outputSettings })}`,
       info: {
         backend: 'llamacpp',
         modelId: `sha256:${sha256}`,
         settings,
-        details: {
-          ...(await describeRun(llama, model, context)),
-          // 'native': log-probabilities read by our helper (native-helper.ts); 'sampler': node-llama-cpp's.
-          logitReader: kvHelper ? 'native' : 'sampler',
-          // 'packed': log-likelihoods on a unified KV cache (packed-scoring.ts); 'sequences': one
-          // KV stream per sequence (trie-scoring.ts). The same bits either way (docs/numerics.md).
-          scorer: packedScoring ? 'packed' : 'sequences',
-          ...o.extraDetails,
-        },
+        details,
       },
       maxLength: nCtx,
       seed: o.seed,
       model,
       context,
+      openContext,
       tokenizer,
       chatTemplate,
       kvHelper,
-      ...(packedScoring && {
-        packed: {
-          create: () =>
-            createPackedContext(kvHelper, model, {
-              cells: nCtx + context.batchSize + CELL_BLOCK,
-              batchTokens: context.batchSize,
-              sequences: PACKED_SEQUENCES,
-              threads: context.currentThreads,
-              flashAttention: context.flashAttention === true,
-            }),
-          maxUnitsPerDecode: o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize,
-        },
-      }),
+      ...(packed && { packed: { context: packed, maxUnitsPerDecode } }),
     });
   } catch (e) {
     await model.dispose();
     throw e;
+  }
+}
+
+/** The packed scorer's context (a few MiB per 1,000 cells), made now so that a bad n_ctx fails at startup. */
+function openPackedContext(
+  helper: KvHelper,
+  model: LlamaModel,
+  nCtx: number,
+  batchTokens: number,
+  threads: number,
+  r: ContextRequest,
+): PackedContextHandle {
+  try {
+    return createPackedContext(helper, model, {
+      cells: nCtx + batchTokens + CELL_BLOCK,
+      batchTokens,
+      sequences: PACKED_SEQUENCES,
+      threads,
+      flashAttention: r.flashAttention,
+    });
+  } catch (e) {
+    throw new UserError(
+      `cannot create a llama.cpp context (n_ctx=${nCtx}, n_batch=${batchTokens}): ${errorMessage(e)}`,
+      { field: '--model_args' },
+      'lower n_ctx or n_batch',
+    );
   }
 }

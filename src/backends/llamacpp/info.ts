@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GgufFileType, getModuleVersion, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { GgufFileType, getModuleVersion, type Llama, type LlamaModel } from 'node-llama-cpp';
 
 /** What the report records about the binary and the model; nothing here feeds the cache key. */
-export async function describeRun(
-  llama: Llama,
-  model: LlamaModel,
-  context: LlamaContext,
-): Promise<Record<string, unknown>> {
+export async function describeRun(llama: Llama, model: LlamaModel, threads: number): Promise<Record<string, unknown>> {
   const metadata = model.fileInfo.metadata;
   const general = metadata.general;
   const chatTemplate = metadata.tokenizer?.chat_template;
@@ -21,7 +17,7 @@ export async function describeRun(
     systemInfo: llama.systemInfo,
     gpu: llama.gpu,
     gpuLayers: model.gpuLayers,
-    threads: context.currentThreads,
+    threads,
     model: {
       architecture: general.architecture,
       name: general.name ?? null,

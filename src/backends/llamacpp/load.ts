@@ -37,7 +37,7 @@ export async function getSharedLlama(verbose: boolean): Promise<Llama> {
   return llama;
 }
 
-function errorMessage(e: unknown): string {
+export function errorMessage(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 }
 

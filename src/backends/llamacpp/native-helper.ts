@@ -13,6 +13,8 @@ export interface KvHelper {
   argmaxRows(context: object, rows: Int32Array, out: Int32Array): void;
   copySequence(context: object, source: number, destination: number): void;
   contextSize(context: object): number;
+  /** llama_model_n_ctx_train of node-llama-cpp's AddonModel. */
+  modelTrainContextSize(model: object): number;
   /** `model` is node-llama-cpp's AddonModel; returns a handle that scoreRows and argmaxRows accept too. */
   createScoringContext(
     model: object,
@@ -72,6 +74,9 @@ function compileArgs(output: string): string[] {
     '-shared',
     '-fexceptions',
     '-DNAPI_VERSION=7',
+    // A std::exception thrown by the helper becomes a JS Error (by default only Napi::Error does,
+    // and anything else terminates the process).
+    '-DNODE_ADDON_API_CPP_EXCEPTIONS_ALL',
     '-DBUILDING_NODE_EXTENSION',
     ...includes.map((dir) => `-I${dir}`),
     SOURCE,
@@ -81,11 +86,12 @@ function compileArgs(output: string): string[] {
   ];
 }
 
-/** One file per (source, node-llama-cpp version, Node ABI): a changed input never loads a stale helper. */
+/** One file per (source, flags, node-llama-cpp version, Node ABI): a changed input never loads a stale helper. */
 function helperPath(): string {
   const version = JSON.parse(readFileSync(join(packageDir('node-llama-cpp'), 'package.json'), 'utf8')).version;
   const key = createHash('sha256')
     .update(readFileSync(SOURCE))
+    .update(compileArgs('').join(' '))
     .update(`${version}|${process.versions.modules}|${process.arch}|${process.platform}`)
     .digest('hex')
     .slice(0, 16);
@@ -143,6 +149,15 @@ export interface AddonContextApi {
   decodeBatch(): Promise<void>;
   removeTokenCellsFromSequence(sequenceId: number, startPos: number, endPos: number): boolean;
   getContextSize(): number;
+}
+
+/** Checks that the helper sees the same llama_model as node-llama-cpp (guards against a layout mismatch). */
+export function checkHelperMatchesModel(helper: KvHelper, model: LlamaModel): boolean {
+  try {
+    return helper.modelTrainContextSize(addonModelOf(model)) === model.trainContextSize;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks that the helper sees the same llama_context as the addon (guards against a layout mismatch). */

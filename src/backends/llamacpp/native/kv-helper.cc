@@ -32,6 +32,7 @@ struct Api {
     int32_t (*decode)(llama_context *, llama_batch) = nullptr;
     bool (*memory_seq_rm)(llama_memory_t, llama_seq_id, llama_pos, llama_pos) = nullptr;
     void (*memory_clear)(llama_memory_t, bool) = nullptr;
+    int32_t (*model_n_ctx_train)(const llama_model *) = nullptr;
 };
 
 Api api;
@@ -77,6 +78,7 @@ void loadApi() {
     resolve(lib, "llama_decode", api.decode);
     resolve(lib, "llama_memory_seq_rm", api.memory_seq_rm);
     resolve(lib, "llama_memory_clear", api.memory_clear);
+    resolve(lib, "llama_model_n_ctx_train", api.model_n_ctx_train);
 }
 
 // A llama_context this helper owns (createScoringContext); JS holds it as an External.
@@ -194,6 +196,14 @@ Napi::Value CopySequence(const Napi::CallbackInfo & info) {
 Napi::Value ContextSize(const Napi::CallbackInfo & info) {
     llama_context * ctx = contextOf(info[0]);  // loads api first: a callee is evaluated before its arguments
     return Napi::Number::New(info.Env(), api.n_ctx(ctx));
+}
+
+// modelTrainContextSize(addonModel): llama_model_n_ctx_train, the same check for an AddonModel.
+Napi::Value ModelTrainContextSize(const Napi::CallbackInfo & info) {
+    loadApi();
+    AddonModel * addonModel = Napi::ObjectWrap<AddonModel>::Unwrap(info[0].As<Napi::Object>());
+    if (addonModel == nullptr || addonModel->model == nullptr) throw std::runtime_error("model is disposed");
+    return Napi::Number::New(info.Env(), api.model_n_ctx_train(addonModel->model));
 }
 
 // createScoringContext(addonModel, contextSize, batchSize, sequences, threads, flashAttention): a
@@ -343,6 +353,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("argmaxRows", Napi::Function::New(env, ArgmaxRows));
     exports.Set("copySequence", Napi::Function::New(env, CopySequence));
     exports.Set("contextSize", Napi::Function::New(env, ContextSize));
+    exports.Set("modelTrainContextSize", Napi::Function::New(env, ModelTrainContextSize));
     return exports;
 }
 
