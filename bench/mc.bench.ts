@@ -4,7 +4,7 @@
  * node-llama-cpp evaluation of as many tokens in full batches (benchmark 1's figure), same run,
  * same model. EVALBOARD_LLAMA_BINARY=prebuilt runs it on the prebuilt binary.
  *
- *   npm run bench -- mc [--items 500] [--batch_size auto] [--tasks arc,mmlu] [--n_ctx N] [--flash_attention]
+ *   npm run bench -- mc [--items 500] [--batch_size auto] [--tasks arc,mmlu] [--n_ctx N] [--n_batch N] [--flash_attention]
  *   npm run bench -- mc --check 30     worst |Δ| across batch sizes 1/8/64/auto and reversed order (ARC)
  */
 import { createLlamaCppBackend } from '../src/backends/llamacpp/index.ts';
@@ -65,11 +65,13 @@ export default async function mc(args: string[]): Promise<void> {
   const which = (argValue(args, '--tasks') ?? 'arc,mmlu').split(',') as (keyof typeof WORKLOADS)[];
   const modelPath = benchModel();
   const nCtx = argValue(args, '--n_ctx');
+  const nBatch = argValue(args, '--n_batch');
   const backend = (await createLlamaCppBackend({
     modelPath,
     seed: 0,
     batchSize,
     ...(nCtx && { nCtx: Number(nCtx) }),
+    ...(nBatch && { nBatch: Number(nBatch) }),
     flashAttention,
   })) as LlamaCppBackend;
   const details = backend.info.details as Record<string, unknown>;

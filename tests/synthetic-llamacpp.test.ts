@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PREBUILT_NOTICE } from '../src/backends/llamacpp/factory.ts';
 import { evalboard, listFiles, readResults, STORIES, tempDir, withoutTiming } from './helpers.ts';
 
 const TASKS = ['simplear', 'modar', 'multiar', 'bps', 'lcs'];
@@ -7,6 +8,7 @@ const TASKS = ['simplear', 'modar', 'multiar', 'bps', 'lcs'];
 describe('evalboard run on stories260K (llama.cpp), the synthetic group', () => {
   it('completes, writes results and samples, and two runs agree byte for byte but for timing', () => {
     const outs = [tempDir(), tempDir()];
+    let stderr = '';
     for (const out of outs) {
       const r = evalboard([
         'run',
@@ -31,6 +33,7 @@ describe('evalboard run on stories260K (llama.cpp), the synthetic group', () => 
       ]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/\|synthetic\|/);
+      stderr = r.stderr;
     }
     const results = readResults(outs[0]!) as Record<string, Record<string, Record<string, unknown>>>;
     for (const task of TASKS) {
@@ -50,7 +53,19 @@ describe('evalboard run on stories260K (llama.cpp), the synthetic group', () => 
     const config = results.config as unknown as { backend: { modelId: string; details: Record<string, unknown> } };
     expect(config.backend.modelId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(config.backend.details).toHaveProperty('nodeLlamaCppVersion', '3.21.1');
+    // The prebuilt binary's cost is announced once; a native build runs silently.
+    expect(stderr.includes(PREBUILT_NOTICE)).toBe(config.backend.details.binary === 'prebuilt');
     expect(withoutTiming(outs[0]!)).toBe(withoutTiming(outs[1]!));
+  });
+
+  it('says on stderr what the prebuilt binary costs, and records it as the binary', () => {
+    const out = tempDir();
+    const args = ['run', '--model_args', `pretrained=${STORIES}`, '--tasks', 'bps', '--limit', '4'];
+    const r = evalboard([...args, '--output_path', out, '--no_cache'], { EVALBOARD_LLAMA_BINARY: 'prebuilt' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.split(PREBUILT_NOTICE)).toHaveLength(2); // exactly once
+    const config = readResults(out).config as { backend: { details: Record<string, unknown> } };
+    expect(config.backend.details).toMatchObject({ binary: 'prebuilt', gpu: false });
   });
 
   it('generations stop at "\\n" and respect max_gen_toks in the samples', () => {

@@ -36,7 +36,7 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
     );
   // node-llama-cpp loads only after the file passed the cheap checks above.
   const { createLlamaCppBackend } = await import('./index.ts');
-  return createLlamaCppBackend({
+  const backend = await createLlamaCppBackend({
     modelPath,
     seed,
     batchSize: o.batchSize,
@@ -47,7 +47,15 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
     ...(flashAttention !== undefined ? { flashAttention } : {}),
     extraDetails: { gguf },
   });
+  const { binary, gpu } = backend.info.details as { binary?: string; gpu?: unknown };
+  if (binary === 'prebuilt' && gpu === false) process.stderr.write(PREBUILT_NOTICE);
+  return backend;
 }
+
+/** Measured in bench/README.md (benchmark 1): the prebuilt CPU binary is generic, without OpenMP. */
+export const PREBUILT_NOTICE =
+  "notice: llama.cpp is node-llama-cpp's prebuilt CPU binary, about half the speed of a native build " +
+  '(235 vs 436 tok/s here); `npm run build:native` makes one once (~7 min, needs build-essential and cmake)\n';
 
 /** EVALBOARD_MODEL_PATH folders, then ../shared/models beside the checkout when it exists. */
 function defaultModelPath(): string[] {
