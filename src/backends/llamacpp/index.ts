@@ -62,8 +62,8 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
     // EVALBOARD_SCORING=sequences keeps the per-sequence scorer (tests and benchmarks compare the two).
     const packedHelper =
       helper && process.env.EVALBOARD_SCORING !== 'sequences' && checkHelperMatchesModel(helper, model) ? helper : null;
-    // node-llama-cpp's context holds sequences × n_ctx cells (~750 MiB on a 135M model at 8 × 2048):
-    // with the packed scorer only generation needs it, so it is made at the first generation.
+    // node-llama-cpp's context holds sequences × n_ctx cells (on the 135M shape at 8 × 2,049, 391 MiB
+    // of peak RSS; bench/README.md): with the packed scorer only generation needs it, so it is made then.
     const context = packedHelper ? null : await createScoringContext(model, contextRequest);
     const kvHelper =
       packedHelper ?? (helper && context && checkHelperMatches(helper, addonContextOf(context)) ? helper : null);
