@@ -41,10 +41,9 @@ export interface LlamaCppBackendParts {
   readonly seed: number;
   readonly model: LlamaModel;
   /**
-   * node-llama-cpp's context (one KV stream per sequence: generation, and the per-sequence scorer),
-   * created at startup, or, with the packed scorer, by `openContext` at the first call that needs it.
+   * node-llama-cpp's context (one KV stream per sequence: generation, and the per-sequence scorer):
+   * the one made at startup, or, with the packed scorer, one made at the first call that needs it.
    */
-  readonly context: LlamaContext | null;
   readonly openContext: () => Promise<LlamaContext>;
   readonly tokenizer: RequestTokenizer;
   readonly chatTemplate: string | null;
@@ -103,7 +102,7 @@ export class LlamaCppBackend implements Backend {
   /** node-llama-cpp's context and all its sequences; a scoring-only run on the packed scorer never makes it. */
   private nodeContext(): Promise<{ context: LlamaContext; sequences: LlamaContextSequence[] }> {
     this.sequenceContext ??= (async () => {
-      const context = this.parts.context ?? (await this.parts.openContext());
+      const context = await this.parts.openContext();
       return { context, sequences: takeAllSequences(context) };
     })();
     return this.sequenceContext;

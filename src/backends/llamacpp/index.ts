@@ -100,6 +100,7 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       sequences: context?.totalSequences ?? o.batchSize,
     };
     const openContext = async () => {
+      if (context) return context;
       const created = await createScoringContext(model, contextRequest);
       settings.sequences = created.totalSequences;
       return created;
@@ -113,7 +114,7 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       scorer: packedHelper ? 'packed' : 'sequences',
       ...o.extraDetails,
     };
-    const packed = packedHelper && openPackedContext(packedHelper, model, nCtx, packedBatch, threads, contextRequest);
+    const packed = packedHelper && openPackedContext(packedHelper, model, contextRequest, packedBatch, threads);
     const maxUnitsPerDecode = o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize;
     return new LlamaCppBackend({
       id: `llamacpp:${JSON.stringify({ model: `sha256:${sha256}`, ...outputSettings })}`,
@@ -126,7 +127,6 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       maxLength: nCtx,
       seed: o.seed,
       model,
-      context,
       openContext,
       tokenizer,
       chatTemplate,
@@ -143,11 +143,11 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
 function openPackedContext(
   helper: KvHelper,
   model: LlamaModel,
-  nCtx: number,
+  r: ContextRequest,
   batchTokens: number,
   threads: number,
-  r: ContextRequest,
 ): PackedContextHandle {
+  const { nCtx } = r;
   try {
     return createPackedContext(helper, model, {
       cells: nCtx + batchTokens + CELL_BLOCK,
