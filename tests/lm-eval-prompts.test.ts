@@ -5,7 +5,7 @@ import { buildInstances } from '../src/instances/build.ts';
 import type { DocInstance } from '../src/instances/types.ts';
 import type { TaskDefinition } from '../src/task/types.ts';
 import { loadTaskYamls } from '../src/task/yaml/index.ts';
-import { PythonRandom } from '../src/util/python-random.ts';
+import { PythonRandom } from '../src/python/random.ts';
 import { ROOT } from './helpers.ts';
 
 /**

@@ -10,7 +10,7 @@ import { buildInstances } from '../../src/instances/build.ts';
 import type { LoglikelihoodRequest } from '../../src/requests/types.ts';
 import { cacheDirFromEnv } from '../../src/cache/paths.ts';
 import { loadCatalog } from '../../src/task/index.ts';
-import { PythonRandom } from '../../src/util/python-random.ts';
+import { PythonRandom } from '../../src/python/random.ts';
 
 export interface Workload {
   readonly name: string;

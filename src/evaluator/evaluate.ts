@@ -7,7 +7,7 @@ import { rawResps, toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { GroupDefinition, TaskDefinition, TaskDocs } from '../task/types.ts';
-import { PythonRandom } from '../util/python-random.ts';
+import { PythonRandom } from '../python/random.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
 import { aggregateTask, checkFilters, type MetricSummary, resolveMetrics, type ScoredDoc, scoreDoc } from './score.ts';

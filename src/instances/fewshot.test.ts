@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PythonRandom } from '../util/python-random.ts';
+import { PythonRandom } from '../python/random.ts';
 import type { Doc } from '../task/types.ts';
 import { buildFewshotContext, type FewshotRandom } from './fewshot.ts';
 import type { YamlTaskDefinition } from '../task/yaml/types.ts';

@@ -2,7 +2,7 @@ import { UserError } from '../errors.ts';
 import type { Doc, TaskDefinition } from '../task/types.ts';
 import type { YamlTaskDefinition } from '../task/yaml/types.ts';
 
-/** CPython random.Random's sample(); src/util/python-random.ts provides the exact one. */
+/** CPython random.Random's sample(); src/python/random.ts provides the exact one. */
 export interface FewshotRandom {
   sample<T>(population: readonly T[], k: number): T[];
 }

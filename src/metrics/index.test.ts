@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import type { DocResponse } from '../responses/types.ts';
-import { PythonRandom } from '../util/python-random.ts';
+import { PythonRandom } from '../python/random.ts';
 import { aggregations, metricNamed, metrics, type SampleValue, stderrFor } from './index.ts';
 
 const hasPython = spawnSync('python3', ['-c', 'import numpy']).status === 0;

@@ -1,4 +1,4 @@
-import { PythonRandom } from '../util/python-random.ts';
+import { PythonRandom } from '../python/random.ts';
 import { aggregations, mean, plainValues } from './aggregations.ts';
 import type { SampleValue } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PythonRandom } from '../../util/python-random.ts';
+import { PythonRandom } from '../../python/random.ts';
 import type { TaskDefinition } from '../types.ts';
 import { buildFewshotContext } from '../../instances/fewshot.ts';
 import { loadTaskYamls, type TaskIndex } from './task-index.ts';

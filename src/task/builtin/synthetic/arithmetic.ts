@@ -1,4 +1,4 @@
-import type { PythonRandom } from '../../../util/python-random.ts';
+import type { PythonRandom } from '../../../python/random.ts';
 
 /** Integer arithmetic shared by the arithmetic generators. */
 

@@ -1,4 +1,4 @@
-import type { PythonRandom } from '../../../util/python-random.ts';
+import type { PythonRandom } from '../../../python/random.ts';
 import type { TaskDefinition } from '../../types.ts';
 import { ACC, ACC_NORM, ANSWER_SUFFIX, syntheticTask } from './common.ts';
 

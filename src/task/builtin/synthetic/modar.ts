@@ -1,4 +1,4 @@
-import type { PythonRandom } from '../../../util/python-random.ts';
+import type { PythonRandom } from '../../../python/random.ts';
 import type { TaskDefinition } from '../../types.ts';
 import type { Operator } from './arithmetic.ts';
 import { ANSWER_SUFFIX, EXACT_MATCH, syntheticTask } from './common.ts';

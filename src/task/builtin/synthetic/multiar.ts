@@ -1,4 +1,4 @@
-import type { PythonRandom } from '../../../util/python-random.ts';
+import type { PythonRandom } from '../../../python/random.ts';
 import type { TaskDefinition } from '../../types.ts';
 import { apply, OPERATORS } from './arithmetic.ts';
 import { ANSWER_SUFFIX, EXACT_MATCH, syntheticTask } from './common.ts';
