@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Doc } from '../task/types.ts';
 import { readCsv } from './csv-rows.ts';
 import { readJson, readJsonl } from './json-rows.ts';
-import { pythonRepr } from './python-repr.ts';
+import { pythonRepr } from '../python/repr.ts';
 import type { LoadedRows } from './types.ts';
 
 /**

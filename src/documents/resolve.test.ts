@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pythonRepr } from './python-repr.ts';
+import { pythonRepr } from '../python/repr.ts';
 import { resolveDataset } from './resolve.ts';
 
 const shared = new URL('../../../shared/datasets', import.meta.url).pathname;

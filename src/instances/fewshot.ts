@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { pythonEquals } from '../python/equality.ts';
 import type { Doc, TaskDefinition } from '../task/types.ts';
 import type { YamlTaskDefinition } from '../task/yaml/types.ts';
 
@@ -96,24 +97,3 @@ function drawsExtra(task: TaskDefinition): boolean {
   const config = task.config as { fewshot_split?: unknown; test_split?: unknown };
   return (config.fewshot_split ?? undefined) === (config.test_split ?? undefined);
 }
-
-/** Python dict equality: by value, ints equal to floats, key order irrelevant. */
-function pythonEquals(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (isNumeric(a) && isNumeric(b)) return Number(a) === Number(b);
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pythonEquals(x, b[i]));
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return (
-      ka.length === kb.length &&
-      ka.every(
-        (k) =>
-          Object.hasOwn(b, k) && pythonEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-      )
-    );
-  }
-  return false;
-}
-
-const isNumeric = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';

@@ -1,4 +1,4 @@
-import { literalEval } from '../../src/task/yaml/python-literal.ts';
+import { literalEval } from '../../src/python/literal-eval.ts';
 
 type Doc = Readonly<Record<string, unknown>>;
 

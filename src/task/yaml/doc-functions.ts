@@ -1,9 +1,9 @@
-import { pythonStr } from '../../documents/python-repr.ts';
+import { pythonStr } from '../../python/repr.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 import type { Doc } from '../types.ts';
 import { importFunction } from './functions.ts';
 import { type CompiledTemplate, compileTemplate, TemplateSyntaxError } from './jinja.ts';
-import { LiteralSyntaxError, literalEval } from './python-literal.ts';
+import { LiteralSyntaxError, literalEval } from '../../python/literal-eval.ts';
 import { FunctionRef } from './yaml-file.ts';
 
 export type DocFunction = (doc: Doc) => unknown;

@@ -1,4 +1,4 @@
-import { pythonFloatRepr } from '../../documents/python-repr.ts';
+import { pythonFloatRepr } from '../../python/repr.ts';
 import { pythonSpaceStrip } from './python-methods.ts';
 
 /**

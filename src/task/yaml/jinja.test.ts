@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, MissingTemplateVariable } from './jinja.ts';
-import { literalEval } from './python-literal.ts';
 import { pythonSub } from './python-regex.ts';
 
 // Expected strings are what Python's jinja2 (lm-eval's environment: StrictUndefined,
@@ -50,23 +49,5 @@ describe('lm-eval Jinja semantics', () => {
       render('{% if is_fewshot is defined %}{{code}}{% else %}{{tests[0]}}{% endif %}', { code: 'c', tests: ['t'] }),
     ).toBe('t');
     expect(render("{{ x|default('none') }} {{ y|default('dflt') }}", { x: 'set' })).toBe('set dflt');
-  });
-});
-
-describe('literalEval', () => {
-  it('parses Python literals', () => {
-    expect(literalEval(`["it's", 'a\\nb', 1, -2.5, True, None, (1,), {'k': [1, 2]}]`)).toEqual([
-      "it's",
-      'a\nb',
-      1,
-      -2.5,
-      true,
-      null,
-      [1],
-      { k: [1, 2] },
-    ]);
-    expect(literalEval("'a' 'b'")).toBe('ab');
-    expect(() => literalEval('[1, 2')).toThrow();
-    expect(() => literalEval('Question: x')).toThrow();
   });
 });

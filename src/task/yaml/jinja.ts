@@ -1,5 +1,5 @@
 import * as jinja from '@huggingface/jinja';
-import { pythonFloatRepr, pythonStringRepr } from '../../documents/python-repr.ts';
+import { pythonFloatRepr, pythonStringRepr } from '../../python/repr.ts';
 import { normalizeStringEscapes } from './jinja-escapes.ts';
 import { compileFastRender } from './jinja-fast.ts';
 import { toRuntimeValue } from './jinja-values.ts';

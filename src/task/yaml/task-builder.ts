@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { pythonStr } from '../../documents/python-repr.ts';
+import { pythonStr } from '../../python/repr.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 import { editDistance } from '../catalog.ts';
 import type {
