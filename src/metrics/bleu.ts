@@ -4,25 +4,17 @@
  * tokenize="intl", lowercase=False, use_effective_order=False)`. Scores are on sacrebleu's
  * 0–100 scale.
  */
+import { pythonStrip, pythonStrSplit } from '../python/whitespace.ts';
 import { ngramCounts } from './ngrams.ts';
 
 const MAX_ORDER = 4;
-
-// Python's str.split()/rstrip() whitespace, which JS \s does not match exactly (\x1c-\x1f, \x85).
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_SPACE_RUN = new RegExp(`[${PY_SPACE}]+`, 'u');
-const PY_TRAILING_SPACE = new RegExp(`[${PY_SPACE}]+$`, 'u');
-
-export function pythonSplit(text: string): string[] {
-  return text.split(PY_SPACE_RUN).filter((token) => token.length > 0);
-}
 
 /**
  * sacrebleu's "intl" tokenizer (mteval-v14 international): punctuation is split off unless it
  * sits between digits ("3.5", "1,000" stay whole), and every symbol (\p{S}) stands alone.
  */
 export function tokenizeIntl(line: string): string {
-  return pythonSplit(
+  return pythonStrSplit(
     line
       .replace(/(\P{N})(\p{P})/gu, '$1 $2 ')
       .replace(/(\p{P})(\P{N})/gu, ' $1 $2')
@@ -34,8 +26,8 @@ export function tokenizeIntl(line: string): string {
 const safeLog = (x: number) => (x === 0 ? -9999999999 : Math.log(x));
 
 export function sentenceBleu(hypothesis: string, reference: string): number {
-  const hyp = pythonSplit(tokenizeIntl(hypothesis.replace(PY_TRAILING_SPACE, '')));
-  const ref = pythonSplit(tokenizeIntl(reference.replace(PY_TRAILING_SPACE, '')));
+  const hyp = pythonStrSplit(tokenizeIntl(pythonStrip(hypothesis, 'right')));
+  const ref = pythonStrSplit(tokenizeIntl(pythonStrip(reference, 'right')));
   const correct: number[] = [];
   const total: number[] = [];
   for (let n = 1; n <= MAX_ORDER; n++) {

@@ -1,5 +1,6 @@
 import { UserError } from '../../src/errors.ts';
-import { pythonSpaceStrip } from '../../src/task/yaml/python-methods.ts';
+import { pythonFormatNamed } from '../../src/python/str-format.ts';
+import { pythonStrip } from '../../src/python/whitespace.ts';
 
 type Doc = Readonly<Record<string, unknown>>;
 
@@ -13,12 +14,10 @@ type Doc = Readonly<Record<string, unknown>>;
 /** MERA's doc_to_text: `instruction.format(**inputs).strip()`. */
 export function doc_to_text(doc: Doc): string {
   const inputs = doc.inputs as Record<string, unknown>;
-  const text = String(doc.instruction).replace(/\{\{|\}\}|\{(\w+)\}/g, (brace, field?: string) => {
-    if (field === undefined) return brace[0]!;
-    if (!(field in inputs)) throw new UserError(`MERA instruction uses {${field}}, which inputs lack`);
-    return String(inputs[field]);
+  const text = pythonFormatNamed(String(doc.instruction), inputs, (field) => {
+    throw new UserError(`MERA instruction uses {${field}}, which inputs lack`);
   });
-  return pythonSpaceStrip(text);
+  return pythonStrip(text);
 }
 
 /** numpy.argmax over the choices' log-likelihoods (first maximum wins). */

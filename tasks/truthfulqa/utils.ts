@@ -1,5 +1,6 @@
 import { sentenceBleu } from '../../src/metrics/bleu.ts';
 import { rougeScores } from '../../src/metrics/rouge.ts';
+import { pythonStrip } from '../../src/python/whitespace.ts';
 
 type Doc = Readonly<Record<string, unknown>>;
 
@@ -12,13 +13,6 @@ function formatAnswers(answers: unknown): string[] {
   }
   return out;
 }
-
-// str.strip() whitespace, which differs from JS trim() at the edges (\x1c-\x1f, \x85, U+FEFF).
-const pythonStrip = (s: string) =>
-  s.replace(
-    /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g,
-    '',
-  );
 
 /**
  * lm-eval's process_docs_gen: strips the question, formats the reference answers and makes

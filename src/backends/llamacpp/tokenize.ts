@@ -1,3 +1,5 @@
+import { pythonStrip } from '../../python/whitespace.ts';
+
 /**
  * lm-eval's tokenisation of requests (HFLM `tok_encode`, `LM._encode_pair`, `LM.loglikelihood`),
  * as pure functions over a tokenizer, so the rules are tested without a model.
@@ -15,11 +17,9 @@ export interface RequestTokenizer {
   readonly prefixText: string | null;
 }
 
-/** Python's str.isspace() set, which `rstrip()` strips; JS's \s differs (it has U+FEFF, lacks U+001C–U+001F, U+0085). */
-const PYTHON_TRAILING_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
-
+/** Length of what Python's `rstrip()` strips (JS's trimEnd() strips a different set). */
 export function pythonTrailingWhitespaceLength(text: string): number {
-  return PYTHON_TRAILING_WHITESPACE.exec(text)?.[0].length ?? 0;
+  return text.length - pythonStrip(text, 'right').length;
 }
 
 /** HFLM `tok_encode(text)`: BOS first when the GGUF says so, unless the text already starts with it. */

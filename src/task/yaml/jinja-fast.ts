@@ -1,5 +1,5 @@
 import { pythonFloatRepr } from '../../python/repr.ts';
-import { pythonSpaceStrip } from './python-methods.ts';
+import { pythonStrip } from '../../python/whitespace.ts';
 
 /**
  * A direct renderer for the templates most lm-eval tasks use: text and `{{ ... }}` outputs made
@@ -87,7 +87,7 @@ function compileExpression(node: AnyNode): ((context: Context) => unknown) | und
       if (!object) return undefined;
       return (context) => {
         const value = object(context);
-        return typeof value === 'string' ? pythonSpaceStrip(value, mode) : GIVE_UP;
+        return typeof value === 'string' ? pythonStrip(value, mode) : GIVE_UP;
       };
     }
     default:

@@ -1,10 +1,11 @@
 import * as jinja from '@huggingface/jinja';
 import { pythonFloatRepr, pythonStringRepr } from '../../python/repr.ts';
+import { pythonStrip } from '../../python/whitespace.ts';
 import { normalizeStringEscapes } from './jinja-escapes.ts';
 import { compileFastRender } from './jinja-fast.ts';
+import { addPythonMethods } from './jinja-methods.ts';
 import { toRuntimeValue } from './jinja-values.ts';
 import { pythonSub } from './python-regex.ts';
-import { addPythonMethods, pythonSpaceStrip } from './python-methods.ts';
 
 /**
  * lm-eval renders prompts with Jinja2 configured as `StrictUndefined`, `keep_trailing_newline=True`,
@@ -329,7 +330,7 @@ class PythonInterpreter extends Interpreter {
       case 'string':
         return make(pyStr(operand));
       case 'trim':
-        return make(pythonSpaceStrip(pyStr(operand)));
+        return make(pythonStrip(pyStr(operand)));
       case 'length':
       case 'count':
         if (operand.type === 'StringValue') return make(Array.from(operand.value as string).length);
