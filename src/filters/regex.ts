@@ -1,4 +1,5 @@
-import { compilePythonRegex, pythonFindall, pythonStrip } from './python-regex.ts';
+import { compilePythonRegex, pythonFindall } from '../python/regex.ts';
+import { pythonStrip } from '../python/whitespace.ts';
 import { checkArgNames, type FilterArgs, type Filter, integerArg, stringArg } from './types.ts';
 
 /** lm-eval's gsm8k "strict-match" answer line. */

@@ -1,4 +1,4 @@
-import { pythonLstrip } from './python-regex.ts';
+import { pythonStrip } from '../python/whitespace.ts';
 import { checkArgNames, type Filter, type FilterArgs } from './types.ts';
 
 export function lowercaseFilter(args: FilterArgs): Filter {
@@ -17,5 +17,5 @@ export function uppercaseFilter(args: FilterArgs): Filter {
  */
 export function removeWhitespaceFilter(args: FilterArgs): Filter {
   checkArgNames('remove_whitespace', args, []);
-  return (responses) => responses.map(pythonLstrip);
+  return (responses) => responses.map((response) => pythonStrip(response, 'left'));
 }

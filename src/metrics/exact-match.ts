@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { compilePythonRegex, pythonRemoveAll } from '../filters/python-regex.ts';
+import { compilePythonRegex, pythonRemoveAll } from '../python/regex.ts';
 import { goldIndices } from './multiple-choice.ts';
 import type { Metric, ScoreInput } from './types.ts';
 

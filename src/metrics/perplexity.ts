@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { pythonWhitespaceSplit } from '../filters/python-regex.ts';
+import { pythonReSplitWhitespace } from '../python/whitespace.ts';
 import type { Metric, ScoreInput } from './types.ts';
 
 /**
@@ -18,7 +18,7 @@ function rolling(metric: string, input: ScoreInput): { logprob: number; text: st
 
 /** lm-eval's _count_words: len(re.split(r"\s+", text)), so leading/trailing whitespace adds a "word". */
 export function countWords(text: string): number {
-  return pythonWhitespaceSplit(text).length;
+  return pythonReSplitWhitespace(text).length;
 }
 
 export function countBytes(text: string): number {

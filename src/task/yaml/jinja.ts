@@ -1,11 +1,11 @@
 import * as jinja from '@huggingface/jinja';
+import { pythonSub } from '../../python/regex.ts';
 import { pythonFloatRepr, pythonStringRepr } from '../../python/repr.ts';
 import { pythonStrip } from '../../python/whitespace.ts';
 import { normalizeStringEscapes } from './jinja-escapes.ts';
 import { compileFastRender } from './jinja-fast.ts';
 import { addPythonMethods } from './jinja-methods.ts';
 import { toRuntimeValue } from './jinja-values.ts';
-import { pythonSub } from './python-regex.ts';
 
 /**
  * lm-eval renders prompts with Jinja2 configured as `StrictUndefined`, `keep_trailing_newline=True`,

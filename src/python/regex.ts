@@ -1,41 +1,21 @@
 /**
  * Python `re` patterns, run on JavaScript's RegExp.
  *
- * Task YAMLs carry Python regexes (filters' regex_pattern, exact_match's regexes_to_ignore).
- * The two dialects mostly agree, but differ silently where it hurts: Python's `\d`, `\w`, `\s`
- * and `\b` are Unicode-aware, `.` only excludes "\n", `$` also matches before a final "\n", and
- * Python accepts `(?i)`, `(?P<name>...)`, `\Z` and stray `{`. We translate those into an
- * equivalent `u`-mode RegExp; anything we can't translate faithfully is a UserError naming the
- * pattern rather than a different match.
+ * Task YAMLs carry Python regexes (filters' regex_pattern, exact_match's regexes_to_ignore, the
+ * Jinja `regex_replace` filter). The two dialects mostly agree, but differ silently where it
+ * hurts: Python's `\d`, `\w`, `\s` and `\b` are Unicode-aware, `.` only excludes "\n", `$` also
+ * matches before a final "\n", and Python accepts `(?i)`, `(?P<name>...)`, `\Z`, stray `{` and
+ * escapes of any punctuation (`\,`). We translate those into an equivalent `u`-mode RegExp;
+ * anything we can't translate faithfully is a UserError naming the pattern rather than a
+ * different match.
  */
 import { UserError } from '../errors.ts';
+import { isPythonSpace, PYTHON_WHITESPACE_CLASS as PY_SPACE } from './whitespace.ts';
 
-/** Characters Python's str.isspace() and `\s` accept (verified against CPython 3.11). */
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const ASCII_SPACE = ' \\t\\n\\r\\f\\v';
 const UNICODE_WORD = '\\p{L}\\p{N}_';
 const ASCII_WORD = 'A-Za-z0-9_';
 const SYNTAX_CHARS = new Set([...'^$\\.*+?()[]{}|/']);
-const PY_WHITESPACE = new RegExp(`[${PY_SPACE}]`, 'u');
-
-export function isPythonSpace(ch: string): boolean {
-  return PY_WHITESPACE.test(ch);
-}
-
-/** Python's str.lstrip() with no argument. */
-export function pythonLstrip(text: string): string {
-  return text.replace(new RegExp(`^[${PY_SPACE}]+`, 'u'), '');
-}
-
-/** Python's str.strip() with no argument. */
-export function pythonStrip(text: string): string {
-  return pythonLstrip(text).replace(new RegExp(`[${PY_SPACE}]+$`, 'u'), '');
-}
-
-/** Python's re.split(r"\s+", text): lm-eval counts words this way (leading/trailing runs count). */
-export function pythonWhitespaceSplit(text: string): string[] {
-  return text.split(new RegExp(`[${PY_SPACE}]+`, 'u'));
-}
 
 interface Flags {
   ignoreCase: boolean;
@@ -61,8 +41,7 @@ export function compilePythonRegex(pattern: string, where = 'regex'): RegExp {
 
 /** Python's re.findall: whole match, the one group, or a tuple of groups ('' when unmatched). */
 export function pythonFindall(regex: RegExp, text: string): (string | string[])[] {
-  const global = new RegExp(regex.source, `${regex.flags.replace('g', '')}g`);
-  return Array.from(text.matchAll(global), (m) => {
+  return Array.from(text.matchAll(globalCopy(regex)), (m) => {
     if (m.length === 1) return m[0];
     if (m.length === 2) return m[1] ?? '';
     return m.slice(1).map((g) => g ?? '');
@@ -71,8 +50,63 @@ export function pythonFindall(regex: RegExp, text: string): (string | string[])[
 
 /** Python's re.sub(pattern, '', text). */
 export function pythonRemoveAll(regex: RegExp, text: string): string {
-  return text.replace(new RegExp(regex.source, `${regex.flags.replace('g', '')}g`), () => '');
+  return text.replace(globalCopy(regex), () => '');
 }
+
+/** Python's re.sub(pattern, repl, text, count): repl understands \1, \g<1>, \g<name> and \n-style escapes. */
+export function pythonSub(pattern: string, repl: string, text: string, count = 0): string {
+  const regex = globalCopy(compilePythonRegex(pattern, 'regex_replace'));
+  let done = 0;
+  return text.replace(regex, (...args: unknown[]) => {
+    if (count > 0 && done >= count) return args[0] as string;
+    done++;
+    const hasNamed = typeof args[args.length - 1] === 'object';
+    const groups = (hasNamed ? args[args.length - 1] : undefined) as Record<string, string | undefined> | undefined;
+    const numbered = args.slice(0, hasNamed ? -3 : -2) as (string | undefined)[];
+    return expandReplacement(repl, numbered, groups);
+  });
+}
+
+const REPLACEMENT_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  f: '\f',
+  v: '\v',
+  a: '\x07',
+  b: '\b',
+  '\\': '\\',
+};
+
+function expandReplacement(
+  repl: string,
+  numbered: readonly (string | undefined)[],
+  named: Record<string, string | undefined> | undefined,
+): string {
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const ch = repl[i]!;
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const rest = repl.slice(i + 1);
+    const group = /^g<(\w+)>/.exec(rest) ?? /^(\d{1,2})/.exec(rest);
+    if (group) {
+      const key = group[1]!;
+      out += (/^\d+$/.test(key) ? numbered[Number(key)] : named?.[key]) ?? '';
+      i += group[0].length;
+    } else if (rest[0] !== undefined && rest[0] in REPLACEMENT_ESCAPES) {
+      out += REPLACEMENT_ESCAPES[rest[0]];
+      i++;
+    } else {
+      out += ch; // Python keeps unknown non-letter escapes as written
+    }
+  }
+  return out;
+}
+
+const globalCopy = (regex: RegExp) => new RegExp(regex.source, `${regex.flags.replace('g', '')}g`);
 
 function leadingFlags(pattern: string, fail: (why: string) => never): { flags: Flags; body: string } {
   const flags: Flags = { ignoreCase: false, dotAll: false, multiline: false, verbose: false, ascii: false };
