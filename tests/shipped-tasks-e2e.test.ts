@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { filterPipelines } from '../src/evaluator/score.ts';
+import { filterPipelines } from '../src/scoring/metric-scorer.ts';
 import { loadCatalog } from '../src/task/index.ts';
 import { evalboard, listFiles, readResults, STORIES, tempDir } from './helpers.ts';
 

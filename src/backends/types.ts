@@ -1,4 +1,5 @@
 import type {
+  ChatMessage,
   GenerateRequest,
   Result,
   GenerateResult,
@@ -22,10 +23,7 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+export type { ChatMessage };
 
 export interface BackendInfo {
   /** Backend name as given on the CLI ("llamacpp", "dummy"). */

@@ -9,6 +9,7 @@ import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
 import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
+import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
 import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 import { Progress } from './progress.ts';
@@ -147,7 +148,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       `warning: request cache was unreadable (${cache.recovered.reason}); moved to ${cache.recovered.movedTo}\n`,
     );
 
-  const formatContext = flags.apply_chat_template ? chatFormatter(inner, flags.system_instruction) : undefined;
+  const chat = flags.apply_chat_template ? chatFormat(inner, flags.system_instruction) : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
   let outcomes: Awaited<ReturnType<typeof evaluate>>;
@@ -159,7 +160,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(limit !== undefined ? { limit } : {}),
       fewshotSeed: seeds.fewshot,
       bootstrapIters,
-      ...(formatContext ? { formatContext } : {}),
+      ...(chat ? { chat } : {}),
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,
@@ -240,7 +241,7 @@ function modelName(model: string, args: Readonly<Record<string, string>>): strin
   return spec.replace(/^hf:/, '').replace(/\.gguf$/, '');
 }
 
-function chatFormatter(backend: Backend, system: string | undefined): (context: string) => string {
+function chatFormat(backend: Backend, system: string | undefined): ChatFormat {
   const apply = backend.applyChatTemplate?.bind(backend);
   if (!apply || !backend.capabilities.has('chat'))
     throw new UserError(
@@ -248,11 +249,7 @@ function chatFormatter(backend: Backend, system: string | undefined): (context: 
       { field: '--apply_chat_template' },
       'drop the flag, or use a chat model',
     );
-  return (context) =>
-    apply(
-      [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: context }],
-      true,
-    );
+  return { ...(system ? { system } : {}), render: (messages) => apply(messages, true) };
 }
 
 /** The command line minus where files go, so runs into different folders compare equal. */

@@ -15,11 +15,20 @@ interface Bucket {
   readonly rows: Result[][];
   readonly indices: number[];
   readonly repeats: number[];
+  /** The instance each request belongs to. */
+  readonly owners: number[];
 }
 
 export interface DispatchProgress {
   /** Called once per finished request with the tokens the backend evaluated for it. */
   readonly onRequestDone: (kind: RequestKind, tokens: number) => void;
+}
+
+export interface DispatchOptions {
+  readonly progress?: DispatchProgress;
+  readonly signal?: AbortSignal;
+  /** Called once per instance, as soon as every result of it is known: results[repeat][i]. */
+  readonly onInstanceDone?: (instance: number, results: readonly (readonly Result[])[]) => void;
 }
 
 /** Backend call options plus the repeat index of each request (cache keys need it). */
@@ -33,10 +42,14 @@ export type DispatchCallOptions = CallOptions & { readonly repeats?: readonly nu
 export async function dispatchRequests(
   backend: Backend,
   instances: readonly DocInstance[],
-  progress?: DispatchProgress,
-  signal?: AbortSignal,
+  o: DispatchOptions = {},
 ): Promise<Result[][][]> {
+  const { progress, signal } = o;
   const out: Result[][][] = instances.map((inst) => inst.requests.map(() => []));
+  const pending = instances.map((inst) => inst.requests.reduce((n, reqs) => n + reqs.length, 0));
+  const settle = (instance: number) => {
+    if (--pending[instance]! === 0) o.onInstanceDone?.(instance, out[instance]!);
+  };
   // Parallel arrays rather than an object per request: this loop sees every request of the run.
   const byKind = new Map<RequestKind, Bucket>();
   instances.forEach((inst, instance) => {
@@ -45,13 +58,14 @@ export async function dispatchRequests(
       reqs.forEach((request, index) => {
         let bucket = byKind.get(request.kind);
         if (!bucket) {
-          bucket = { requests: [], rows: [], indices: [], repeats: [] };
+          bucket = { requests: [], rows: [], indices: [], repeats: [], owners: [] };
           byKind.set(request.kind, bucket);
         }
         bucket.requests.push(request);
         bucket.rows.push(row);
         bucket.indices.push(index);
         bucket.repeats.push(repeat);
+        bucket.owners.push(instance);
       });
     });
   });
@@ -59,16 +73,24 @@ export async function dispatchRequests(
   for (const kind of ['loglikelihood', 'loglikelihoodRolling', 'generateUntil'] as const) {
     const bucket = byKind.get(kind);
     if (!bucket) continue;
+    // A result is placed as soon as the backend reports its final value, so a document whose
+    // requests are all answered is scored (and its sample written) while the rest still run.
+    const placed = new Uint8Array(bucket.requests.length);
+    const place = (i: number, result: Result) => {
+      if (placed[i]) return;
+      placed[i] = 1;
+      bucket.rows[i]![bucket.indices[i]!] = result;
+      settle(bucket.owners[i]!);
+    };
     const options: DispatchCallOptions = {
       onResult: (_index, tokens) => progress?.onRequestDone(kind, tokens),
+      onResultValue: place,
       repeats: bucket.repeats,
       ...(signal ? { signal } : {}),
     };
     signal?.throwIfAborted();
     const results = await callKind(backend, kind, bucket.requests, options);
-    results.forEach((result, i) => {
-      bucket.rows[i]![bucket.indices[i]!] = result;
-    });
+    for (const [i, result] of results.entries()) place(i, result);
   }
   return out;
 }

@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
+import { aggregateTask, type MetricSummary } from '../aggregate/index.ts';
 import type { Backend } from '../backends/types.ts';
-import { buildInstances } from '../instances/build.ts';
+import { buildInstances, type ChatFormat } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Result } from '../requests/types.ts';
 import { rawResps, toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
 import type { DocResponse } from '../responses/types.ts';
-import type { GroupDefinition, TaskDefinition, TaskDocs } from '../task/types.ts';
 import { PythonRandom } from '../python/random.ts';
+import { memoryScoreCache } from '../scoring/cache.ts';
+import { createMetricScorer } from '../scoring/metric-scorer.ts';
+import { ScoringQueue } from '../scoring/run.ts';
+import type { ScoreCache, ScoredDoc, TaskScorer } from '../scoring/types.ts';
+import type { TaskDefinition, TaskDocs } from '../task/types.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
-import { aggregateTask, checkFilters, type MetricSummary, resolveMetrics, type ScoredDoc, scoreDoc } from './score.ts';
+
+/** Documents scored at once: enough to keep a sandbox pool or a judge endpoint busy. */
+const DEFAULT_SCORE_CONCURRENCY = 8;
 
 export interface EvaluateOptions {
   readonly backend: Backend;
@@ -20,17 +27,25 @@ export interface EvaluateOptions {
   readonly limit?: number;
   readonly fewshotSeed: number;
   readonly bootstrapIters: number;
-  /** Wraps each plain prompt, e.g. in the model's chat template. */
-  readonly formatContext?: (context: string) => string;
+  /** Sends prompts as chats rendered by the model's template (--apply_chat_template). */
+  readonly chat?: ChatFormat;
   /** What to do with reasoning blocks in generations (default: strip `<think>…</think>`). */
   readonly think?: ThinkOptions;
   readonly maxGenToks?: number;
   /** Collect responses (and filter them) without scoring: lm-eval's --predict_only. */
   readonly predictOnly?: boolean;
-  /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
+  /** A task's scorer in place of the default (filters + metric registry), e.g. a judge. */
+  readonly scorerFor?: (task: TaskDefinition) => TaskScorer | undefined;
+  /** Documents scored at once (default 8). */
+  readonly scoreConcurrency?: number;
+  /** Where expensive per-document values are memoised (default: in memory, for this run). */
+  readonly scoreCache?: ScoreCache;
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
   readonly signal?: AbortSignal;
+  /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
   readonly beforeDispatch?: (prepared: readonly PreparedTask[], backend: Backend) => void;
+  /** Each document as soon as it is scored, in completion order (samples are streamed from here). */
+  readonly onDocScored?: (task: PreparedTask, doc: DocOutcome) => void;
   readonly progress?: {
     readonly onPlanned: (requests: number) => void;
   } & DispatchProgress;
@@ -41,6 +56,14 @@ export interface PreparedTask {
   readonly docs: TaskDocs;
   readonly numFewshot: number;
   readonly instances: readonly DocInstance[];
+}
+
+/** One document, evaluated and scored: a samples-file row per filter. */
+export interface DocOutcome {
+  readonly instance: DocInstance;
+  readonly results: readonly (readonly Result[])[];
+  readonly scored: readonly ScoredDoc[];
+  readonly thinking: ThinkingStats;
 }
 
 export interface TaskOutcome {
@@ -60,12 +83,17 @@ export interface ThinkingStats {
   readonly unterminated: boolean;
 }
 
-/** Task configs → documents → instances → requests → backend → responses → filters → metrics → aggregates. */
+/**
+ * Task configs → documents → instances → requests → backend → responses → scoring (filters,
+ * metrics) → aggregates. Each document is scored as soon as its last result arrives, on a
+ * bounded queue, so slow scorers overlap the model's work.
+ */
 export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   checkCapabilities(o.backend.info.backend, o.backend.capabilities, o.tasks);
-  // --predict_only: model outputs only; metrics are neither looked up nor computed.
-  const resolvedMetrics = o.tasks.map((t) => (o.predictOnly ? [] : resolveMetrics(t)));
-  for (const task of o.tasks) checkFilters(task);
+  // Scorers look metrics and filters up now, so a typo fails before the first request.
+  const scorers = o.tasks.map(
+    (task) => o.scorerFor?.(task) ?? createMetricScorer(task, { predictOnly: !!o.predictOnly }),
+  );
 
   const think = o.think ?? DEFAULT_THINK;
   const prepared: PreparedTask[] = [];
@@ -76,7 +104,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       numFewshot,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
       rnd: new PythonRandom(o.fewshotSeed),
-      ...(o.formatContext ? { formatContext: o.formatContext } : {}),
+      ...(o.chat ? { chat: o.chat } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
       ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
     });
@@ -86,22 +114,50 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   o.beforeDispatch?.(prepared, o.backend);
   const allInstances = prepared.flatMap((p) => p.instances);
   o.progress?.onPlanned(allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0));
-  const allResults = await dispatchRequests(o.backend, allInstances, o.progress, o.signal);
 
-  let offset = 0;
-  return prepared.map((p, t) => {
-    const results = allResults.slice(offset, offset + p.instances.length);
-    offset += p.instances.length;
-    const resolved = resolvedMetrics[t]!;
-    const thinking: ThinkingStats[] = [];
-    const scored = p.instances.map((inst, i) => {
-      const raw = toDocResponse(p.task.outputType, inst, results[i]!);
+  // Where instance k of the whole run sits: its task and its index in that task.
+  const owner = prepared.flatMap((p, t) => p.instances.map((_, i) => [t, i] as const));
+  const outcomes = prepared.map((p) => new Array<DocOutcome>(p.instances.length));
+  const queue = new ScoringQueue(o.scoreConcurrency ?? DEFAULT_SCORE_CONCURRENCY);
+  const context = { cache: o.scoreCache ?? memoryScoreCache(), ...(o.signal ? { signal: o.signal } : {}) };
+  const onInstanceDone = (k: number, results: readonly (readonly Result[])[]) => {
+    const [t, i] = owner[k]!;
+    const p = prepared[t]!;
+    const instance = p.instances[i]!;
+    queue.add(async () => {
+      const raw = toDocResponse(p.task.outputType, instance, results);
       const { response, stats } = applyThinking(raw, think, o.backend);
-      thinking.push(stats);
-      return scoreDoc(p.task, resolved, inst, response);
+      const scored = await scorers[t]!.scoreDoc(instance, response, context);
+      const doc: DocOutcome = { instance, results, scored, thinking: stats };
+      outcomes[t]![i] = doc;
+      o.onDocScored?.(p, doc);
     });
-    const summaries = aggregateTask(resolved, scored, { bootstrapIters: o.bootstrapIters, seed: o.fewshotSeed });
-    return { ...p, results, scored, summaries, thinking };
+  };
+  await dispatchRequests(o.backend, allInstances, {
+    ...(o.progress ? { progress: o.progress } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    onInstanceDone,
+  }).catch(async (e) => {
+    // Scoring in flight finishes first, so whatever it writes is complete; the run's error wins.
+    await queue.drain().catch(() => undefined);
+    throw e;
+  });
+  await queue.drain();
+
+  return prepared.map((p, t) => {
+    const docs = outcomes[t]!;
+    const scored = docs.map((d) => d.scored);
+    const summaries = aggregateTask(scorers[t]!.metrics, scored, {
+      bootstrapIters: o.bootstrapIters,
+      seed: o.fewshotSeed,
+    });
+    return {
+      ...p,
+      results: docs.map((d) => d.results),
+      scored,
+      summaries,
+      thinking: docs.map((d) => d.thinking),
+    };
   });
 }
 
@@ -173,5 +229,3 @@ export function sampleRows(outcome: TaskOutcome): Record<string, unknown>[] {
   });
   return rows;
 }
-
-export type { GroupDefinition };

@@ -1,4 +1,4 @@
-import type { Request } from '../requests/types.ts';
+import type { ChatMessage, Request } from '../requests/types.ts';
 import type { TaskDefinition, TaskDocs } from '../task/types.ts';
 import { buildFewshotContext, type FewshotRandom, type RenderedExamples } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
@@ -9,12 +9,19 @@ export interface BuildOptions {
   readonly limit?: number;
   /** A fresh sampler seeded with the few-shot seed; used for this task's docs in order. */
   readonly rnd: FewshotRandom;
-  /** Rewrites the plain prompt (e.g. into a chat template); identity by default. */
-  readonly formatContext?: (context: string) => string;
+  /** Sends the prompt as a chat: requests carry the messages and the template's rendering of them. */
+  readonly chat?: ChatFormat;
   /** Overrides every generation's max_gen_toks (--max_gen_toks). */
   readonly maxGenToks?: number;
   /** Reasoning markers: stop strings inside them do not end a generation (--think strip). */
   readonly reasoning?: { readonly open: string; readonly close: string };
+}
+
+export interface ChatFormat {
+  /** The system message, when one is given (--system_instruction). */
+  readonly system?: string;
+  /** The model's chat template, ending with the assistant's turn opened. */
+  readonly render: (messages: readonly ChatMessage[]) => string;
 }
 
 export function effectiveDocCount(total: number, limit: number | undefined): number {
@@ -26,13 +33,14 @@ export function effectiveDocCount(total: number, limit: number | undefined): num
 export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOptions): DocInstance[] {
   const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
   const fewshotDocs = docs.fewshot ?? docs.eval;
-  const format = o.formatContext ?? ((c: string) => c);
   const rendered: RenderedExamples = new Map();
   return evalDocs.map((doc, docId) => {
-    const context = format(buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered));
+    const prompt = buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
+    const messages = o.chat && chatMessages(o.chat, prompt);
+    const context = messages ? o.chat!.render(messages) : prompt;
     const target = task.docToTarget(doc);
     const choices = task.docToChoice?.(doc);
-    const once = requestsFor(task, context, target, choices, o);
+    const once = requestsFor(task, { context, ...(messages ? { messages } : {}) }, target, choices, o);
     const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
     return {
       task: task.name,
@@ -46,9 +54,23 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
   });
 }
 
+/** The whole plain prompt as one user turn, after the system message. */
+function chatMessages(chat: ChatFormat, prompt: string): ChatMessage[] {
+  return [
+    ...(chat.system ? [{ role: 'system' as const, content: chat.system }] : []),
+    { role: 'user', content: prompt },
+  ];
+}
+
+/** The prompt of a doc's requests: rendered text, and the chat it came from. */
+interface Prompt {
+  readonly context: string;
+  readonly messages?: readonly ChatMessage[];
+}
+
 function requestsFor(
   task: TaskDefinition,
-  context: string,
+  prompt: Prompt,
   target: DocInstance['target'],
   choices: readonly string[] | undefined,
   o: Pick<BuildOptions, 'maxGenToks' | 'reasoning'>,
@@ -58,11 +80,11 @@ function requestsFor(
       if (!choices) throw new Error(`task ${task.name}: multiple_choice without doc_to_choice`);
       return choices.map((choice) => ({
         kind: 'loglikelihood',
-        context,
+        ...prompt,
         continuation: task.targetDelimiter + choice,
       }));
     case 'loglikelihood':
-      return [{ kind: 'loglikelihood', context, continuation: task.targetDelimiter + String(target) }];
+      return [{ kind: 'loglikelihood', ...prompt, continuation: task.targetDelimiter + String(target) }];
     case 'loglikelihood_rolling':
       return [{ kind: 'loglikelihoodRolling', text: String(target) }];
     case 'generate_until': {
@@ -71,7 +93,7 @@ function requestsFor(
       return [
         {
           kind: 'generateUntil',
-          context,
+          ...prompt,
           settings: {
             until: g.until,
             maxGenToks: o.maxGenToks ?? g.maxGenToks,

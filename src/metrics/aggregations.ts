@@ -1,4 +1,4 @@
-import type { Aggregation, SampleValue } from './types.ts';
+import type { Aggregation, AggregationName, SampleValue } from './types.ts';
 
 /** Aggregations over per-sample values, with lm-eval's exact arithmetic (left-to-right sums). */
 
@@ -57,7 +57,7 @@ function matthewsCorrcoef(values: readonly SampleValue[]): number {
   return covGoldPred / Math.sqrt(covGoldGold * covPredPred);
 }
 
-export const aggregations: Record<string, Aggregation> = {
+const byName = {
   mean: (values) => mean(plainValues(values, 'mean')),
   // lm-eval's median is `arr[len(arr) // 2]` without sorting: the middle sample in document
   // order. Kept as is so reported numbers match; it is only a true median for sorted input.
@@ -69,4 +69,7 @@ export const aggregations: Record<string, Aggregation> = {
   weighted_perplexity: (values) => Math.exp(-weightedMean(values, 'weighted_perplexity')),
   bits_per_byte: (values) => -weightedMean(values, 'bits_per_byte') / Math.LN2,
   matthews_corrcoef: matthewsCorrcoef,
-};
+} satisfies Record<AggregationName, Aggregation>;
+
+/** Every aggregation by lm-eval name, for lookups by a name read from a task file. */
+export const aggregations: Readonly<Record<string, Aggregation>> = byName;

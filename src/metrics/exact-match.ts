@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import { compilePythonRegex, pythonRemoveAll } from '../python/regex.ts';
 import { goldIndices } from './multiple-choice.ts';
-import type { Metric, ScoreInput } from './types.ts';
+import type { ScoreInput, SyncMetric } from './types.ts';
 
 /**
  * exact_match as lm-eval runs it: HF evaluate's exact_match (regexes_to_ignore, then case,
@@ -73,7 +73,7 @@ function predictionOf(input: ScoreInput): string {
   throw new Error('exact_match: no filtered text for a text response');
 }
 
-export const exact_match: Metric = {
+export const exact_match: SyncMetric = {
   name: 'exact_match',
   higherIsBetter: true,
   defaultAggregation: 'mean',

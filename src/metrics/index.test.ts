@@ -17,7 +17,14 @@ function choicesResponse(logprobs: number[], choices: string[], isGreedy?: boole
 }
 
 function score(metric: string, response: DocResponse, target: unknown, extra: object = {}): SampleValue {
-  return metricNamed(metric).score({ doc: {}, target: target as string, response, kwargs: {}, ...extra });
+  // The built-in metrics are synchronous (SyncMetric); the registry's type admits async plug-ins.
+  return metricNamed(metric).score({
+    doc: {},
+    target: target as string,
+    response,
+    kwargs: {},
+    ...extra,
+  }) as SampleValue;
 }
 
 // Random cases, including astral-plane characters: acc_norm divides by code points, not UTF-16 units.

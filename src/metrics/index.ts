@@ -3,15 +3,14 @@ import { aggregations } from './aggregations.ts';
 import { exact_match } from './exact-match.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
-import type { Aggregation, Metric } from './types.ts';
+import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
-export type { Aggregation, Metric, SampleValue, ScoreInput } from './types.ts';
+export type { Aggregation, Metric, SampleValue, ScoreInput, SyncMetric } from './types.ts';
 export { aggregations } from './aggregations.ts';
 export { bootstrapStderr, meanStderr, sampleStddev, stderrFor, type StderrOptions } from './stderr.ts';
 export { countBytes, countWords } from './perplexity.ts';
 
-/** Every metric, by its lm-eval name. */
-export const metrics: Record<string, Metric> = {
+const builtin = {
   acc,
   acc_norm,
   exact_match,
@@ -19,7 +18,10 @@ export const metrics: Record<string, Metric> = {
   word_perplexity,
   byte_perplexity,
   bits_per_byte,
-};
+} satisfies Record<MetricName, SyncMetric>;
+
+/** Every metric, by its lm-eval name, for lookups by a name read from a task file. */
+export const metrics: Readonly<Record<string, Metric>> = builtin;
 
 export function metricNamed(name: string): Metric {
   const metric = Object.hasOwn(metrics, name) ? metrics[name] : undefined;

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { Metric, ScoreInput } from './types.ts';
+import type { ScoreInput, SyncMetric } from './types.ts';
 
 /**
  * Gold answers as choice indices. lm-eval accepts an index, the choice text, or a list of
@@ -40,7 +40,7 @@ function unsupported(metric: string, input: ScoreInput): never {
   throw new UserError(`metric ${metric} does not apply to ${input.response.kind} responses`, { field: 'metric_list' });
 }
 
-export const acc: Metric = {
+export const acc: SyncMetric = {
   name: 'acc',
   higherIsBetter: true,
   defaultAggregation: 'mean',
@@ -53,7 +53,7 @@ export const acc: Metric = {
 };
 
 /** Length-normalised accuracy: it can pick a long, likely answer over a short one that acc picks. */
-export const acc_norm: Metric = {
+export const acc_norm: SyncMetric = {
   name: 'acc_norm',
   higherIsBetter: true,
   defaultAggregation: 'mean',

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import { pythonReSplitWhitespace } from '../python/whitespace.ts';
-import type { Metric, ScoreInput } from './types.ts';
+import type { ScoreInput, SyncMetric } from './types.ts';
 
 /**
  * Perplexity metrics pass log-likelihoods through; the corpus-level maths lives in the
@@ -25,7 +25,7 @@ export function countBytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-export const perplexity: Metric = {
+export const perplexity: SyncMetric = {
   name: 'perplexity',
   higherIsBetter: false,
   defaultAggregation: 'perplexity',
@@ -39,7 +39,7 @@ export const perplexity: Metric = {
   },
 };
 
-export const word_perplexity: Metric = {
+export const word_perplexity: SyncMetric = {
   name: 'word_perplexity',
   higherIsBetter: false,
   defaultAggregation: 'weighted_perplexity',
@@ -49,7 +49,7 @@ export const word_perplexity: Metric = {
   },
 };
 
-export const byte_perplexity: Metric = {
+export const byte_perplexity: SyncMetric = {
   name: 'byte_perplexity',
   higherIsBetter: false,
   defaultAggregation: 'weighted_perplexity',
@@ -59,7 +59,7 @@ export const byte_perplexity: Metric = {
   },
 };
 
-export const bits_per_byte: Metric = {
+export const bits_per_byte: SyncMetric = {
   name: 'bits_per_byte',
   higherIsBetter: false,
   defaultAggregation: 'bits_per_byte',

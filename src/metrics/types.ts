@@ -13,11 +13,39 @@ export interface ScoreInput {
   readonly kwargs: Readonly<Record<string, unknown>>;
 }
 
-export interface Metric {
+/** Aggregations by lm-eval name; `aggregations` must have every one (checked at compile time). */
+export type AggregationName =
+  | 'mean'
+  | 'median'
+  | 'perplexity'
+  | 'weighted_perplexity'
+  | 'bits_per_byte'
+  | 'matthews_corrcoef';
+
+/** The built-in metrics by lm-eval name; `metrics` must have every one (checked at compile time). */
+export type MetricName =
+  | 'acc'
+  | 'acc_norm'
+  | 'exact_match'
+  | 'perplexity'
+  | 'word_perplexity'
+  | 'byte_perplexity'
+  | 'bits_per_byte';
+
+export interface Metric<Value extends SampleValue | Promise<SampleValue> = SampleValue | Promise<SampleValue>> {
   readonly name: string;
   readonly higherIsBetter: boolean;
-  readonly defaultAggregation: string;
-  readonly score: (input: ScoreInput) => SampleValue;
+  readonly defaultAggregation: AggregationName;
+  /**
+   * One document's value. A metric that runs code, asks a judge or a CAS returns a promise; the
+   * scoring stage runs many documents at once and honours `signal` (Ctrl-C).
+   */
+  readonly score: (input: ScoreInput, o?: { readonly signal?: AbortSignal }) => Value;
+  /** Expensive and deterministic in its input: the scoring stage caches its values by input. */
+  readonly cacheable?: boolean;
 }
+
+/** A metric computed on the spot (string match, log-likelihood comparisons). */
+export type SyncMetric = Metric<SampleValue>;
 
 export type Aggregation = (values: readonly SampleValue[]) => number;

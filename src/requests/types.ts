@@ -6,10 +6,18 @@
  *   model's context length (lm-eval's `loglikelihood_rolling`).
  * - generateUntil: a completion of `context`, cut at the first stop string.
  */
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
 export interface LoglikelihoodRequest {
   readonly kind: 'loglikelihood';
+  /** The prompt as the model sees it: under a chat template, `messages` rendered by the template. */
   readonly context: string;
   readonly continuation: string;
+  /** The prompt as a chat (system, few-shot turns, the question), when a chat template applies. */
+  readonly messages?: readonly ChatMessage[];
 }
 
 export interface LoglikelihoodRollingRequest {
@@ -33,8 +41,14 @@ export interface GenerationSettings {
 
 export interface GenerateRequest {
   readonly kind: 'generateUntil';
+  /** The prompt as the model sees it: under a chat template, `messages` rendered by the template. */
   readonly context: string;
   readonly settings: GenerationSettings;
+  /**
+   * The prompt as a chat, when a chat template applies: API chat backends and judges send these
+   * turns; a local backend sends `context`, which its own template made from them.
+   */
+  readonly messages?: readonly ChatMessage[];
 }
 
 export type Request = LoglikelihoodRequest | LoglikelihoodRollingRequest | GenerateRequest;

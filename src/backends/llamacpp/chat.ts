@@ -1,6 +1,6 @@
 import { Template } from '@huggingface/jinja';
 import { UserError } from '../../errors.ts';
-import type { ChatMessage } from '../types.ts';
+import type { ChatMessage } from '../../requests/types.ts';
 
 export interface ChatTemplateOptions {
   readonly addGenerationPrompt: boolean;

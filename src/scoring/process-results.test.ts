@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DocInstance } from '../instances/types.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { Doc, TaskDefinition } from '../task/types.ts';
-import { aggregateTask, resolveMetrics, scoreDoc } from './score.ts';
+import { aggregateTask } from '../aggregate/index.ts';
+import { createMetricScorer } from './metric-scorer.ts';
 
 const seen: unknown[][] = [];
 const task = (outputType: TaskDefinition['outputType']): TaskDefinition => ({
@@ -39,13 +40,11 @@ const instance = (doc: Doc): DocInstance => ({ task: 'pr', docId: 0, doc, contex
 const choices: DocResponse = { kind: 'choices', logprobs: [-1, -2], isGreedy: [true, false], choices: ['1', '2'] };
 
 describe('process_results tasks', () => {
-  it('score each doc with the task function, given lm-eval’s results shape', () => {
+  it('score each doc with the task function, given lm-eval’s results shape', async () => {
     seen.length = 0;
-    const mc = task('multiple_choice');
-    scoreDoc(mc, resolveMetrics(mc), instance({ gold: 1, pred: 1, group: 'a' }), choices);
-    const gen = task('generate_until');
+    await createMetricScorer(task('multiple_choice')).scoreDoc(instance({ gold: 1, pred: 1, group: 'a' }), choices, {});
     const text: DocResponse = { kind: 'text', texts: ['answer'] };
-    scoreDoc(gen, resolveMetrics(gen), instance({ gold: 1, pred: 1, group: 'a' }), text);
+    await createMetricScorer(task('generate_until')).scoreDoc(instance({ gold: 1, pred: 1, group: 'a' }), text, {});
     expect(seen).toEqual([
       [
         [-1, true],
@@ -55,9 +54,8 @@ describe('process_results tasks', () => {
     ]);
   });
 
-  it('aggregate each metric over the docs that gave it; a metric no doc gave is not reported', () => {
-    const mc = task('multiple_choice');
-    const resolved = resolveMetrics(mc);
+  it('aggregate each metric over the docs that gave it; a metric no doc gave is not reported', async () => {
+    const scorer = createMetricScorer(task('multiple_choice'));
     const docs = [
       { gold: 1, pred: 1, group: 'a' },
       { gold: 0, pred: 1, group: 'a' },
@@ -65,15 +63,15 @@ describe('process_results tasks', () => {
       { gold: 0, pred: 0, group: 'b' },
       { gold: 1, pred: 1, group: 'b' },
     ];
-    const scored = docs.map((doc) => scoreDoc(mc, resolved, instance(doc), choices));
-    const summaries = aggregateTask(resolved, scored, { bootstrapIters: 0, seed: 0 });
+    const scored = await Promise.all(docs.map((doc) => scorer.scoreDoc(instance(doc), choices, {})));
+    const summaries = aggregateTask(scorer.metrics, scored, { bootstrapIters: 0, seed: 0 });
     const value = Object.fromEntries(summaries.map((s) => [s.metric, [s.value, s.n]]));
     expect(value).toEqual({ acc: [0.6, 5], acc_a: [0.5, 2], acc_b: [2 / 3, 3], mcc: [1 / 6, 5] });
   });
 
-  it('refuse a score that metric_list does not name', () => {
+  it('refuse a score that metric_list does not name', async () => {
     const mc = { ...task('multiple_choice'), processResults: () => ({ typo: 1 }) };
-    expect(() => scoreDoc(mc, resolveMetrics(mc), instance({}), choices)).toThrow(
+    await expect(createMetricScorer(mc).scoreDoc(instance({}), choices, {})).rejects.toThrow(
       /process_results gave "typo", which metric_list does not name/,
     );
   });

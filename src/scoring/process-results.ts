@@ -2,7 +2,7 @@ import { UserError } from '../errors.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Metric, SampleValue } from '../metrics/types.ts';
 import type { MetricSpec, TaskDefinition } from '../task/types.ts';
-import type { ResolvedMetric } from './score.ts';
+import type { ResolvedMetric } from './types.ts';
 
 // Tasks with lm-eval's process_results: the task's function scores each doc, and metric_list
 // only names those scores and how to aggregate them.

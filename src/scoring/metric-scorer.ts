@@ -1,23 +1,32 @@
 import { UserError } from '../errors.ts';
 import { applyFilterPipeline, buildFilterPipeline } from '../filters/index.ts';
 import type { DocInstance } from '../instances/types.ts';
-import { aggregations, metrics, stderrFor } from '../metrics/index.ts';
-import type { Metric, SampleValue } from '../metrics/types.ts';
+import { aggregations, metrics } from '../metrics/index.ts';
+import type { Metric, SampleValue, ScoreInput } from '../metrics/types.ts';
 import type { DocResponse } from '../responses/types.ts';
-import type { FilterPipelineSpec, MetricSpec, TaskDefinition } from '../task/types.ts';
+import type { FilterPipelineSpec, TaskDefinition } from '../task/types.ts';
+import { scoreKey } from './cache.ts';
 import { processedMetric, processedValues } from './process-results.ts';
+import type { ResolvedMetric, ScoreContext, ScoredDoc, TaskScorer } from './types.ts';
 
 /** lm-eval's implicit pipeline: generations keep their first response; the rest pass through. */
 const DEFAULT_FILTERS: readonly FilterPipelineSpec[] = [{ name: 'none', steps: [{ function: 'take_first' }] }];
 
-export interface ResolvedMetric {
-  readonly spec: MetricSpec;
-  readonly metric: Metric;
-  readonly aggregation: string;
-  readonly higherIsBetter: boolean;
+/**
+ * The default scorer: the task's filter pipelines, then its metric_list from the metric registry
+ * (or its process_results hook). Metrics and filters are looked up here, before any request is
+ * sent, so a typo fails fast. `predictOnly` keeps the filters and computes no metric.
+ */
+export function createMetricScorer(task: TaskDefinition, o: { readonly predictOnly?: boolean } = {}): TaskScorer {
+  checkFilters(task);
+  const resolved = o.predictOnly ? [] : resolveMetrics(task);
+  return {
+    metrics: resolved,
+    scoreDoc: (instance, response, context) => scoreDoc(task, resolved, instance, response, context),
+  };
 }
 
-/** Looks every metric and aggregation up before any request is sent, so a typo fails fast. */
+/** Looks every metric and aggregation up; unknown names are bad input, located in the task file. */
 export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
   return task.metrics.map((spec) => {
     const metric = task.processResults ? processedMetric(spec) : metrics[spec.metric];
@@ -39,7 +48,7 @@ export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
   });
 }
 
-/** Builds every filter step once before any request is sent, so a bad name or regex fails fast. */
+/** Builds every filter step once, so a bad name or regex fails before any request. */
 export function checkFilters(task: TaskDefinition): void {
   for (const pipeline of filterPipelines(task)) {
     for (const step of pipeline.steps) {
@@ -60,27 +69,21 @@ export function filterPipelines(task: TaskDefinition): readonly FilterPipelineSp
   return task.filters.length > 0 ? task.filters : DEFAULT_FILTERS;
 }
 
-/** One doc scored under one filter pipeline: a samples-file row minus the raw responses. */
-export interface ScoredDoc {
-  readonly filter: string;
-  /** The filtered response (generations) or the response itself (log-likelihoods). */
-  readonly filtered: unknown;
-  readonly values: Readonly<Record<string, SampleValue>>;
-}
-
-export function scoreDoc(
+async function scoreDoc(
   task: TaskDefinition,
   resolved: readonly ResolvedMetric[],
   instance: DocInstance,
   response: DocResponse,
-): ScoredDoc[] {
-  return filterPipelines(task).map((pipeline) => {
+  context: ScoreContext,
+): Promise<ScoredDoc[]> {
+  const out: ScoredDoc[] = [];
+  for (const pipeline of filterPipelines(task)) {
     let filteredText: string | undefined;
     let filtered: unknown;
     if (response.kind === 'text') {
-      const out = applyFilterPipeline(pipeline.steps, response.texts, instance.doc);
-      filteredText = out[0] ?? '';
-      filtered = out.length === 1 ? filteredText : out;
+      const texts = applyFilterPipeline(pipeline.steps, response.texts, instance.doc);
+      filteredText = texts[0] ?? '';
+      filtered = texts.length === 1 ? filteredText : texts;
     } else if (response.kind === 'choices') {
       filtered = response.logprobs.map((lp, i) => [lp, response.isGreedy[i]]);
     } else {
@@ -90,54 +93,35 @@ export function scoreDoc(
       // lm-eval hands process_results one result per request: the choices' [logprob, isGreedy]
       // pairs, or the single filtered generation / log-likelihood.
       const results = response.kind === 'choices' ? (filtered as unknown[]) : [filtered];
-      return { filter: pipeline.name, filtered, values: processedValues(task, resolved, instance, results) };
+      out.push({ filter: pipeline.name, filtered, values: processedValues(task, resolved, instance, results) });
+      continue;
     }
     const values: Record<string, SampleValue> = {};
     for (const m of resolved) {
-      values[m.spec.metric] = m.metric.score({
-        doc: instance.doc,
-        target: instance.target,
-        response,
-        ...(filteredText !== undefined ? { filtered: filteredText } : {}),
-        kwargs: m.spec.kwargs ?? {},
-      });
+      values[m.spec.metric] = await metricValue(
+        m.metric,
+        {
+          doc: instance.doc,
+          target: instance.target,
+          response,
+          ...(filteredText !== undefined ? { filtered: filteredText } : {}),
+          kwargs: m.spec.kwargs ?? {},
+        },
+        context,
+      );
     }
-    return { filter: pipeline.name, filtered, values };
-  });
-}
-
-export interface MetricSummary {
-  readonly metric: string;
-  readonly filter: string;
-  readonly value: number;
-  readonly stderr: number | null;
-  readonly higherIsBetter: boolean;
-  readonly n: number;
-}
-
-/** Per (metric, filter): the aggregate over docs and its standard error. */
-export function aggregateTask(
-  resolved: readonly ResolvedMetric[],
-  scored: readonly (readonly ScoredDoc[])[],
-  o: { bootstrapIters: number; seed: number },
-): MetricSummary[] {
-  const out: MetricSummary[] = [];
-  const filterNames = scored[0]?.map((s) => s.filter) ?? [];
-  filterNames.forEach((filter, f) => {
-    for (const m of resolved) {
-      // process_results may leave a metric out of some docs (acc_<category>): aggregate the rest.
-      const values = scored.map((doc) => doc[f]!.values[m.spec.metric]).filter((v) => v !== undefined);
-      if (values.length === 0 && scored.length > 0) continue;
-      const aggregate = aggregations[m.aggregation]!;
-      out.push({
-        metric: m.spec.metric,
-        filter,
-        value: values.length ? aggregate(values) : Number.NaN,
-        stderr: stderrFor(m.aggregation, values, o),
-        higherIsBetter: m.higherIsBetter,
-        n: values.length,
-      });
-    }
-  });
+    out.push({ filter: pipeline.name, filtered, values });
+  }
   return out;
+}
+
+/** A cacheable metric's value is looked up by its input first (sandbox runs, judge calls). */
+async function metricValue(metric: Metric, input: ScoreInput, context: ScoreContext): Promise<SampleValue> {
+  if (!metric.cacheable || !context.cache) return metric.score(input, context);
+  const key = scoreKey(metric.name, input);
+  const cached = context.cache.get(key);
+  if (cached !== undefined) return cached;
+  const value = await metric.score(input, context);
+  context.cache.set(key, value);
+  return value;
 }

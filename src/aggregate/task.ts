@@ -1,0 +1,38 @@
+import { aggregations, stderrFor } from '../metrics/index.ts';
+import type { ResolvedMetric, ScoredDoc } from '../scoring/types.ts';
+
+export interface MetricSummary {
+  readonly metric: string;
+  readonly filter: string;
+  readonly value: number;
+  readonly stderr: number | null;
+  readonly higherIsBetter: boolean;
+  readonly n: number;
+}
+
+/** Per (metric, filter): the aggregate over docs and its standard error. */
+export function aggregateTask(
+  resolved: readonly ResolvedMetric[],
+  scored: readonly (readonly ScoredDoc[])[],
+  o: { bootstrapIters: number; seed: number },
+): MetricSummary[] {
+  const out: MetricSummary[] = [];
+  const filterNames = scored[0]?.map((s) => s.filter) ?? [];
+  filterNames.forEach((filter, f) => {
+    for (const m of resolved) {
+      // process_results may leave a metric out of some docs (acc_<category>): aggregate the rest.
+      const values = scored.map((doc) => doc[f]!.values[m.spec.metric]).filter((v) => v !== undefined);
+      if (values.length === 0 && scored.length > 0) continue;
+      const aggregate = aggregations[m.aggregation]!;
+      out.push({
+        metric: m.spec.metric,
+        filter,
+        value: values.length ? aggregate(values) : Number.NaN,
+        stderr: stderrFor(m.aggregation, values, o),
+        higherIsBetter: m.higherIsBetter,
+        n: values.length,
+      });
+    }
+  });
+  return out;
+}
