@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from './types.ts';
 import { decodeUtf8, readDataFile } from './read-file.ts';
 import type { LoadedRows } from './types.ts';
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from './types.ts';
 import { readParquet } from './parquet-rows.ts';
 import type { LoadedRows } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from './types.ts';
 import { readCsv } from './csv-rows.ts';
 import { readJson, readJsonl } from './json-rows.ts';
 import { pythonRepr } from './python-repr.ts';

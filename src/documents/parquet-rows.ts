@@ -1,6 +1,6 @@
 import { parquetReadObjects } from 'hyparquet';
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from './types.ts';
 import { readDataFile } from './read-file.ts';
 import type { LoadedRows } from './types.ts';
 

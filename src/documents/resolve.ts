@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from './types.ts';
 import { readCsv } from './csv-rows.ts';
 import { loadHfDataset } from './hf-hub.ts';
 import { readJson, readJsonl } from './json-rows.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DocInstance } from '../instances/types.ts';
 import type { DocResponse } from '../responses/types.ts';
-import type { Doc, TaskDefinition } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { aggregateTask, resolveMetrics, scoreDoc } from './score.ts';
 
 const seen: unknown[][] = [];

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
-import type { Doc, FilterPipelineSpec, FilterStep } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
+import type { FilterPipelineSpec, FilterStep } from '../task/types.ts';
 import { regexFilter } from './regex.ts';
 import { majorityVoteFilter, takeFirstFilter, takeFirstKFilter } from './selection.ts';
 import { lowercaseFilter, removeWhitespaceFilter, uppercaseFilter } from './transformation.ts';

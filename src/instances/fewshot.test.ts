@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../util/python-random.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
 import { buildFewshotContext, type FewshotRandom } from './fewshot.ts';
 import type { YamlTaskDefinition } from '../task/yaml/types.ts';
 

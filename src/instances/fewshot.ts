@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
-import type { Doc, TaskDefinition } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import type { YamlTaskDefinition } from '../task/yaml/types.ts';
 
 /** CPython random.Random's sample(); src/util/python-random.ts provides the exact one. */

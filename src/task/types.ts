@@ -3,9 +3,8 @@
  * (template, column name, list, function) is already a function here.
  * Built-in tasks and YAML tasks both produce this.
  */
+import type { Doc, TaskDocs } from '../documents/types.ts';
 import type { ErrorLocation } from '../errors.ts';
-
-export type Doc = Readonly<Record<string, unknown>>;
 
 export type OutputType = 'loglikelihood' | 'loglikelihood_rolling' | 'multiple_choice' | 'generate_until';
 
@@ -40,18 +39,6 @@ export interface GenerationKwargs {
   readonly maxGenToks: number;
   readonly temperature: number;
   readonly doSample: boolean;
-}
-
-export interface TaskDocs {
-  /** The evaluated documents, in order; doc_id = index. */
-  readonly eval: readonly Doc[];
-  /** Where few-shot examples come from; undefined = no separate split. */
-  readonly fewshot?: readonly Doc[];
-  /** Name of each split, for the report. */
-  readonly evalSplit: string;
-  readonly fewshotSplit?: string;
-  /** Content hashes of the data files read (file → sha256), for the report. */
-  readonly sources?: Readonly<Record<string, { sha256: string; rows: number }>>;
 }
 
 export interface TaskDefinition {

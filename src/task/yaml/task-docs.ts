@@ -1,7 +1,6 @@
 import { type DataFiles, resolveDataset } from '../../documents/resolve.ts';
-import type { LoadedRows } from '../../documents/types.ts';
+import type { Doc, LoadedRows, TaskDocs } from '../../documents/types.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
-import type { Doc, TaskDocs } from '../types.ts';
 import { importFunction } from './functions.ts';
 import type { TaskConfig } from './schema.ts';
 import type { TaskLoadOptions } from './types.ts';

@@ -1,6 +1,7 @@
 import type { DatasetOptions } from '../../documents/resolve.ts';
 import type { ErrorLocation } from '../../errors.ts';
-import type { Doc, GroupDefinition, TaskDefinition } from '../types.ts';
+import type { Doc } from '../../documents/types.ts';
+import type { GroupDefinition, TaskDefinition } from '../types.ts';
 
 /**
  * What a YAML task adds to TaskDefinition (a subtype, so it is usable wherever a

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Doc, FilterPipelineSpec, MetricSpec, TaskDefinition, TaskDocs } from '../../types.ts';
+import type { Doc, TaskDocs } from '../../../documents/types.ts';
+import type { FilterPipelineSpec, MetricSpec, TaskDefinition } from '../../types.ts';
 import { PythonRandom } from '../../../util/python-random.ts';
 import { stableStringify } from '../../../util/stable-json.ts';
 
