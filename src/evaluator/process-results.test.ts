@@ -18,6 +18,7 @@ const task = (outputType: TaskDefinition['outputType']): TaskDefinition => ({
   fewshotDelimiter: '\n\n',
   defaultNumFewshot: 0,
   fewshotSampler: 'default',
+  fewshotDrawsExtra: false,
   filters: [],
   // Names the registry does not know: process_results scores them.
   metrics: [

@@ -57,6 +57,17 @@ export interface TaskDefinition {
   readonly fewshotDelimiter: string;
   readonly defaultNumFewshot: number;
   readonly fewshotSampler: 'default' | 'first_n';
+  /**
+   * lm-eval draws num_fewshot + 1 examples (then drops the evaluated doc) exactly when the
+   * task's fewshot_split equals its test_split, both possibly unset.
+   */
+  readonly fewshotDrawsExtra: boolean;
+  /** fewshot_config.doc_to_text/doc_to_target/doc_to_choice: used for the examples only. */
+  readonly fewshotDocToText?: (doc: Doc) => string | number;
+  readonly fewshotDocToTarget?: (doc: Doc) => string | number | readonly string[];
+  readonly fewshotDocToChoice?: (doc: Doc) => readonly string[];
+  /** gen_prefix, rendered per doc: written after the target delimiter of the prompt and of each example. */
+  readonly genPrefix?: (doc: Doc) => string;
   readonly generation?: GenerationKwargs;
   readonly filters: readonly FilterPipelineSpec[];
   readonly metrics: readonly MetricSpec[];

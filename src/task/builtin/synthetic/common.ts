@@ -110,6 +110,8 @@ export function syntheticTask<D extends object>(spec: GenerateSpec<D> | ChoiceSp
     fewshotDelimiter: '\n\n',
     defaultNumFewshot: spec.defaultNumFewshot,
     fewshotSampler: 'default' as const,
+    // The few-shot pool is its own split, disjoint from the eval docs: no extra draw to drop.
+    fewshotDrawsExtra: false,
     filters: generate ? [TAKE_FIRST] : [],
     metrics: spec.metrics,
     repeats: 1,
