@@ -7,7 +7,7 @@ import { rawResps, toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { TaskDocs } from '../documents/types.ts';
-import type { GroupDefinition, TaskDefinition } from '../task/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { PythonRandom } from '../util/python-random.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
@@ -174,5 +174,3 @@ export function sampleRows(outcome: TaskOutcome): Record<string, unknown>[] {
   });
   return rows;
 }
-
-export type { GroupDefinition };

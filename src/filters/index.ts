@@ -6,9 +6,6 @@ import { majorityVoteFilter, takeFirstFilter, takeFirstKFilter } from './selecti
 import { lowercaseFilter, removeWhitespaceFilter, uppercaseFilter } from './transformation.ts';
 import type { Filter, FilterFactory } from './types.ts';
 
-export type { Filter, FilterArgs, FilterFactory } from './types.ts';
-export { compilePythonRegex, pythonFindall, pythonRemoveAll } from './python-regex.ts';
-
 /** Every filter, by its lm-eval name. */
 export const filters: Record<string, FilterFactory> = {
   regex: regexFilter,

@@ -5,8 +5,6 @@ import { TaskCatalog } from './catalog.ts';
 import { loadTaskYamls } from './yaml/index.ts';
 import type { TaskWarning } from './yaml/index.ts';
 
-export { TaskCatalog } from './catalog.ts';
-
 /** The YAML tasks that ship with evalboard. */
 export const SHIPPED_TASKS_DIR = join(new URL('../../', import.meta.url).pathname, 'tasks');
 
