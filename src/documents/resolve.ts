@@ -13,7 +13,7 @@ import type { LoadedRows } from './types.ts';
 export type DataFiles = string | readonly string[] | Readonly<Record<string, string | readonly string[]>>;
 
 export interface DatasetOptions {
-  /** --data_dir / EVALBOARD_DATA_DIR: root of local dataset copies. */
+  /** Root of local dataset copies (resolveDataDir); undefined: none. */
   readonly dataDir?: string;
   /** EVALBOARD_CACHE: hub downloads go to <cacheDir>/datasets. */
   readonly cacheDir?: string;
@@ -45,7 +45,7 @@ export async function resolveDataset(
   split: string,
   options: DatasetOptions = {},
 ): Promise<LoadedRows> {
-  const dataDir = options.dataDir ?? process.env.EVALBOARD_DATA_DIR;
+  const { dataDir } = options;
   const reader = BUILDER_READERS[datasetPath];
   if (reader) {
     if (dataFiles === undefined) throw new UserError(`dataset_path "${datasetPath}" needs dataset_kwargs.data_files`);

@@ -69,9 +69,7 @@ export async function createDocsLoader(
       };
     }
     if (samples) {
-      const list = samplesFn
-        ? await samplesFn({ config: resolved.config, dataDir: options.dataDir ?? process.env.EVALBOARD_DATA_DIR })
-        : samples;
+      const list = samplesFn ? await samplesFn({ config: resolved.config, dataDir: options.dataDir }) : samples;
       if (!Array.isArray(list))
         throw new UserError('fewshot_config.samples must give a list of docs', at('fewshot_config'));
       list.forEach((doc, i) => {
