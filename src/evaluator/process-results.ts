@@ -2,6 +2,7 @@ import { UserError } from '../errors.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Metric, SampleValue } from '../metrics/types.ts';
 import type { MetricSpec, TaskDefinition } from '../task/types.ts';
+// import cycle: type only, erased at run time; score.ts resolves the metrics it hands to this file.
 import type { ResolvedMetric } from './score.ts';
 
 // Tasks with lm-eval's process_results: the task's function scores each doc, and metric_list

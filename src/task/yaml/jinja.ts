@@ -1,9 +1,12 @@
 import * as jinja from '@huggingface/jinja';
 import { pythonFloatRepr, pythonStringRepr } from '../../documents/python-repr.ts';
 import { normalizeStringEscapes } from './jinja-escapes.ts';
+// import cycle: the fast path strips like Python with python-methods, which builds on this module (below).
 import { compileFastRender } from './jinja-fast.ts';
 import { toRuntimeValue } from './jinja-values.ts';
 import { pythonSub } from './python-regex.ts';
+// import cycle: Python's str and list methods are written with this module's fn/pyStr/pyEquals, and this
+// module installs them on template values; both sides call each other only while rendering, never at load.
 import { addPythonMethods, pythonSpaceStrip } from './python-methods.ts';
 
 /**
