@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Doc } from './types.ts';
 import { readCsv } from './csv-rows.ts';
 import { loadHfDataset } from './hf-hub.ts';
 import { readJson, readJsonl } from './json-rows.ts';
 import { localDatasetRules } from './local-datasets.ts';
 import { readParquet } from './parquet-rows.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 /** lm-eval's `dataset_kwargs.data_files`: one path, a list, or per-split paths. */
 export type DataFiles = string | readonly string[] | Readonly<Record<string, string | readonly string[]>>;
