@@ -24,6 +24,7 @@ import { Progress } from '../src/cli/progress.ts';
 import { evaluate } from '../src/evaluator/evaluate.ts';
 import { buildReport } from '../src/report/build.ts';
 import type { RunConfig } from '../src/report/schema.ts';
+import { resolveDataDir } from '../src/documents/data-dir.ts';
 import { loadCatalog } from '../src/task/index.ts';
 import type { TaskDefinition } from '../src/task/types.ts';
 import { stableStringify } from '../src/util/stable-json.ts';
@@ -74,7 +75,7 @@ async function runOnce(o: Options, numFewshot: number, cachePath: string | undef
   const phases = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const { catalog } = await loadCatalog({ includePaths: [] });
+  const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
   const { tasks, groups } = catalog.resolve(o.tasks);
   const t1 = performance.now();
   phases.taskLoad = t1 - t0;

@@ -15,6 +15,7 @@ import type { Backend } from '../src/backends/types.ts';
 import { evaluate, type TaskOutcome } from '../src/evaluator/evaluate.ts';
 import { main as makeModel } from '../src/gguf/make-model.ts';
 import type { LoglikelihoodResult } from '../src/requests/types.ts';
+import { resolveDataDir } from '../src/documents/data-dir.ts';
 import { loadCatalog } from '../src/task/index.ts';
 import { evalboard, readResults, STORIES, STORIES_LIMIT, STORIES_TASKS, STORIES_WORKLOAD, tempDir } from './helpers.ts';
 import {
@@ -75,7 +76,7 @@ function predictions(outcomes: readonly TaskOutcome[]): { argmax: number[]; minG
 }
 
 async function evaluateWith(backend: Backend, taskNames: readonly string[], limit: number): Promise<TaskOutcome[]> {
-  const { catalog } = await loadCatalog({ includePaths: [] });
+  const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
   const { tasks } = catalog.resolve(taskNames);
   return evaluate({ backend, tasks, limit, fewshotSeed: 1234, bootstrapIters: 1000 });
 }

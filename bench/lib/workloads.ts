@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildInstances } from '../../src/instances/build.ts';
 import type { LoglikelihoodRequest } from '../../src/requests/types.ts';
 import { cacheDirFromEnv } from '../../src/cache/paths.ts';
+import { resolveDataDir } from '../../src/documents/data-dir.ts';
 import { loadCatalog } from '../../src/task/index.ts';
 import { PythonRandom } from '../../src/python/random.ts';
 
@@ -21,7 +22,7 @@ export interface Workload {
 
 /** The first `items` documents over the tasks in order (MMLU: subjects alphabetically), as lm-eval builds them. */
 export async function mcWorkload(pattern: string, numFewshot: number, items: number): Promise<Workload> {
-  const { catalog } = await loadCatalog({ includePaths: [] });
+  const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
   const { tasks } = catalog.resolve([pattern]);
   const byItem: LoglikelihoodRequest[][] = [];
   for (const task of [...tasks].sort((a, b) => a.name.localeCompare(b.name))) {

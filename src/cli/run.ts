@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { backendFactory, DEFAULT_MODEL, DEFAULT_MODEL_ARGS, parseModelArgs } from '../backends/index.ts';
 import type { Backend } from '../backends/types.ts';
 import { openCachedBackend } from '../cache/index.ts';
+import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, sampleRows, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
@@ -118,11 +119,10 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
   const modelArgsText = flags.model_args ?? (flags.model === DEFAULT_MODEL ? DEFAULT_MODEL_ARGS : '');
   const modelArgs = parseModelArgs(modelArgsText);
-  if (flags.data_dir) process.env.EVALBOARD_DATA_DIR = flags.data_dir;
 
   const { catalog, warnings } = await loadCatalog({
     includePaths: flags.include_path ?? [],
-    ...(flags.data_dir ? { dataDir: flags.data_dir } : {}),
+    dataDir: resolveDataDir(flags.data_dir),
     allowNetwork: !!flags.allow_network,
   });
   for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveDataDir } from '../documents/data-dir.ts';
 import { loadCatalog } from '../task/index.ts';
 
 export function registerTasks(program: Command): void {
@@ -7,7 +8,7 @@ export function registerTasks(program: Command): void {
     .description('list tasks and groups')
     .option('--include_path <dir...>', 'extra folders of task YAML')
     .action(async (flags: { include_path?: string[] }) => {
-      const { catalog } = await loadCatalog({ includePaths: flags.include_path ?? [] });
+      const { catalog } = await loadCatalog({ includePaths: flags.include_path ?? [], dataDir: resolveDataDir() });
       const lines = ['Groups:'];
       for (const name of catalog.groupNames()) {
         const group = tryGet(() => catalog.getGroup(name));

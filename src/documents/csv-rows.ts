@@ -1,7 +1,6 @@
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
 import { decodeUtf8, readDataFile } from './read-file.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 export interface CsvOptions {
   /** Field separator: "," for CSV, "\t" for TSV. */

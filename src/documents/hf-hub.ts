@@ -1,9 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
 import { readParquet } from './parquet-rows.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 export interface HfHubOptions {
   /** e.g. https://huggingface.co (HF_ENDPOINT); tests point it at 127.0.0.1. */

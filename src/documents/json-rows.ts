@@ -1,7 +1,6 @@
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
 import { decodeUtf8, positionOfIndex, readDataFile } from './read-file.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 /** JSON Lines: one object per line; blank lines are skipped (HF's json builder ignores them too). */
 export function parseJsonl(text: string, file: string): Doc[] {

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import type { Doc } from '../task/types.ts';
 import { readCsv } from './csv-rows.ts';
 import { readJson, readJsonl } from './json-rows.ts';
 import { pythonRepr } from '../python/repr.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 /**
  * The datasets we have on disk (/work/shared/datasets layout), keyed by the `dataset_path`

@@ -1,8 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
 import { readDataFile } from './read-file.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 /** Parquet rows as plain objects, in file order (row groups in order). */
 export async function parseParquet(bytes: Uint8Array, file: string): Promise<Doc[]> {

@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
 import { readCsv } from './csv-rows.ts';
 import { loadHfDataset } from './hf-hub.ts';
 import { readJson, readJsonl } from './json-rows.ts';
 import { localDatasetRules } from './local-datasets.ts';
 import { readParquet } from './parquet-rows.ts';
-import type { LoadedRows } from './types.ts';
+import type { Doc, LoadedRows } from './types.ts';
 
 /** lm-eval's `dataset_kwargs.data_files`: one path, a list, or per-split paths. */
 export type DataFiles = string | readonly string[] | Readonly<Record<string, string | readonly string[]>>;
 
 export interface DatasetOptions {
-  /** --data_dir / EVALBOARD_DATA_DIR: root of local dataset copies. */
+  /** Root of local dataset copies (resolveDataDir); undefined: none. */
   readonly dataDir?: string;
   /** EVALBOARD_CACHE: hub downloads go to <cacheDir>/datasets. */
   readonly cacheDir?: string;
@@ -45,7 +44,7 @@ export async function resolveDataset(
   split: string,
   options: DatasetOptions = {},
 ): Promise<LoadedRows> {
-  const dataDir = options.dataDir ?? process.env.EVALBOARD_DATA_DIR;
+  const { dataDir } = options;
   const reader = BUILDER_READERS[datasetPath];
   if (reader) {
     if (dataFiles === undefined) throw new UserError(`dataset_path "${datasetPath}" needs dataset_kwargs.data_files`);

@@ -3,6 +3,7 @@ import { DummyBackend } from '../backends/dummy.ts';
 import { type Backend, type CallOptions, reportResult } from '../backends/types.ts';
 import type { LoglikelihoodRequest } from '../requests/types.ts';
 import type { TaskScorer } from '../scoring/types.ts';
+import { resolveDataDir } from '../documents/data-dir.ts';
 import { loadCatalog } from '../task/index.ts';
 import { evaluate } from './evaluate.ts';
 
@@ -25,7 +26,7 @@ function oneAtATime(inner: DummyBackend, answered: { count: number }): Backend {
 
 describe('evaluate: the scoring stage', () => {
   it('scores each document as soon as its results are in, while the backend still runs', async () => {
-    const { catalog } = await loadCatalog({ includePaths: [] });
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
     const { tasks } = catalog.resolve(['arc_easy']);
     const answered = { count: 0 };
     const seenAt: number[] = [];
@@ -44,7 +45,7 @@ describe('evaluate: the scoring stage', () => {
   });
 
   it('runs a task’s own async scorer, several documents at once, bounded by scoreConcurrency', async () => {
-    const { catalog } = await loadCatalog({ includePaths: [] });
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
     const { tasks } = catalog.resolve(['gsm8k']);
     let running = 0;
     let peak = 0;

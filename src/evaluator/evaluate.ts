@@ -7,12 +7,13 @@ import type { Result } from '../requests/types.ts';
 import { rawResps, toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
 import type { DocResponse } from '../responses/types.ts';
+import type { TaskDocs } from '../documents/types.ts';
 import { PythonRandom } from '../python/random.ts';
 import { memoryScoreCache } from '../scoring/cache.ts';
 import { createMetricScorer } from '../scoring/metric-scorer.ts';
 import { ScoringQueue } from '../scoring/run.ts';
 import type { ScoreCache, ScoredDoc, TaskScorer } from '../scoring/types.ts';
-import type { TaskDefinition, TaskDocs } from '../task/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
 

@@ -1,11 +1,10 @@
 import { UserError } from '../errors.ts';
-import type { Doc, FilterPipelineSpec, FilterStep } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
+import type { FilterPipelineSpec, FilterStep } from '../task/types.ts';
 import { regexFilter } from './regex.ts';
 import { majorityVoteFilter, takeFirstFilter, takeFirstKFilter } from './selection.ts';
 import { lowercaseFilter, removeWhitespaceFilter, uppercaseFilter } from './transformation.ts';
 import type { Filter, FilterFactory } from './types.ts';
-
-export type { Filter, FilterArgs, FilterFactory } from './types.ts';
 
 /** Every filter, by its lm-eval name. */
 export const filters: Record<string, FilterFactory> = {

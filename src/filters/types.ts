@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
 
 /**
  * One pipeline step, applied to one document's responses (one per repeat), as lm-eval's

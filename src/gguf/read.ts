@@ -17,7 +17,7 @@ import {
   tensorByteSize,
 } from './format.ts';
 
-export { describeGgufValue, type GgufSummary, summarizeGguf, summarizeMetadata } from './summary.ts';
+export { describeGgufValue, summarizeGguf } from './summary.ts';
 
 export interface GgufTensorInfo {
   readonly name: string;

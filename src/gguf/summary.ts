@@ -1,4 +1,5 @@
 import { type GgufValue, LLAMA_FILE_TYPES } from './format.ts';
+// import cycle: type only, erased at run time; read.ts re-exports these summaries beside the reader.
 import type { GgufInfo } from './read.ts';
 
 /** What a report or a backend needs to know about a model file, without the big arrays. */

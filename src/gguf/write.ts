@@ -5,7 +5,6 @@ import { GGML_TYPE_CODE, GGUF_DEFAULT_ALIGNMENT, type GgufEntry } from './format
 import { loadTokenizerMetadata, type TokenizerSource } from './tokenizer-metadata.ts';
 import { encodeF16, encodeF32, encodeQ8_0, NormalSampler, Q8_0_BLOCK } from './weights.ts';
 
-export type { TokenizerSource } from './tokenizer-metadata.ts';
 export type WeightType = keyof typeof GGML_TYPE_CODE;
 
 /** Shape and contents of a llama-architecture model with random weights. */

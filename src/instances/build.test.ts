@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../requests/types.ts';
+import { resolveDataDir } from '../documents/data-dir.ts';
 import { loadCatalog } from '../task/index.ts';
 import { PythonRandom } from '../python/random.ts';
 import { buildInstances, type ChatFormat } from './build.ts';
@@ -15,7 +16,7 @@ describe('buildInstances with a chat format', () => {
   ])(
     '%s (%i-shot): requests carry the chat and its rendering; the user turn is the plain prompt',
     async (name, shots) => {
-      const { catalog } = await loadCatalog({ includePaths: [] });
+      const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
       const [task] = catalog.resolve([name]).tasks;
       const docs = await task!.loadDocs({ fewshot: shots > 0 });
       const build = (chat?: ChatFormat) =>

@@ -1,5 +1,6 @@
+import type { TaskDocs } from '../documents/types.ts';
 import type { ChatMessage, Request } from '../requests/types.ts';
-import type { TaskDefinition, TaskDocs } from '../task/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { buildFewshotContext, type FewshotRandom, type RenderedExamples } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../python/random.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
 import { buildFewshotContext, type FewshotRandom } from './fewshot.ts';
-import type { YamlTaskDefinition } from '../task/yaml/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 
-function task(overrides: Partial<YamlTaskDefinition> = {}): YamlTaskDefinition {
+function task(overrides: Partial<TaskDefinition> = {}): TaskDefinition {
   return {
     name: 't',
     version: 1,
@@ -21,8 +21,6 @@ function task(overrides: Partial<YamlTaskDefinition> = {}): YamlTaskDefinition {
     metrics: [],
     repeats: 1,
     config: {},
-    file: 't.yaml',
-    tags: [],
     fewshotDrawsExtra: false,
     ...overrides,
   };

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
+import type { Doc } from '../documents/types.ts';
 import { pythonEquals } from '../python/equality.ts';
-import type { Doc, TaskDefinition } from '../task/types.ts';
-import type { YamlTaskDefinition } from '../task/yaml/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 
 /** CPython random.Random's sample(); src/python/random.ts provides the exact one. */
 export interface FewshotRandom {
@@ -26,8 +26,9 @@ export type RenderedExamples = Map<string, Map<Doc, string>>;
  * where a multiple-choice example's target is the text of its gold choice and a list target
  * contributes its first element; an example whose target is "" adds its text only (no
  * delimiters). The default sampler draws `rnd.sample(fewshotDocs, n)`, first_n takes the first
- * n. n is numFewshot + 1 when lm-eval's config has fewshot_split == test_split (both unset
- * counts), and any drawn example equal to the doc itself is dropped before keeping numFewshot.
+ * n. n is numFewshot + 1 when the task says fewshotDrawsExtra (lm-eval: fewshot_split ==
+ * test_split, both unset counts), and any drawn example equal to the doc itself is dropped
+ * before keeping numFewshot.
  *
  * Order matters: lm-eval seeds ONE random.Random(fewshot_seed=1234) per task and builds the
  * contexts in doc order, so doc i's examples depend on all draws for docs 0..i-1. Call this for
@@ -42,11 +43,10 @@ export function buildFewshotContext(
   fewshotDocs: readonly Doc[],
   rendered?: RenderedExamples,
 ): string {
-  const yamlTask = task as Partial<YamlTaskDefinition>;
-  const genPrefix = yamlTask.genPrefix?.(doc);
+  const genPrefix = task.genPrefix?.(doc);
   let context = task.description(doc);
   if (numFewshot > 0) {
-    const draws = drawsExtra(task) ? numFewshot + 1 : numFewshot;
+    const draws = task.fewshotDrawsExtra ? numFewshot + 1 : numFewshot;
     let drawn: readonly Doc[];
     if (task.fewshotSampler === 'first_n') {
       if (draws > fewshotDocs.length) {
@@ -77,10 +77,9 @@ export function buildFewshotContext(
 
 /** One example as ContextSampler.get_context writes it, fewshot_config overrides included. */
 function labelledExample(task: TaskDefinition, example: Doc, prefix: string): string {
-  const yamlTask = task as Partial<YamlTaskDefinition>;
-  const choices = () => (yamlTask.fewshotDocToChoice ?? task.docToChoice)?.(example) ?? [];
-  const content = yamlTask.fewshotDocToText ? yamlTask.fewshotDocToText(example) : task.docToText(example);
-  const target = yamlTask.fewshotDocToTarget ? yamlTask.fewshotDocToTarget(example) : task.docToTarget(example);
+  const choices = () => (task.fewshotDocToChoice ?? task.docToChoice)?.(example) ?? [];
+  const content = task.fewshotDocToText ? task.fewshotDocToText(example) : task.docToText(example);
+  const target = task.fewshotDocToTarget ? task.fewshotDocToTarget(example) : task.docToTarget(example);
   let text = typeof content === 'string' ? content : String(choices()[content]);
   if (target === '') return text;
   // lm-eval only warns when both the delimiter and the target start with whitespace.
@@ -89,11 +88,4 @@ function labelledExample(task: TaskDefinition, example: Doc, prefix: string): st
   else if (typeof target === 'number' && task.docToChoice) text += String(choices()[target]);
   else text += String(target);
   return text + task.fewshotDelimiter;
-}
-
-function drawsExtra(task: TaskDefinition): boolean {
-  const yamlTask = task as Partial<YamlTaskDefinition>;
-  if (yamlTask.fewshotDrawsExtra !== undefined) return yamlTask.fewshotDrawsExtra;
-  const config = task.config as { fewshot_split?: unknown; test_split?: unknown };
-  return (config.fewshot_split ?? undefined) === (config.test_split ?? undefined);
 }

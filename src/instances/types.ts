@@ -1,5 +1,5 @@
 import type { Request } from '../requests/types.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
 
 /** One evaluated document with the requests it needs (one per choice for multiple choice). */
 export interface DocInstance {

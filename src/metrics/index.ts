@@ -5,10 +5,9 @@ import { acc, acc_norm } from './multiple-choice.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
 import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
-export type { Aggregation, Metric, SampleValue, ScoreInput, SyncMetric } from './types.ts';
+export type { Metric, SampleValue, SyncMetric } from './types.ts';
 export { aggregations } from './aggregations.ts';
-export { bootstrapStderr, meanStderr, sampleStddev, stderrFor, type StderrOptions } from './stderr.ts';
-export { countBytes, countWords } from './perplexity.ts';
+export { stderrFor } from './stderr.ts';
 
 const builtin = {
   acc,

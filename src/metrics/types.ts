@@ -1,5 +1,5 @@
 import type { DocResponse } from '../responses/types.ts';
-import type { Doc } from '../task/types.ts';
+import type { Doc } from '../documents/types.ts';
 
 /** A per-sample value: a number, or (value, weight) for corpus-level aggregations like perplexity. */
 export type SampleValue = number | readonly [number, number];

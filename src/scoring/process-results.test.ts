@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DocInstance } from '../instances/types.ts';
 import type { DocResponse } from '../responses/types.ts';
-import type { Doc, TaskDefinition } from '../task/types.ts';
 import { aggregateTask } from '../aggregate/index.ts';
+import type { Doc } from '../documents/types.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { createMetricScorer } from './metric-scorer.ts';
 
 const seen: unknown[][] = [];
@@ -18,6 +19,7 @@ const task = (outputType: TaskDefinition['outputType']): TaskDefinition => ({
   fewshotDelimiter: '\n\n',
   defaultNumFewshot: 0,
   fewshotSampler: 'default',
+  fewshotDrawsExtra: false,
   filters: [],
   // Names the registry does not know: process_results scores them.
   metrics: [

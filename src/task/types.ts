@@ -3,9 +3,8 @@
  * (template, column name, list, function) is already a function here.
  * Built-in tasks and YAML tasks both produce this.
  */
+import type { Doc, TaskDocs } from '../documents/types.ts';
 import type { ErrorLocation } from '../errors.ts';
-
-export type Doc = Readonly<Record<string, unknown>>;
 
 export type OutputType = 'loglikelihood' | 'loglikelihood_rolling' | 'multiple_choice' | 'generate_until';
 
@@ -42,18 +41,6 @@ export interface GenerationKwargs {
   readonly doSample: boolean;
 }
 
-export interface TaskDocs {
-  /** The evaluated documents, in order; doc_id = index. */
-  readonly eval: readonly Doc[];
-  /** Where few-shot examples come from; undefined = no separate split. */
-  readonly fewshot?: readonly Doc[];
-  /** Name of each split, for the report. */
-  readonly evalSplit: string;
-  readonly fewshotSplit?: string;
-  /** Content hashes of the data files read (file → sha256), for the report. */
-  readonly sources?: Readonly<Record<string, { sha256: string; rows: number }>>;
-}
-
 export interface TaskDefinition {
   readonly name: string;
   readonly version: number;
@@ -70,6 +57,17 @@ export interface TaskDefinition {
   readonly fewshotDelimiter: string;
   readonly defaultNumFewshot: number;
   readonly fewshotSampler: 'default' | 'first_n';
+  /**
+   * lm-eval draws num_fewshot + 1 examples (then drops the evaluated doc) exactly when the
+   * task's fewshot_split equals its test_split, both possibly unset.
+   */
+  readonly fewshotDrawsExtra: boolean;
+  /** fewshot_config.doc_to_text/doc_to_target/doc_to_choice: used for the examples only. */
+  readonly fewshotDocToText?: (doc: Doc) => string | number;
+  readonly fewshotDocToTarget?: (doc: Doc) => string | number | readonly string[];
+  readonly fewshotDocToChoice?: (doc: Doc) => readonly string[];
+  /** gen_prefix, rendered per doc: written after the target delimiter of the prompt and of each example. */
+  readonly genPrefix?: (doc: Doc) => string;
   readonly generation?: GenerationKwargs;
   readonly filters: readonly FilterPipelineSpec[];
   readonly metrics: readonly MetricSpec[];

@@ -1,4 +1,5 @@
 import type { ScoringPoint, TrieNode } from './prefix-trie.ts';
+// import cycle: type only, erased at run time; the packed scorer defines the batch this layout fills.
 import type { PackedBatch } from './packed-scoring.ts';
 
 /**

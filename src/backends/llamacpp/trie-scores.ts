@@ -1,4 +1,5 @@
 import type { ScoringPoint, ScoringRequest } from './prefix-trie.ts';
+// import cycle: type only, erased at run time; the scorers that fill these scores define TokenScore.
 import type { TokenScore } from './trie-scoring.ts';
 
 /** Collects per-token log-probabilities of a trie's scoring points; a request is done when all its tokens are. */

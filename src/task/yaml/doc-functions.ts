@@ -1,6 +1,6 @@
 import { pythonStr } from '../../python/repr.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
-import type { Doc } from '../types.ts';
+import type { Doc } from '../../documents/types.ts';
 import { importFunction } from './functions.ts';
 import { type CompiledTemplate, compileTemplate, TemplateSyntaxError } from './jinja.ts';
 import { LiteralSyntaxError, literalEval } from '../../python/literal-eval.ts';

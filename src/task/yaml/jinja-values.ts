@@ -1,4 +1,5 @@
 import * as jinja from '@huggingface/jinja';
+// import cycle: type only, erased at run time; RuntimeValue is declared beside the interpreter that uses it.
 import type { RuntimeValue } from './jinja.ts';
 
 const Environment = jinja.Environment as unknown as new () => { set(name: string, value: unknown): RuntimeValue };

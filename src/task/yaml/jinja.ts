@@ -4,6 +4,8 @@ import { pythonFloatRepr, pythonStringRepr } from '../../python/repr.ts';
 import { pythonStrip } from '../../python/whitespace.ts';
 import { normalizeStringEscapes } from './jinja-escapes.ts';
 import { compileFastRender } from './jinja-fast.ts';
+// import cycle: Python's str and list methods are written with this module's fn/pyStr/pyEquals, and this
+// module installs them on template values; both sides call each other only while rendering, never at load.
 import { addPythonMethods } from './jinja-methods.ts';
 import { toRuntimeValue } from './jinja-values.ts';
 

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import { pythonStr } from '../../python/repr.ts';
+import type { Doc } from '../../documents/types.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 import { editDistance } from '../catalog.ts';
 import type {
-  Doc,
   FilterPipelineSpec,
   GenerationKwargs,
   MetricSpec,

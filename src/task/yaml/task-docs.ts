@@ -1,7 +1,6 @@
 import { type DataFiles, resolveDataset } from '../../documents/resolve.ts';
-import type { LoadedRows } from '../../documents/types.ts';
+import type { Doc, LoadedRows, TaskDocs } from '../../documents/types.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
-import type { Doc, TaskDocs } from '../types.ts';
 import { importFunction } from './functions.ts';
 import type { TaskConfig } from './schema.ts';
 import type { TaskLoadOptions } from './types.ts';
@@ -70,9 +69,7 @@ export async function createDocsLoader(
       };
     }
     if (samples) {
-      const list = samplesFn
-        ? await samplesFn({ config: resolved.config, dataDir: options.dataDir ?? process.env.EVALBOARD_DATA_DIR })
-        : samples;
+      const list = samplesFn ? await samplesFn({ config: resolved.config, dataDir: options.dataDir }) : samples;
       if (!Array.isArray(list))
         throw new UserError('fewshot_config.samples must give a list of docs', at('fewshot_config'));
       list.forEach((doc, i) => {

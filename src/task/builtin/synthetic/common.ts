@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Doc, FilterPipelineSpec, MetricSpec, TaskDefinition, TaskDocs } from '../../types.ts';
+import type { Doc, TaskDocs } from '../../../documents/types.ts';
+import type { FilterPipelineSpec, MetricSpec, TaskDefinition } from '../../types.ts';
 import { PythonRandom } from '../../../python/random.ts';
 import { stableStringify } from '../../../util/stable-json.ts';
 
@@ -109,6 +110,8 @@ export function syntheticTask<D extends object>(spec: GenerateSpec<D> | ChoiceSp
     fewshotDelimiter: '\n\n',
     defaultNumFewshot: spec.defaultNumFewshot,
     fewshotSampler: 'default' as const,
+    // The few-shot pool is its own split, disjoint from the eval docs: no extra draw to drop.
+    fewshotDrawsExtra: false,
     filters: generate ? [TAKE_FIRST] : [],
     metrics: spec.metrics,
     repeats: 1,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyFilterPipeline } from '../../../filters/index.ts';
 import { metrics } from '../../../metrics/index.ts';
-import type { Doc, TaskDefinition, TaskDocs } from '../../types.ts';
-import { builtinGroups, builtinTasks, syntheticGroup, syntheticTasks } from '../index.ts';
+import type { Doc, TaskDocs } from '../../../documents/types.ts';
+import type { TaskDefinition } from '../../types.ts';
+import { builtinGroups, builtinTasks } from '../index.ts';
+import { syntheticGroup, syntheticTasks } from './index.ts';
 
 // Everything here re-derives answers from the rendered prompt text, not from the generator's fields.
 
