@@ -5,7 +5,8 @@
  * same model. EVALBOARD_LLAMA_BINARY=prebuilt runs it on the prebuilt binary.
  *
  *   npm run bench -- mc [--items 500] [--batch_size auto] [--tasks arc,mmlu] [--n_ctx N] [--n_batch N] [--flash_attention]
- *   npm run bench -- mc --check 30     worst |Δ| across batch sizes 1/8/64/auto and reversed order (ARC)
+ *   npm run bench -- mc --check 30     worst |Δ| across batch sizes 1/8/64/auto, reversed order and the
+ *                                      naive fallback (ARC), with each run's time
  */
 import { createLlamaCppBackend } from '../src/backends/llamacpp/index.ts';
 import type { LlamaCppBackend } from '../src/backends/llamacpp/backend.ts';
@@ -16,30 +17,35 @@ const WORKLOADS = { arc: ['arc_challenge', 0], mmlu: ['mmlu', 5] } as const;
 const ARC_GOAL_TOK_S = 0.9 * 394; // llama-perplexity --multiple-choice on this machine kind (issue #18)
 
 /**
- * Scores the first `items` ARC items with 1, 8, 64 and auto sequences, in reversed order, and with
- * the per-sequence scorer (EVALBOARD_SCORING=sequences); prints the worst |Δ| against batch 1.
+ * Scores the first `items` ARC items with 1, 8, 64 and auto sequences, in reversed order, and on the
+ * naive path that runs without the native helper (EVALBOARD_NATIVE_HELPER=0); prints the worst |Δ|
+ * against batch 1 and each run's scoring time.
  */
 async function checkInvariance(modelPath: string, items: number, flashAttention: boolean): Promise<void> {
   const requests = (await mcWorkload('arc_challenge', 0, items)).byItem.flat();
-  const runs: { name: string; logprobs: number[]; greedy: boolean[] }[] = [];
+  const runs: { name: string; logprobs: number[]; greedy: boolean[]; seconds: number }[] = [];
   for (const [name, batchSize, reversed, scoring] of [
     ['1', 1, false, 'packed'],
     ['8', 8, false, 'packed'],
     ['64', 64, false, 'packed'],
     ['8 reversed', 8, true, 'packed'],
     ['auto', 'auto', false, 'packed'],
-    ['8, per-sequence scorer,', 8, false, 'sequences'],
+    ['8, naive scorer,', 8, false, 'naive'],
   ] as const) {
-    if (scoring === 'sequences') process.env.EVALBOARD_SCORING = 'sequences';
+    if (scoring === 'naive') process.env.EVALBOARD_NATIVE_HELPER = '0';
     const backend = await createLlamaCppBackend({ modelPath, seed: 0, batchSize, nCtx: 512, flashAttention });
-    delete process.env.EVALBOARD_SCORING;
+    delete process.env.EVALBOARD_NATIVE_HELPER;
     const input = reversed ? [...requests].reverse() : requests;
+    await backend.loglikelihood(input.slice(0, 4)); // untimed warm-up
+    const t0 = performance.now();
     let results = await backend.loglikelihood(input);
+    const seconds = (performance.now() - t0) / 1000;
     if (reversed) results = [...results].reverse();
-    runs.push({ name, logprobs: results.map((r) => r.logprob), greedy: results.map((r) => r.isGreedy) });
+    runs.push({ name, logprobs: results.map((r) => r.logprob), greedy: results.map((r) => r.isGreedy), seconds });
     await backend.close();
   }
   const base = runs[0]!;
+  process.stdout.write(`batch 1: ${base.seconds.toFixed(1)} s\n`);
   for (const run of runs.slice(1)) {
     let worst = 0;
     let changedPredictions = 0;
@@ -50,7 +56,7 @@ async function checkInvariance(modelPath: string, items: number, flashAttention:
     }
     const greedyChanged = run.greedy.filter((g, i) => g !== base.greedy[i]).length;
     process.stdout.write(
-      `batch ${run.name} vs 1: worst |Δ| ${worst.toExponential(2)} nats over ${requests.length} requests, ${changedPredictions} predictions changed, ${greedyChanged} is_greedy changed\n`,
+      `batch ${run.name} vs 1: worst |Δ| ${worst.toExponential(2)} nats over ${requests.length} requests, ${changedPredictions} predictions changed, ${greedyChanged} is_greedy changed, ${run.seconds.toFixed(1)} s\n`,
     );
   }
 }
@@ -106,9 +112,9 @@ export default async function mc(args: string[]): Promise<void> {
   }
 }
 
-/** What the scorer did: packed (unified KV, packed-scoring.ts) or per-sequence (trie-scoring.ts). */
+/** What the scorer did: packed (unified KV, scoring/packed-scoring.ts) or naive (each request alone). */
 function describeScoring(s: Record<string, number>): string {
   if (s.units !== undefined)
     return `packed: evaluated ${s.realTokens} (+${s.paddingTokens} filler, +${s.copiedTokens} copied; ${s.headerTokens} in resident paths) in ${s.decodes} decodes, ${s.units} units`;
-  return `sequences: evaluated ${s.realTokens} (+${s.paddingTokens} padding, ${s.replayedTokens} replayed) in ${s.decodes} decodes, ${s.copies} KV copies, ${s.sequences} sequences of ${s.cellsPerSequence} cells`;
+  return `naive: evaluated ${s.realTokens} tokens for ${s.requests} requests, one at a time`;
 }

@@ -26,7 +26,7 @@ export default async function trie(args: string[]): Promise<void> {
     await backend.loglikelihood(workload.byItem.flat());
     const trieSeconds = (performance.now() - t0) / 1000;
     const s = backend.lastScoringStats;
-    const copied = s.copiedTokens ?? s.replayedTokens ?? 0;
+    const copied = s.copiedTokens ?? 0;
     const evaluated = s.realTokens! + s.paddingTokens! + copied;
     process.stdout.write(
       `${workload.name}, ${workload.items} items: unique ${s.uniqueTokens}, evaluated ${s.realTokens} + ${s.paddingTokens} padding + ${copied} copied` +

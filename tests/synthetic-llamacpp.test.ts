@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PREBUILT_NOTICE } from '../src/backends/llamacpp/factory.ts';
+import { naiveScorerNotice, PREBUILT_NOTICE } from '../src/backends/llamacpp/factory.ts';
 import { evalboard, listFiles, readResults, STORIES, tempDir, withoutTiming } from './helpers.ts';
 
 const TASKS = ['simplear', 'modar', 'multiar', 'bps', 'lcs'];
@@ -53,6 +53,8 @@ describe('evalboard run on stories260K (llama.cpp), the synthetic group', () => 
     const config = results.config as unknown as { backend: { modelId: string; details: Record<string, unknown> } };
     expect(config.backend.modelId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(config.backend.details).toHaveProperty('nodeLlamaCppVersion', '3.21.1');
+    expect(config.backend.details).toHaveProperty('scorer', 'packed');
+    expect(stderr).not.toContain('naive path');
     // The prebuilt binary's cost is announced once; a native build runs silently.
     expect(stderr.includes(PREBUILT_NOTICE)).toBe(config.backend.details.binary === 'prebuilt');
     expect(withoutTiming(outs[0]!)).toBe(withoutTiming(outs[1]!));
@@ -66,6 +68,23 @@ describe('evalboard run on stories260K (llama.cpp), the synthetic group', () => 
     expect(r.stderr.split(PREBUILT_NOTICE)).toHaveLength(2); // exactly once
     const config = readResults(out).config as { backend: { details: Record<string, unknown> } };
     expect(config.backend.details).toMatchObject({ binary: 'prebuilt', gpu: false });
+  });
+
+  it('without the native helper, says once on stderr what the naive path costs and records which path ran', () => {
+    const out = tempDir();
+    const args = ['run', '--model_args', `pretrained=${STORIES}`, '--tasks', 'bps', '--limit', '4'];
+    const r = evalboard([...args, '--output_path', out, '--no_cache'], { EVALBOARD_NATIVE_HELPER: '0' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.split(naiveScorerNotice('EVALBOARD_NATIVE_HELPER=0'))).toHaveLength(2); // exactly once
+    const config = readResults(out).config as { backend: { details: Record<string, unknown> } };
+    expect(config.backend.details).toMatchObject({
+      scorer: 'naive',
+      logitReader: 'sampler',
+      scorerFallbackReason: 'EVALBOARD_NATIVE_HELPER=0',
+    });
+    const results = readResults(out) as unknown as { results: Record<string, Record<string, number>> };
+    const acc = results.results.bps!['acc,none'];
+    expect(acc).toBeGreaterThanOrEqual(0);
   });
 
   it('generations stop at "\\n" and respect max_gen_toks in the samples', () => {

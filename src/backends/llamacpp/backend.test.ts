@@ -10,8 +10,8 @@ import {
   naiveLoglikelihood,
   type ReferenceModel,
   referencePair,
-} from './naive-reference.ts';
-import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
+} from './scoring/naive-reference.ts';
+import { getRollingTokenWindows, makeDisjointWindow } from './scoring/rolling.ts';
 
 const MODEL = path.join(process.env.EVALBOARD_MODEL_PATH!, 'stories260K.gguf');
 const MODEL_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';

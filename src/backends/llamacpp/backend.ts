@@ -18,13 +18,10 @@ import {
 } from '../types.ts';
 import { renderChatTemplate } from './chat.ts';
 import { type GenerationJob, generateAll } from './generate.ts';
-import { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
-import { DECODE_COSTS, DecodeScheduler, FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
-import { nativeRowScorer, samplerRowScorer } from './logit-readers.ts';
-import { addonContextOf, type KvHelper } from './native-helper.ts';
-import { type ScoringRequest, scoreWithTrie, type TokenScore } from './trie-scoring.ts';
-import type { PackedContextHandle } from './packed-context.ts';
-import { scorePacked } from './packed-scoring.ts';
+import type { PackedContextHandle } from './native/packed-context.ts';
+import { scoreNaively } from './scoring/naive-reference.ts';
+import { type ScoringRequest, scorePacked, type TokenScore } from './scoring/packed-scoring.ts';
+import { getRollingTokenWindows, makeDisjointWindow } from './scoring/rolling.ts';
 import {
   encodeLoglikelihoodPair,
   encodeText,
@@ -41,17 +38,15 @@ export interface LlamaCppBackendParts {
   readonly seed: number;
   readonly model: LlamaModel;
   /**
-   * node-llama-cpp's context (one KV stream per sequence: generation, and the per-sequence scorer):
-   * the one made at startup, or, with the packed scorer, one made at the first call that needs it.
+   * node-llama-cpp's context (one KV stream per sequence), for generation and the naive scorer:
+   * made at startup without the packed scorer, else at the first generation.
    */
   readonly openContext: () => Promise<LlamaContext>;
   readonly tokenizer: RequestTokenizer;
   readonly chatTemplate: string | null;
-  /** The native helper (log-probabilities, KV copies); null: node-llama-cpp's sampler and no copies. */
-  readonly kvHelper: KvHelper | null;
   /**
-   * The packed scorer's unified-KV context (packed-scoring.ts); absent without the native helper
-   * or with EVALBOARD_SCORING=sequences.
+   * The packed scorer's unified-KV context (scoring/packed-scoring.ts); absent where the native
+   * helper could not be built, and log-likelihoods then take the naive path (scoring/naive-reference.ts).
    */
   readonly packed?: { readonly context: PackedContextHandle; readonly maxUnitsPerDecode: number };
 }
@@ -73,8 +68,9 @@ function refuseContextShift(): never {
 }
 
 /**
- * The llama.cpp backend: one model, one context whose sequences each hold a request's tokens.
- * Calls run one at a time, since they share the sequences.
+ * The llama.cpp backend: one model; log-likelihoods on the packed scorer's context (or, without the
+ * native helper, the naive path), generation on node-llama-cpp's context, whose sequences each hold
+ * a request's tokens. Calls run one at a time, since they share the contexts.
  */
 export class LlamaCppBackend implements Backend {
   readonly id: string;
@@ -86,7 +82,7 @@ export class LlamaCppBackend implements Backend {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | undefined;
-  /** Work counts of the last scoring call (trie size, decodes, padding, copies), for benchmarks. */
+  /** Work counts of the last scoring call (trie size, decodes, fillers, copies), for benchmarks. */
   lastScoringStats: Record<string, number> = {};
 
   constructor(parts: LlamaCppBackendParts) {
@@ -127,55 +123,22 @@ export class LlamaCppBackend implements Backend {
   }
 
   /**
-   * Scores on the context's sequences through the batch API directly (see decode-scheduler.ts),
-   * bypassing node-llama-cpp's own batching; its sequences are emptied before and after, so its
-   * bookkeeping (contextTokens) stays true for generation.
+   * The packed scorer on its own context; without it, each request alone on the first sequence of
+   * node-llama-cpp's context (whose bookkeeping then stays true for generation).
    */
   private async score(
     requests: readonly ScoringRequest[],
     o: { signal?: AbortSignal; onScored?: (index: number, score: TokenScore) => void },
   ): Promise<TokenScore[]> {
-    const { kvHelper, model, tokenizer, packed } = this.parts;
-    if (packed && kvHelper) {
-      const { scores, stats } = await scorePacked(
-        packed.context,
-        nativeRowScorer(kvHelper, packed.context.handle),
-        requests,
-        { ...o, maxUnitsPerDecode: packed.maxUnitsPerDecode },
-      );
-      this.lastScoringStats = { ...stats };
-      return scores;
-    }
-    const { context, sequences } = await this.nodeContext();
-    for (const sequence of sequences) await sequence.clearHistory();
-    const native = addonContextOf(context);
-    // node-llama-cpp's internal id (pinned at 3.21.1): the llama.cpp sequence each object owns.
-    const ids = sequences.map((s) => (s as unknown as { _sequenceId: number })._sequenceId);
-    const cellsPerSequence = Math.floor(native.getContextSize() / context.totalSequences);
-    const scheduler = new DecodeScheduler(
-      native,
-      context.batchSize,
-      cellsPerSequence,
-      tokenizer.prefixToken,
-      context.flashAttention
-        ? { costs: DECODE_COSTS.flashAttention, maxCount: FLASH_ATTENTION_MAX_COUNT }
-        : { costs: DECODE_COSTS.plain, maxCount: Number.POSITIVE_INFINITY },
-    );
-    const scorer = kvHelper ? nativeRowScorer(kvHelper, native) : samplerRowScorer(model, native);
-    try {
-      const { scores, stats } = await scoreWithTrie(ids, scheduler, scorer, requests, {
-        ...o,
-        // EVALBOARD_KV_COPY=0 re-evaluates shared prefixes instead of copying them (tests, benchmarks).
-        ...(kvHelper &&
-          process.env.EVALBOARD_KV_COPY !== '0' && {
-            copySequence: (from: number, to: number) => kvHelper.copySequence(native, from, to),
-          }),
-      });
-      this.lastScoringStats = { ...stats, ...scheduler.stats, sequences: ids.length, cellsPerSequence };
-      return scores;
-    } finally {
-      for (const id of ids) native.removeTokenCellsFromSequence(id, 0, -1);
-    }
+    const { packed } = this.parts;
+    const { scores, stats } = packed
+      ? await scorePacked(packed.context, packed.context.scoreRows, requests, {
+          ...o,
+          maxUnitsPerDecode: packed.maxUnitsPerDecode,
+        })
+      : await scoreNaively((await this.nodeContext()).sequences[0]!, requests, this.maxLength, o);
+    this.lastScoringStats = { ...stats };
+    return scores;
   }
 
   private llResult(input: ScoringInput, s: { logprob: number; isGreedy: boolean }): LoglikelihoodResult {

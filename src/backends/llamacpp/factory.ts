@@ -47,8 +47,14 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
     ...(flashAttention !== undefined ? { flashAttention } : {}),
     extraDetails: { gguf },
   });
-  const { binary, gpu } = backend.info.details as { binary?: string; gpu?: unknown };
+  const { binary, gpu, scorer, scorerFallbackReason } = backend.info.details as {
+    binary?: string;
+    gpu?: unknown;
+    scorer?: string;
+    scorerFallbackReason?: string;
+  };
   if (binary === 'prebuilt' && gpu === false) process.stderr.write(PREBUILT_NOTICE);
+  if (scorer === 'naive') process.stderr.write(naiveScorerNotice(scorerFallbackReason ?? 'no native helper'));
   return backend;
 }
 
@@ -56,6 +62,20 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
 export const PREBUILT_NOTICE =
   "notice: llama.cpp is node-llama-cpp's prebuilt CPU binary, about half the speed of a native build " +
   '(235 vs 436 tok/s here); `npm run build:native` makes one once (~7 min, needs build-essential and cmake)\n';
+
+/**
+ * Without the native helper, log-likelihoods are scored one request at a time through
+ * node-llama-cpp (scoring/naive-reference.ts): the same numbers, much slower. The factor is
+ * measured by `npm run bench -- naive` (bench/README.md, section 2b): 12–20× on multiple choice
+ * with a 49,152-token vocabulary, where node-llama-cpp hands over every continuation token's whole
+ * distribution; only ~2× on a toy 512-token vocabulary.
+ */
+export function naiveScorerNotice(reason: string): string {
+  return (
+    `notice: log-likelihoods run on the naive path (${reason}): the same numbers, but roughly 10–20× slower ` +
+    'than the packed scorer; install a C++ compiler (g++) so the native helper can be built\n'
+  );
+}
 
 /** EVALBOARD_MODEL_PATH folders, then ../shared/models beside the checkout when it exists. */
 function defaultModelPath(): string[] {

@@ -1,7 +1,8 @@
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { GenerationSettings } from '../../requests/types.ts';
 import { cutAtFirstStop } from '../../requests/stop.ts';
-import { compareTokenLists, reuseResidentPrefix } from './resident-prefix.ts';
+import { reuseResidentPrefix } from './resident-prefix.ts';
+import { compareTokenLists } from './token-lists.ts';
 import { runOnWorkers } from './sequence-pool.ts';
 
 export { cutAtFirstStop } from '../../requests/stop.ts';

@@ -1,4 +1,3 @@
-import type { LlamaModel } from 'node-llama-cpp';
 import { UserError } from '../../errors.ts';
 import type { Backend } from '../types.ts';
 import { LlamaCppBackend } from './backend.ts';
@@ -12,16 +11,11 @@ import {
   getSharedLlama,
   loadModelFile,
 } from './load.ts';
-import {
-  addonContextOf,
-  checkHelperMatches,
-  checkHelperMatchesModel,
-  type KvHelper,
-  loadKvHelper,
-} from './native-helper.ts';
+import { type KvHelper, loadKvHelper } from './native/helper-build.ts';
+import { addonModelOf } from './native/node-llama-internals.ts';
+import { createPackedContext, type PackedContextHandle } from './native/packed-context.ts';
 import { DEFAULT_N_CTX_CAP, type LlamaCppOptions, validateOptions } from './options.ts';
-import { createPackedContext, type PackedContextHandle } from './packed-context.ts';
-import { CELL_BLOCK } from './packed-layout.ts';
+import { CELL_BLOCK } from './scoring/packed-layout.ts';
 import type { RequestTokenizer } from './tokenize.ts';
 
 /** Sequence ids of the packed scorer's context: leaves of the units in one decode, plus two. */
@@ -30,7 +24,7 @@ const PACKED_SEQUENCES = 128;
 const DEFAULT_PACKED_BATCH = 512;
 
 export { renderChatTemplate } from './chat.ts';
-export { getRollingTokenWindows, makeDisjointWindow } from './rolling.ts';
+export { getRollingTokenWindows, makeDisjointWindow } from './scoring/rolling.ts';
 export type { LlamaCppOptions };
 
 /**
@@ -45,6 +39,7 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
   const hashing = fileSha256(o.modelPath);
   hashing.catch(() => undefined); // awaited below; unobserved if loading fails first
   const model = await loadModelFile(llama, o.modelPath);
+  let packed: PackedContextHandle | null = null;
   try {
     const sha256 = await hashing;
     const nCtx = o.nCtx ?? Math.min(model.trainContextSize, DEFAULT_N_CTX_CAP);
@@ -58,16 +53,21 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       flashAttention: o.flashAttention ?? false,
       sequences: o.batchSize,
     };
-    const helper = await loadKvHelper();
-    // EVALBOARD_SCORING=sequences keeps the per-sequence scorer (tests and benchmarks compare the two).
-    const packedHelper =
-      helper && process.env.EVALBOARD_SCORING !== 'sequences' && checkHelperMatchesModel(helper, model) ? helper : null;
-    // node-llama-cpp's context holds sequences × n_ctx cells (on the 135M shape at 8 × 2,049, 391 MiB
-    // of peak RSS; bench/README.md): with the packed scorer only generation needs it, so it is made then.
-    const context = packedHelper ? null : await createScoringContext(model, contextRequest);
-    const kvHelper =
-      packedHelper ?? (helper && context && checkHelperMatches(helper, addonContextOf(context)) ? helper : null);
+    const helperLoad = await loadKvHelper();
     const packedBatch = o.nBatch ?? DEFAULT_PACKED_BATCH;
+    // A helper that does not match node-llama-cpp's layout throws (addonModelOf) rather than falling back.
+    if (helperLoad.helper)
+      packed = openPackedContext(
+        helperLoad.helper,
+        addonModelOf(helperLoad.helper, model),
+        contextRequest,
+        packedBatch,
+        threads,
+      );
+    // node-llama-cpp's context holds sequences × n_ctx cells (on the 135M shape at 8 × 2,049, 391 MiB
+    // of peak RSS; bench/README.md): with the packed scorer only generation needs it, so it is made
+    // then; the naive scorer needs it at once.
+    const context = packed ? null : await createScoringContext(model, contextRequest);
     const { tokens } = model;
     const prefixToken = tokens.bos ?? tokens.eos;
     if (prefixToken === null)
@@ -107,14 +107,14 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
     };
     const details = {
       ...(await describeRun(llama, model, context?.currentThreads ?? threads)),
-      // 'native': log-probabilities read by our helper (native-helper.ts); 'sampler': node-llama-cpp's.
-      logitReader: kvHelper ? 'native' : 'sampler',
-      // 'packed': log-likelihoods on a unified KV cache (packed-scoring.ts); 'sequences': one
-      // KV stream per sequence (trie-scoring.ts). The same bits either way (docs/numerics.md).
-      scorer: packedHelper ? 'packed' : 'sequences',
+      // 'native': log-probabilities read by our helper (native/kv-helper.cc); 'sampler': node-llama-cpp's.
+      logitReader: packed ? 'native' : 'sampler',
+      // 'packed': log-likelihoods on a unified KV cache (scoring/packed-scoring.ts); 'naive': each
+      // request alone (scoring/naive-reference.ts), where the native helper could not be built.
+      scorer: packed ? 'packed' : 'naive',
+      ...(!helperLoad.helper && { scorerFallbackReason: helperLoad.reason }),
       ...o.extraDetails,
     };
-    const packed = packedHelper && openPackedContext(packedHelper, model, contextRequest, packedBatch, threads);
     const maxUnitsPerDecode = o.batchSize === 'auto' ? Number.POSITIVE_INFINITY : o.batchSize;
     return new LlamaCppBackend({
       id: `llamacpp:${JSON.stringify({ model: `sha256:${sha256}`, ...outputSettings })}`,
@@ -130,10 +130,10 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       openContext,
       tokenizer,
       chatTemplate,
-      kvHelper,
       ...(packed && { packed: { context: packed, maxUnitsPerDecode } }),
     });
   } catch (e) {
+    packed?.dispose();
     await model.dispose();
     throw e;
   }
@@ -142,14 +142,14 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
 /** The packed scorer's context (a few MiB per 1,000 cells), made now so that a bad n_ctx fails at startup. */
 function openPackedContext(
   helper: KvHelper,
-  model: LlamaModel,
+  addonModel: object,
   r: ContextRequest,
   batchTokens: number,
   threads: number,
 ): PackedContextHandle {
   const { nCtx } = r;
   try {
-    return createPackedContext(helper, model, {
+    return createPackedContext(helper, addonModel, {
       cells: nCtx + batchTokens + CELL_BLOCK,
       batchTokens,
       sequences: PACKED_SEQUENCES,

@@ -9,7 +9,7 @@ import {
 } from 'node-llama-cpp';
 import { UserError } from '../../errors.ts';
 import { AUTO_SEQUENCES } from './options.ts';
-import { guardOutputReorder } from './output-reorder-guard.ts';
+import { guardOutputReorder } from './native/output-reorder-guard.ts';
 
 /**
  * One binding per process: loading it costs ~0.7 s and it holds no per-model state. `build: 'never'`

@@ -1,9 +1,9 @@
-// Reads what node-llama-cpp 3.21.1 does not expose: log-probabilities of chosen tokens at chosen
-// batch rows (no vocabulary-sized Map, no sort), argmaxes for greedy decoding, KV copies between
-// sequences (llama_memory_seq_cp), and a scoring context of its own with a unified KV cache whose
-// batches give a token several sequence ids (packed-scoring.ts). Compiled against node-llama-cpp's
-// own headers (see native-helper.ts) so that unwrapping its AddonContext finds the llama_context
-// it holds.
+// What node-llama-cpp 3.21.1 does not expose: a scoring context of our own with a unified KV cache
+// whose batches give a token several sequence ids (scoring/packed-scoring.ts), and log-probabilities
+// of chosen tokens at chosen batch rows (no vocabulary-sized Map, no sort). The one thing taken from
+// node-llama-cpp is its llama_model* (modelOf): compiled against node-llama-cpp's own headers
+// (helper-build.ts) so that unwrapping its AddonModel finds the model it holds; README.md says what
+// to check when upgrading.
 // llama.cpp symbols come from the libllama that node-llama-cpp already loaded, found at run time,
 // so one helper works with the prebuilt and the local build alike.
 #include <dlfcn.h>
@@ -12,7 +12,6 @@
 #include <cstring>
 #include <string>
 #include "napi.h"
-#include "AddonContext.h"
 #include "AddonModel.h"
 #include <vector>
 
@@ -25,7 +24,6 @@ struct Api {
     int32_t (*vocab_n_tokens)(const llama_vocab *) = nullptr;
     llama_memory_t (*get_memory)(const llama_context *) = nullptr;
     void (*memory_seq_cp)(llama_memory_t, llama_seq_id, llama_seq_id, llama_pos, llama_pos) = nullptr;
-    uint32_t (*n_ctx)(const llama_context *) = nullptr;
     llama_context_params (*context_default_params)() = nullptr;
     llama_context * (*init_from_model)(llama_model *, llama_context_params) = nullptr;
     void (*free)(llama_context *) = nullptr;
@@ -65,20 +63,13 @@ void loadApi() {
         throw std::runtime_error("expected exactly one loaded libllama, found " + std::to_string(libllamaCount));
     void * lib = dlopen(libllamaPath.c_str(), RTLD_NOLOAD | RTLD_LAZY);
     if (lib == nullptr) throw std::runtime_error("cannot reopen " + libllamaPath);
-    resolve(lib, "llama_get_logits_ith", api.get_logits_ith);
-    resolve(lib, "llama_get_model", api.get_model);
-    resolve(lib, "llama_model_get_vocab", api.model_get_vocab);
-    resolve(lib, "llama_vocab_n_tokens", api.vocab_n_tokens);
-    resolve(lib, "llama_get_memory", api.get_memory);
-    resolve(lib, "llama_memory_seq_cp", api.memory_seq_cp);
-    resolve(lib, "llama_n_ctx", api.n_ctx);
-    resolve(lib, "llama_context_default_params", api.context_default_params);
-    resolve(lib, "llama_init_from_model", api.init_from_model);
-    resolve(lib, "llama_free", api.free);
-    resolve(lib, "llama_decode", api.decode);
-    resolve(lib, "llama_memory_seq_rm", api.memory_seq_rm);
-    resolve(lib, "llama_memory_clear", api.memory_clear);
-    resolve(lib, "llama_model_n_ctx_train", api.model_n_ctx_train);
+    // Each field of Api is the llama.cpp function llama_<field>.
+#define RESOLVE(field) resolve(lib, "llama_" #field, api.field)
+    RESOLVE(get_logits_ith); RESOLVE(get_model); RESOLVE(model_get_vocab); RESOLVE(vocab_n_tokens);
+    RESOLVE(get_memory); RESOLVE(memory_seq_cp); RESOLVE(memory_seq_rm); RESOLVE(memory_clear);
+    RESOLVE(context_default_params); RESOLVE(init_from_model); RESOLVE(free); RESOLVE(decode);
+    RESOLVE(model_n_ctx_train);
+#undef RESOLVE
 }
 
 // A llama_context this helper owns (createScoringContext); JS holds it as an External.
@@ -107,12 +98,13 @@ ScoringContext * idleScoringContextOf(const Napi::Value & value, const char * op
     return sc;
 }
 
-llama_context * contextOf(const Napi::Value & value) {
+// node-llama-cpp's llama_model behind its AddonModel: the helper's only use of node-llama-cpp's
+// private layout (its class as compiled from its headers), checked at startup by modelTrainContextSize.
+llama_model * modelOf(const Napi::Value & value) {
     loadApi();
-    if (value.IsExternal()) return scoringContextOf(value)->ctx;
-    AddonContext * addon = Napi::ObjectWrap<AddonContext>::Unwrap(value.As<Napi::Object>());
-    if (addon == nullptr || addon->disposed || addon->ctx == nullptr) throw std::runtime_error("context is disposed");
-    return addon->ctx;
+    AddonModel * addonModel = Napi::ObjectWrap<AddonModel>::Unwrap(value.As<Napi::Object>());
+    if (addonModel == nullptr || addonModel->model == nullptr) throw std::runtime_error("model is disposed");
+    return addonModel->model;
 }
 
 template <typename T> T * data(const Napi::Value & value, size_t & length) {
@@ -132,7 +124,7 @@ const float * rowLogits(llama_context * ctx, int32_t row) {
 // isArgmax[i] = targets[i] is the first maximum (torch.argmax's tie rule). Consecutive equal rows
 // share one normalisation.
 Napi::Value ScoreRows(const Napi::CallbackInfo & info) {
-    llama_context * ctx = contextOf(info[0]);
+    llama_context * ctx = idleScoringContextOf(info[0], "scoreRows")->ctx;
     size_t n, nTargets, nOut, nArg;
     const int32_t * rows = data<int32_t>(info[1], n);
     const int32_t * targets = data<int32_t>(info[2], nTargets);
@@ -163,56 +155,18 @@ Napi::Value ScoreRows(const Napi::CallbackInfo & info) {
     return info.Env().Undefined();
 }
 
-// argmaxRows(context, rows: Int32Array, out: Int32Array): greedy tokens (first maximum).
-Napi::Value ArgmaxRows(const Napi::CallbackInfo & info) {
-    llama_context * ctx = contextOf(info[0]);
-    size_t n, nOut;
-    const int32_t * rows = data<int32_t>(info[1], n);
-    int32_t * out = data<int32_t>(info[2], nOut);
-    if (nOut != n) throw std::runtime_error("argmaxRows: array lengths differ");
-    const int32_t nVocab = api.vocab_n_tokens(api.model_get_vocab(api.get_model(ctx)));
-    for (size_t i = 0; i < n; i++) {
-        const float * logits = rowLogits(ctx, rows[i]);
-        int32_t best = 0;
-        for (int32_t t = 1; t < nVocab; t++)
-            if (logits[t] > logits[best]) best = t;
-        out[i] = best;
-    }
-    return info.Env().Undefined();
-}
-
-// copySequence(context, src, dst): dst's cells become a copy of src's (all positions). Across
-// KV streams llama.cpp copies the whole stream buffer at the next decode.
-Napi::Value CopySequence(const Napi::CallbackInfo & info) {
-    llama_context * ctx = contextOf(info[0]);
-    const int32_t src = info[1].As<Napi::Number>().Int32Value();
-    const int32_t dst = info[2].As<Napi::Number>().Int32Value();
-    api.memory_seq_cp(api.get_memory(ctx), src, dst, -1, -1);
-    return info.Env().Undefined();
-}
-
-// contextSize(context): llama_n_ctx, compared by the caller with the addon's own answer to check
-// that the unwrapped object has the layout this helper was compiled against.
-Napi::Value ContextSize(const Napi::CallbackInfo & info) {
-    llama_context * ctx = contextOf(info[0]);  // loads api first: a callee is evaluated before its arguments
-    return Napi::Number::New(info.Env(), api.n_ctx(ctx));
-}
-
-// modelTrainContextSize(addonModel): llama_model_n_ctx_train, the same check for an AddonModel.
+// modelTrainContextSize(addonModel): llama_model_n_ctx_train, compared by the caller with
+// node-llama-cpp's own answer to check that the unwrapped object has the layout compiled against.
 Napi::Value ModelTrainContextSize(const Napi::CallbackInfo & info) {
-    loadApi();
-    AddonModel * addonModel = Napi::ObjectWrap<AddonModel>::Unwrap(info[0].As<Napi::Object>());
-    if (addonModel == nullptr || addonModel->model == nullptr) throw std::runtime_error("model is disposed");
-    return Napi::Number::New(info.Env(), api.model_n_ctx_train(addonModel->model));
+    llama_model * model = modelOf(info[0]);  // loads api first: a callee is evaluated before its arguments
+    return Napi::Number::New(info.Env(), api.model_n_ctx_train(model));
 }
 
 // createScoringContext(addonModel, contextSize, batchSize, sequences, threads, flashAttention): a
 // context with one KV stream shared by all sequences (kv_unified), so a cell can belong to several
 // sequences and every token of a batch is computed in one attention operation.
 Napi::Value CreateScoringContext(const Napi::CallbackInfo & info) {
-    loadApi();
-    AddonModel * addonModel = Napi::ObjectWrap<AddonModel>::Unwrap(info[0].As<Napi::Object>());
-    if (addonModel == nullptr || addonModel->model == nullptr) throw std::runtime_error("model is disposed");
+    llama_model * model = modelOf(info[0]);
     llama_context_params params = api.context_default_params();
     params.n_ctx = info[1].As<Napi::Number>().Uint32Value();
     params.n_batch = info[2].As<Napi::Number>().Uint32Value();
@@ -226,7 +180,7 @@ Napi::Value CreateScoringContext(const Napi::CallbackInfo & info) {
         info[5].As<Napi::Boolean>().Value() ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     params.no_perf = true;
     auto * sc = new ScoringContext();
-    sc->ctx = api.init_from_model(addonModel->model, params);
+    sc->ctx = api.init_from_model(model, params);
     if (sc->ctx == nullptr) {
         delete sc;
         throw std::runtime_error("llama_init_from_model failed for the scoring context");
@@ -287,7 +241,7 @@ class DecodeWorker : public Napi::AsyncWorker {
 
 // decodeBatch(context, tokens: Int32Array, positions: Int32Array, seqCounts: Int32Array,
 // seqIds: Int32Array (seqCounts[i] ids per token, concatenated), outputs: Uint8Array): Promise.
-// Output rows are batch indices, read with scoreRows/argmaxRows before the next decode.
+// Output rows are batch indices, read with scoreRows before the next decode.
 Napi::Value DecodeBatch(const Napi::CallbackInfo & info) {
     ScoringContext * sc = idleScoringContextOf(info[0], "decodeBatch");
     size_t n, nPos, nCounts, nIds, nOut;
@@ -350,9 +304,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("copyCells", Napi::Function::New(env, CopyCells));
     exports.Set("clearCells", Napi::Function::New(env, ClearCells));
     exports.Set("scoreRows", Napi::Function::New(env, ScoreRows));
-    exports.Set("argmaxRows", Napi::Function::New(env, ArgmaxRows));
-    exports.Set("copySequence", Napi::Function::New(env, CopySequence));
-    exports.Set("contextSize", Napi::Function::New(env, ContextSize));
     exports.Set("modelTrainContextSize", Napi::Function::New(env, ModelTrainContextSize));
     return exports;
 }

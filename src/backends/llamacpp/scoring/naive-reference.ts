@@ -1,10 +1,13 @@
 /**
- * Test oracle for the llama.cpp backend: the slowest, most literal reading of lm-eval's HFLM, with
- * no sharing between requests. Each request gets a cleared sequence, its whole input evaluated at
- * once, and probabilities read at every continuation position. Tests only; written apart from
- * tokenize.ts and trie-scoring.ts so that the two implementations check each other.
+ * The simplest correct log-likelihood path: the most literal reading of lm-eval's HFLM, with no
+ * sharing between requests. Each request gets a cleared sequence, its whole input evaluated at once,
+ * and node-llama-cpp's probabilities read at every continuation position. It is the tests' oracle
+ * for the packed scorer (written apart from packed-scoring.ts, so the two check each other), and the
+ * backend's fallback where the native helper cannot be built (scoreNaively).
  */
 import { getLlama, type LlamaContextSequence, LlamaLogLevel, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { ScoringRequest } from './prefix-trie.ts';
+import type { TokenScore } from './trie-scores.ts';
 
 export interface ReferenceModel {
   readonly model: LlamaModel;
@@ -59,7 +62,7 @@ function argmax(probabilities: ReadonlyMap<Token, number>): Token {
 
 /** HFLM `_loglikelihood_tokens` for one request: input = (ctx + cont)[-(max + 1):][:-1], scored whole. */
 export async function naiveLoglikelihood(
-  ref: ReferenceModel,
+  ref: Pick<ReferenceModel, 'sequence'>,
   context: readonly Token[],
   continuation: readonly Token[],
   maxLength: number,
@@ -75,7 +78,7 @@ export async function naiveLoglikelihood(
   let isGreedy = true;
   continuation.forEach((token, j) => {
     const probabilities = outputs[firstScored + j]!.next.probabilities!;
-    logprob += Math.log(probabilities.get(token)!);
+    logprob += Math.log(probabilities.get(token) ?? 0); // a float32 probability that underflowed: -Infinity
     isGreedy &&= argmax(probabilities) === token;
   });
   return { logprob, isGreedy, truncated: full.length > maxLength + 1 };
@@ -97,4 +100,31 @@ export async function naiveGreedyTokens(
     generated.push(argmax(outputs[input.length - 1]!.next.probabilities!));
   }
   return generated;
+}
+
+/**
+ * The backend's scorer without the native helper: every request alone on `sequence`, in input
+ * order. Inputs are already truncated to maxLength + 1 tokens, so nothing more is cut here.
+ */
+export async function scoreNaively(
+  sequence: LlamaContextSequence,
+  requests: readonly ScoringRequest[],
+  maxLength: number,
+  o: { signal?: AbortSignal; onScored?: (index: number, score: TokenScore) => void } = {},
+): Promise<{ scores: TokenScore[]; stats: { requests: number; realTokens: number } }> {
+  const scores: TokenScore[] = [];
+  let realTokens = 0;
+  for (const [i, r] of requests.entries()) {
+    o.signal?.throwIfAborted();
+    const { logprob, isGreedy } = await naiveLoglikelihood(
+      { sequence },
+      r.context as readonly Token[],
+      r.continuation as readonly Token[],
+      maxLength,
+    );
+    realTokens += r.context.length + r.continuation.length - 1;
+    scores.push({ logprob, isGreedy });
+    o.onScored?.(i, scores[i]!);
+  }
+  return { scores, stats: { requests: requests.length, realTokens } };
 }

@@ -1,8 +1,17 @@
-import { FLASH_ATTENTION_MAX_COUNT } from './decode-scheduler.ts';
-import { CELL_BLOCK, SlotBatch } from './packed-layout.ts';
+import { CELL_BLOCK, FLASH_ATTENTION_MAX_COUNT, SlotBatch } from './packed-layout.ts';
 import { buildPrefixTrie, type ScoringRequest, type TrieNode } from './prefix-trie.ts';
-import type { RowScorer, TokenScore } from './trie-scoring.ts';
-import { TrieScores } from './trie-scores.ts';
+import { type TokenScore, TrieScores } from './trie-scores.ts';
+
+export type { ScoringRequest, TokenScore };
+
+/**
+ * Log-probabilities of chosen tokens at rows of the last decode (native/packed-context.ts reads
+ * them in the helper: no vocabulary-sized JS objects).
+ */
+export type RowScorer = (
+  rows: Int32Array,
+  targets: Int32Array,
+) => Promise<{ logprobs: Float64Array; isArgmax: Uint8Array }>;
 
 /**
  * A llama_context whose KV cache is one stream shared by all sequences (kv_unified), driven

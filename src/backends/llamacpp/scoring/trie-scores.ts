@@ -1,6 +1,11 @@
 import type { ScoringPoint, ScoringRequest } from './prefix-trie.ts';
-// import cycle: type only, erased at run time; the scorers that fill these scores define TokenScore.
-import type { TokenScore } from './trie-scoring.ts';
+
+export interface TokenScore {
+  /** Sum of log-softmax over the continuation's tokens (natural log), in token order. */
+  readonly logprob: number;
+  /** Whether the argmax at every continuation position is the continuation's token. */
+  readonly isGreedy: boolean;
+}
 
 /** Collects per-token log-probabilities of a trie's scoring points; a request is done when all its tokens are. */
 export class TrieScores {

@@ -13,6 +13,13 @@ import type { PackedBatch } from './packed-scoring.ts';
 export const CELL_BLOCK = 16;
 
 /**
+ * With flash attention, llama.cpp's CPU kernel takes a tiled path (F32 accumulators) for 64 or more
+ * tokens of one KV stream in a ubatch and a per-row path (F16 accumulators) below: results would
+ * depend on chunking. Decodes stay below 64 tokens, so every row takes the per-row path.
+ */
+export const FLASH_ATTENTION_MAX_COUNT = 63;
+
+/**
  * One llama_batch under construction, as slots: slot i is batch row i and KV cell `base + i`
  * (packed-scoring.ts explains why). Rules that make every number equal the lone-sequence one:
  * - a token of position p sits at a cell ≡ p (mod CELL_BLOCK);

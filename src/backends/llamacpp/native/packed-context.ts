@@ -1,6 +1,5 @@
-import type { LlamaModel } from 'node-llama-cpp';
-import { addonModelOf, type KvHelper } from './native-helper.ts';
-import type { PackedContext } from './packed-scoring.ts';
+import type { PackedContext, RowScorer } from '../scoring/packed-scoring.ts';
+import type { KvHelper } from './helper-build.ts';
 
 export interface PackedContextShape {
   /** KV cells: the longest resident path plus one full decode. */
@@ -11,17 +10,20 @@ export interface PackedContextShape {
   readonly flashAttention: boolean;
 }
 
-/** The packed context plus what its owner needs: the native handle (for reading rows) and disposal. */
-export type PackedContextHandle = PackedContext & { readonly handle: object; dispose(): void };
+/** The packed context plus what its owner needs: reading scores of the last decode, and disposal. */
+export type PackedContextHandle = PackedContext & { readonly scoreRows: RowScorer; dispose(): void };
 
-/** A unified-KV llama_context owned by the native helper, with the interface packed-scoring.ts drives. */
+/**
+ * A unified-KV llama_context owned by the native helper, on node-llama-cpp's model (`addonModel`,
+ * from addonModelOf in node-llama-internals.ts), with the interface packed-scoring.ts drives.
+ */
 export function createPackedContext(
   helper: KvHelper,
-  model: LlamaModel,
+  addonModel: object,
   shape: PackedContextShape,
 ): PackedContextHandle {
   const handle = helper.createScoringContext(
-    addonModelOf(model),
+    addonModel,
     shape.cells,
     shape.batchTokens,
     shape.sequences,
@@ -30,11 +32,17 @@ export function createPackedContext(
   );
   let disposed = false;
   return {
-    handle,
     batchTokens: shape.batchTokens,
     flashAttention: shape.flashAttention,
     sequences: shape.sequences,
     decode: (b) => helper.decodeBatch(handle, b.tokens, b.positions, b.sequenceCounts, b.sequenceIds, b.outputs),
+    // Log-probabilities straight from llama.cpp's logits rows, in native code: no vocabulary-sized JS objects.
+    scoreRows: async (rows, targets) => {
+      const logprobs = new Float64Array(rows.length);
+      const isArgmax = new Uint8Array(rows.length);
+      helper.scoreRows(handle, rows, targets, logprobs, isArgmax);
+      return { logprobs, isArgmax };
+    },
     removeCells: (sequence, from, to) => {
       helper.removeCells(handle, sequence, from, to);
     },

@@ -1,4 +1,4 @@
-import { commonPrefixLength, compareTokenLists } from './resident-prefix.ts';
+import { commonPrefixLength, compareTokenLists } from '../token-lists.ts';
 
 /** Token-level scoring request: log P(continuation | context), after tokenisation and truncation. */
 export interface ScoringRequest {

@@ -1,10 +1,5 @@
 import type { LlamaContext } from 'node-llama-cpp';
-
-/** The two methods of node-llama-cpp's native AddonContext (its internal `_ctx`) that the guard wraps. */
-interface NativeContext {
-  decodeBatch(): Promise<void>;
-  sampleToken(...args: unknown[]): Promise<unknown>;
-}
+import { addonContextOf } from './node-llama-internals.ts';
 
 /**
  * Works around a race between node-llama-cpp 3.21.1 and llama.cpp that corrupts log-probabilities
@@ -17,13 +12,12 @@ interface NativeContext {
  * both run the swaps and read another token's logits. Letting the first sampling after each decode
  * finish before the others start makes the reorder happen exactly once; later reads are read-only.
  *
- * This patches node-llama-cpp internals (`_ctx`), pinned at 3.21.1; the backend's multi-sequence
- * tests fail without it under load. Must be applied before the context's first decode.
+ * This patches node-llama-cpp internals (node-llama-internals.ts), pinned at 3.21.1; generation
+ * with several sequences needs it (output-reorder-guard.test.ts fails without it under load).
+ * Must be applied before the context's first decode.
  */
 export function guardOutputReorder(context: LlamaContext): void {
-  const native = (context as unknown as { _ctx: NativeContext })._ctx;
-  if (typeof native?.decodeBatch !== 'function' || typeof native.sampleToken !== 'function')
-    throw new Error('node-llama-cpp internals changed: cannot guard llama.cpp output reordering');
+  const native = addonContextOf(context);
   const decode = native.decodeBatch.bind(native);
   const sample = native.sampleToken.bind(native);
   let firstSampleAfterDecode: Promise<unknown> | null = null;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoglikelihoodRequest, LoglikelihoodResult } from '../../requests/types.ts';
-import type { Backend } from '../types.ts';
-import type { LlamaCppBackend } from './backend.ts';
-import { createLlamaCppBackend } from './index.ts';
+import type { LoglikelihoodRequest, LoglikelihoodResult } from '../../../requests/types.ts';
+import type { Backend } from '../../types.ts';
+import type { LlamaCppBackend } from '../backend.ts';
+import { createLlamaCppBackend } from '../index.ts';
 import { loadReferenceModel, naiveLoglikelihood, type ReferenceModel, referencePair } from './naive-reference.ts';
 import { buildPrefixTrie } from './prefix-trie.ts';
 
@@ -60,18 +60,24 @@ beforeAll(async () => {
     'fa-auto',
     await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 'auto', flashAttention: true }),
   );
-  // The per-sequence scorer (trie-scoring.ts), the fallback without the native helper.
-  process.env.EVALBOARD_SCORING = 'sequences';
+  // The fallback where the native helper cannot be built: the naive path (naive-reference.ts).
+  process.env.EVALBOARD_NATIVE_HELPER = '0';
   try {
-    backends.set('seq-8', await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 8 }));
-    backends.set(
-      'seq-fa-8',
-      await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 8, flashAttention: true }),
-    );
+    backends.set('naive-8', await createLlamaCppBackend({ modelPath: MODEL, nCtx: N_CTX, seed: 1, batchSize: 8 }));
   } finally {
-    delete process.env.EVALBOARD_SCORING;
+    delete process.env.EVALBOARD_NATIVE_HELPER;
   }
 });
+
+/** The oracle's score of every request, each evaluated alone on the reference model. */
+async function naiveScores(requests: readonly LoglikelihoodRequest[]) {
+  const scores = [];
+  for (const r of requests) {
+    const pair = referencePair(reference, r.context, r.continuation);
+    scores.push(await naiveLoglikelihood(reference, pair.context, pair.continuation, N_CTX));
+  }
+  return scores;
+}
 
 afterAll(async () => {
   await reference?.close();
@@ -106,18 +112,38 @@ describe('prefix trie', () => {
   });
 });
 
-describe('trie scoring on a 3-shot multiple-choice workload', () => {
+describe('packed scoring on a 3-shot multiple-choice workload', () => {
   it('equals the naive per-request evaluation within 1e-5 nats', async () => {
-    const fast = await backends.get('8')!.loglikelihood(REQUESTS);
+    const packed = backends.get('8') as LlamaCppBackend;
+    const fast = await packed.loglikelihood(REQUESTS);
+    // Forks copied partial blocks and fillers aligned the runs: the layout rules were exercised.
+    expect(packed.lastScoringStats.units).toBeGreaterThan(1);
+    expect(packed.lastScoringStats.copiedTokens).toBeGreaterThan(0);
+    expect(packed.lastScoringStats.paddingTokens).toBeGreaterThan(0);
+    const naive = await naiveScores(REQUESTS);
     let worst = 0;
-    for (const [i, r] of REQUESTS.entries()) {
-      const pair = referencePair(reference, r.context, r.continuation);
-      const naive = await naiveLoglikelihood(reference, pair.context, pair.continuation, N_CTX);
-      worst = Math.max(worst, Math.abs(fast[i]!.logprob - naive.logprob));
-      expect(fast[i]!.isGreedy).toBe(naive.isGreedy);
+    for (const [i, expected] of naive.entries()) {
+      worst = Math.max(worst, Math.abs(fast[i]!.logprob - expected.logprob));
+      expect(fast[i]!.isGreedy).toBe(expected.isGreedy);
     }
-    console.log(`max |fast - naive| = ${worst.toExponential(2)} nats over ${REQUESTS.length} requests`);
+    console.log(`max |packed - naive| = ${worst.toExponential(2)} nats over ${REQUESTS.length} requests`);
     expect(worst).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('without the native helper, takes the naive path, records it, and gives the oracle its numbers', async () => {
+    const fallback = backends.get('naive-8')!;
+    expect(fallback.info.details).toMatchObject({
+      scorer: 'naive',
+      logitReader: 'sampler',
+      scorerFallbackReason: 'EVALBOARD_NATIVE_HELPER=0',
+    });
+    expect(backends.get('8')!.info.details).toMatchObject({ scorer: 'packed', logitReader: 'native' });
+    expect(backends.get('8')!.info.details).not.toHaveProperty('scorerFallbackReason');
+    const results = await fallback.loglikelihood(REQUESTS);
+    const naive = await naiveScores(REQUESTS);
+    expect(results.map(({ logprob, isGreedy }) => ({ logprob, isGreedy }))).toEqual(
+      naive.map(({ logprob, isGreedy }) => ({ logprob, isGreedy })),
+    );
   });
 
   it('gives bit-identical numbers with 1, 8, 64 and auto sequences and in shuffled order', async () => {
@@ -134,30 +160,6 @@ describe('trie scoring on a 3-shot multiple-choice workload', () => {
     }
   });
 
-  it('packs units into a unified KV cache with the same bits as the per-sequence scorer, in both attention modes', async () => {
-    const packed = backends.get('8') as LlamaCppBackend;
-    const expected = await packed.loglikelihood(REQUESTS);
-    // Forks copied partial blocks and fillers aligned the runs: the layout rules were exercised.
-    expect(packed.lastScoringStats.units).toBeGreaterThan(1);
-    expect(packed.lastScoringStats.copiedTokens).toBeGreaterThan(0);
-    expect(packed.lastScoringStats.paddingTokens).toBeGreaterThan(0);
-    expect(await backends.get('seq-8')!.loglikelihood(REQUESTS)).toEqual(expected);
-    const flash = backends.get('fa-8') as LlamaCppBackend;
-    const flashExpected = await flash.loglikelihood(REQUESTS);
-    expect(flash.lastScoringStats.copiedTokens).toBe(0); // cell order is all the per-row kernel needs
-    expect(await backends.get('seq-fa-8')!.loglikelihood(REQUESTS)).toEqual(flashExpected);
-  });
-
-  it('per-sequence scorer: re-evaluating shared prefixes instead of copying their KV cells changes nothing', async () => {
-    const expected = await backends.get('seq-8')!.loglikelihood(REQUESTS);
-    process.env.EVALBOARD_KV_COPY = '0';
-    try {
-      expect(await backends.get('seq-8')!.loglikelihood(REQUESTS)).toEqual(expected);
-    } finally {
-      delete process.env.EVALBOARD_KV_COPY;
-    }
-  });
-
   // Flash attention stays off by default: on CPU it keeps V accumulations in F16 and moves scores
   // by ~2e-2 nats here (measured), far outside the 1e-5 the naive reference is held to. Whoever
   // turns it on (flash_attn=true) still gets numbers that do not depend on batching.
@@ -170,7 +172,6 @@ describe('trie scoring on a 3-shot multiple-choice workload', () => {
     const long = { kind: 'loglikelihood', context: 'Once upon a time '.repeat(200), continuation: ' the end' } as const;
     const [alone] = await backends.get('fa-1')!.loglikelihood([long]);
     expect(await auto.loglikelihood([long, ...REQUESTS])).toEqual([alone, ...one]);
-    expect(await backends.get('seq-fa-8')!.loglikelihood([long])).toEqual([alone]);
     const plain = await backends.get('8')!.loglikelihood(REQUESTS);
     const worst = Math.max(...one.map((r, i) => Math.abs(r.logprob - plain[i]!.logprob)));
     console.log(`max |flash - default| = ${worst.toExponential(2)} nats`);
