@@ -93,7 +93,7 @@ async function scoreDoc(
       // lm-eval hands process_results one result per request: the choices' [logprob, isGreedy]
       // pairs, or the single filtered generation / log-likelihood.
       const results = response.kind === 'choices' ? (filtered as unknown[]) : [filtered];
-      out.push({ filter: pipeline.name, filtered, values: processedValues(task, resolved, instance, results) });
+      out.push({ filter: pipeline.name, filtered, values: processedValues(task, instance, results) });
       continue;
     }
     const values: Record<string, SampleValue> = {};
