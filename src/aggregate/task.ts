@@ -1,4 +1,5 @@
 import { aggregations, stderrFor } from '../metrics/index.ts';
+import { unlistedMetric } from '../scoring/process-results.ts';
 import type { ResolvedMetric, ScoredDoc } from '../scoring/types.ts';
 
 export interface MetricSummary {
@@ -10,12 +11,16 @@ export interface MetricSummary {
   readonly n: number;
 }
 
-/** Per (metric, filter): the aggregate over docs and its standard error. */
+/**
+ * Per (metric, filter): the aggregate over docs and its standard error. Scores a task's
+ * process_results gave beyond its metric_list are aggregated too (with mean), as lm-eval does.
+ */
 export function aggregateTask(
-  resolved: readonly ResolvedMetric[],
+  listed: readonly ResolvedMetric[],
   scored: readonly (readonly ScoredDoc[])[],
   o: { bootstrapIters: number; seed: number },
 ): MetricSummary[] {
+  const resolved = [...listed, ...unlisted(listed, scored)];
   const out: MetricSummary[] = [];
   const filterNames = scored[0]?.map((s) => s.filter) ?? [];
   filterNames.forEach((filter, f) => {
@@ -35,4 +40,17 @@ export function aggregateTask(
     }
   });
   return out;
+}
+
+function unlisted(listed: readonly ResolvedMetric[], scored: readonly (readonly ScoredDoc[])[]): ResolvedMetric[] {
+  const named = new Set(listed.map((m) => m.spec.metric));
+  const extra: ResolvedMetric[] = [];
+  for (const doc of scored)
+    for (const { values } of doc)
+      for (const name of Object.keys(values))
+        if (!named.has(name)) {
+          named.add(name);
+          extra.push(unlistedMetric(name));
+        }
+  return extra;
 }

@@ -161,6 +161,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       fewshotSeed: seeds.fewshot,
       bootstrapIters,
       ...(chat ? { chat } : {}),
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,

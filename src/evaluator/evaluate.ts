@@ -47,6 +47,8 @@ export interface EvaluateOptions {
   readonly beforeDispatch?: (prepared: readonly PreparedTask[], backend: Backend) => void;
   /** Each document as soon as it is scored, in completion order (samples are streamed from here). */
   readonly onDocScored?: (task: PreparedTask, doc: DocOutcome) => void;
+  /** Settings evalboard overrode as lm-eval would (a task that fixes num_fewshot: 0...). */
+  readonly onWarning?: (message: string) => void;
   readonly progress?: {
     readonly onPlanned: (requests: number) => void;
   } & DispatchProgress;
@@ -99,7 +101,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   const think = o.think ?? DEFAULT_THINK;
   const prepared: PreparedTask[] = [];
   for (const task of o.tasks) {
-    const numFewshot = o.numFewshot ?? task.defaultNumFewshot;
+    const numFewshot = fewshotFor(task, o.numFewshot, o.onWarning);
     const docs = await task.loadDocs({ fewshot: numFewshot > 0 });
     const instances = buildInstances(task, docs, {
       numFewshot,
@@ -160,6 +162,16 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       thinking: docs.map((d) => d.thinking),
     };
   });
+}
+
+/** --num_fewshot overrides each task's default, except where the task's file fixes it at 0 (lm-eval). */
+function fewshotFor(task: TaskDefinition, requested: number | undefined, warn?: (message: string) => void): number {
+  if (requested === undefined) return task.defaultNumFewshot;
+  if (task.zeroShotOnly && requested !== 0) {
+    warn?.(`${task.name} sets num_fewshot: 0 in its config; --num_fewshot ${requested} is ignored for it (as lm-eval)`);
+    return 0;
+  }
+  return requested;
 }
 
 /** Generations lose their reasoning blocks before filters and metrics; the raw text stays in `results`. */

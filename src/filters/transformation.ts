@@ -11,11 +11,8 @@ export function uppercaseFilter(args: FilterArgs): Filter {
   return (responses) => responses.map((r) => r.toUpperCase());
 }
 
-/**
- * lm-eval v0.4.1–v0.4.9.1 strip leading whitespace only (`resp.lstrip()`); v0.4.9.2 switched to
- * strip(). We keep the v0.4 behaviour so scores match the published v0.4 numbers.
- */
+/** lm-eval's WhitespaceFilter (v0.4.9.2 and main): `resp.strip()`, both ends. */
 export function removeWhitespaceFilter(args: FilterArgs): Filter {
   checkArgNames('remove_whitespace', args, []);
-  return (responses) => responses.map((response) => pythonStrip(response, 'left'));
+  return (responses) => responses.map((response) => pythonStrip(response, 'both'));
 }

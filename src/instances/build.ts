@@ -85,7 +85,8 @@ function requestsFor(
         continuation: task.targetDelimiter + choice,
       }));
     case 'loglikelihood':
-      return [{ kind: 'loglikelihood', ...prompt, continuation: task.targetDelimiter + String(target) }];
+      // lm-eval scores doc_to_target as it stands: a loglikelihood task writes its own leading space.
+      return [{ kind: 'loglikelihood', ...prompt, continuation: String(target) }];
     case 'loglikelihood_rolling':
       return [{ kind: 'loglikelihoodRolling', text: String(target) }];
     case 'generate_until': {

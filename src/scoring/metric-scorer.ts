@@ -93,7 +93,7 @@ async function scoreDoc(
       // lm-eval hands process_results one result per request: the choices' [logprob, isGreedy]
       // pairs, or the single filtered generation / log-likelihood.
       const results = response.kind === 'choices' ? (filtered as unknown[]) : [filtered];
-      out.push({ filter: pipeline.name, filtered, values: processedValues(task, resolved, instance, results) });
+      out.push({ filter: pipeline.name, filtered, values: processedValues(task, instance, results) });
       continue;
     }
     const values: Record<string, SampleValue> = {};
@@ -102,7 +102,7 @@ async function scoreDoc(
         m.metric,
         {
           doc: instance.doc,
-          target: instance.target,
+          target: goldOf(task, instance),
           response,
           ...(filteredText !== undefined ? { filtered: filteredText } : {}),
           kwargs: m.spec.kwargs ?? {},
@@ -113,6 +113,16 @@ async function scoreDoc(
     out.push({ filter: pipeline.name, filtered, values });
   }
   return out;
+}
+
+/**
+ * What a metric compares against. lm-eval: a generate_until task with doc_to_choice gives
+ * doc_to_target as an index, and the gold is that choice's text.
+ */
+function goldOf(task: TaskDefinition, instance: DocInstance): DocInstance['target'] {
+  const { choices, target } = instance;
+  if (task.outputType !== 'generate_until' || !choices || typeof target !== 'number') return target;
+  return choices[target] ?? target;
 }
 
 /** A cacheable metric's value is looked up by its input first (sandbox runs, judge calls). */

@@ -71,10 +71,33 @@ describe('process_results tasks', () => {
     expect(value).toEqual({ acc: [0.6, 5], acc_a: [0.5, 2], acc_b: [2 / 3, 3], mcc: [1 / 6, 5] });
   });
 
-  it('refuse a score that metric_list does not name', async () => {
-    const mc = { ...task('multiple_choice'), processResults: () => ({ typo: 1 }) };
-    await expect(createMetricScorer(mc).scoreDoc(instance({}), choices, {})).rejects.toThrow(
-      /process_results gave "typo", which metric_list does not name/,
+  it('report a score that metric_list does not name, aggregated with mean (lm-eval’s fallback)', async () => {
+    const mc = {
+      ...task('multiple_choice'),
+      metrics: [{ metric: 'acc' }],
+      processResults: (doc: Doc) => ({ acc: Number(doc.gold), extra: Number(doc.pred) }),
+    };
+    const scorer = createMetricScorer(mc);
+    const scored = await Promise.all(
+      [
+        { gold: 1, pred: 0 },
+        { gold: 1, pred: 1 },
+        { gold: 0, pred: 1 },
+        { gold: 0, pred: 1 },
+      ].map((doc) => scorer.scoreDoc(instance(doc), choices, {})),
     );
+    const summaries = aggregateTask(scorer.metrics, scored, { bootstrapIters: 0, seed: 0 });
+    expect(summaries.map((s) => [s.metric, s.value, s.higherIsBetter])).toEqual([
+      ['acc', 0.5, true],
+      ['extra', 0.75, true],
+    ]);
+  });
+
+  it('take aggregation and higher_is_better from the registry for a listed name (perplexity: lower is better)', () => {
+    const pr = { ...task('loglikelihood_rolling'), metrics: [{ metric: 'word_perplexity' }, { metric: 'custom' }] };
+    expect(createMetricScorer(pr).metrics.map((m) => [m.spec.metric, m.aggregation, m.higherIsBetter])).toEqual([
+      ['word_perplexity', 'weighted_perplexity', false],
+      ['custom', 'mean', true],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-import { UserError } from '../errors.ts';
 import type { DocInstance } from '../instances/types.ts';
+import { metrics } from '../metrics/index.ts';
 import type { Metric, SampleValue } from '../metrics/types.ts';
 import type { MetricSpec, TaskDefinition } from '../task/types.ts';
 import type { ResolvedMetric } from './types.ts';
@@ -7,31 +7,37 @@ import type { ResolvedMetric } from './types.ts';
 // Tasks with lm-eval's process_results: the task's function scores each doc, and metric_list
 // only names those scores and how to aggregate them.
 
-/** A metric_list entry scored by process_results: no registry metric, lm-eval's defaults. */
-export function processedMetric(spec: MetricSpec): Metric {
+/**
+ * A metric_list entry scored by process_results: no metric function runs, and its aggregation
+ * and higher_is_better default to the registry's for that name (perplexity: lower is better),
+ * else mean and higher, as lm-eval's get_metric_aggregation / is_higher_better give.
+ */
+export function processedMetric(spec: Pick<MetricSpec, 'metric'>): Metric {
+  const known = Object.hasOwn(metrics, spec.metric) ? metrics[spec.metric] : undefined;
   return {
     name: spec.metric,
-    higherIsBetter: true,
-    defaultAggregation: 'mean',
+    higherIsBetter: known?.higherIsBetter ?? true,
+    defaultAggregation: known?.defaultAggregation ?? 'mean',
     score: () => {
       throw new Error(`${spec.metric} is scored by process_results`);
     },
   };
 }
 
-/** One doc's scores from process_results; a name metric_list lacks is an error, as in lm-eval. */
+/**
+ * A score process_results gave that metric_list does not name: lm-eval still reports it,
+ * aggregated with mean (TaskOutput.calculate_aggregate_metric's fallback).
+ */
+export function unlistedMetric(name: string): ResolvedMetric {
+  const metric = processedMetric({ metric: name });
+  return { spec: { metric: name }, metric, aggregation: 'mean', higherIsBetter: metric.higherIsBetter };
+}
+
+/** One doc's scores from process_results, every key kept. */
 export function processedValues(
   task: TaskDefinition,
-  resolved: readonly ResolvedMetric[],
   instance: DocInstance,
   results: readonly unknown[],
 ): Record<string, SampleValue> {
-  const values = task.processResults!(instance.doc, results);
-  const unknown = Object.keys(values).find((name) => !resolved.some((m) => m.spec.metric === name));
-  if (unknown !== undefined) {
-    throw new UserError(`task ${task.name}: process_results gave "${unknown}", which metric_list does not name`, {
-      field: 'metric_list',
-    });
-  }
-  return { ...values };
+  return { ...task.processResults!(instance.doc, results) };
 }

@@ -56,6 +56,11 @@ export interface TaskDefinition {
   readonly targetDelimiter: string;
   readonly fewshotDelimiter: string;
   readonly defaultNumFewshot: number;
+  /**
+   * The task's file sets `num_fewshot: 0`: lm-eval then ignores --num_fewshot for it (with a
+   * warning), since such a task's prompt has no room for examples.
+   */
+  readonly zeroShotOnly?: boolean;
   readonly fewshotSampler: 'default' | 'first_n';
   /**
    * lm-eval draws num_fewshot + 1 examples (then drops the evaluated doc) exactly when the

@@ -184,6 +184,7 @@ export async function buildTask(
     targetDelimiter: config.target_delimiter ?? ' ',
     fewshotDelimiter,
     defaultNumFewshot: config.num_fewshot ?? 0,
+    zeroShotOnly: config.num_fewshot === 0,
     fewshotSampler: fewshotConfig?.sampler ?? 'default',
     generation: outputType === 'generate_until' ? generationKwargs(config, fewshotDelimiter) : undefined,
     filters: filterPipelines(config, at),
