@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { backendFactory, DEFAULT_MODEL, DEFAULT_MODEL_ARGS, parseModelArgs } from '../backends/index.ts';
-import type { Backend } from '../backends/types.ts';
-import { openCachedBackend } from '../cache/index.ts';
+import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
+import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, sampleRows, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
@@ -115,8 +114,6 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       'add --log_samples and --output_path',
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
-  const modelArgsText = flags.model_args ?? (flags.model === DEFAULT_MODEL ? DEFAULT_MODEL_ARGS : '');
-  const modelArgs = parseModelArgs(modelArgsText);
   if (flags.data_dir) process.env.EVALBOARD_DATA_DIR = flags.data_dir;
 
   const { catalog, warnings } = await loadCatalog({
@@ -133,21 +130,20 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
   const { tasks, groups } = catalog.resolve(taskNames);
 
-  const inner = await backendFactory(flags.model)({
-    args: modelArgs,
+  const opened = await openBackend({
+    model: flags.model,
+    modelArgs: flags.model_args,
     batchSize,
     seed: seeds.random,
     verbose: !!flags.verbose,
+    cache: flags.no_cache ? false : { path: flags.use_cache, taskNames },
+    requireChatTemplate: !!flags.apply_chat_template,
   });
-  let backend: Backend = inner;
-  const cache = flags.no_cache ? undefined : openCachedBackend(inner, { path: flags.use_cache, taskNames });
-  if (cache) backend = cache.backend;
-  if (cache?.recovered)
-    process.stderr.write(
-      `warning: request cache was unreadable (${cache.recovered.reason}); moved to ${cache.recovered.movedTo}\n`,
-    );
-
-  const formatContext = flags.apply_chat_template ? chatFormatter(inner, flags.system_instruction) : undefined;
+  const { backend, inner, cache, modelArgsText, modelArgs } = opened;
+  const formatContext =
+    flags.apply_chat_template && opened.chatTemplate
+      ? chatFormatter(opened.chatTemplate, flags.system_instruction)
+      : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
   let outcomes: Awaited<ReturnType<typeof evaluate>>;
@@ -177,8 +173,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   } finally {
     interrupt.dispose();
     progress.stop();
-    cache?.close();
-    await inner.close();
+    await opened.close();
   }
 
   const ended = new Date();
@@ -240,14 +235,7 @@ function modelName(model: string, args: Readonly<Record<string, string>>): strin
   return spec.replace(/^hf:/, '').replace(/\.gguf$/, '');
 }
 
-function chatFormatter(backend: Backend, system: string | undefined): (context: string) => string {
-  const apply = backend.applyChatTemplate?.bind(backend);
-  if (!apply || !backend.capabilities.has('chat'))
-    throw new UserError(
-      `model has no chat template`,
-      { field: '--apply_chat_template' },
-      'drop the flag, or use a chat model',
-    );
+function chatFormatter(apply: ChatTemplate, system: string | undefined): (context: string) => string {
   return (context) =>
     apply(
       [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: context }],
