@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
-import { type PreparedTask, sampleRows, sha256Hex } from '../evaluator/evaluate.ts';
+import type { PreparedTask } from '../evaluator/evaluate.ts';
+import { taskConfigHash } from '../report/hashes.ts';
+import { sampleRows } from '../report/samples.ts';
 import type { ResultsReport } from '../report/schema.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { executeRun, parseRunFlags } from './run.ts';
@@ -66,7 +68,7 @@ function checkInputs(recorded: ResultsReport, prepared: readonly PreparedTask[],
       problems.push(`${task.name}: not in the recorded results`);
       continue;
     }
-    const taskHash = sha256Hex(stableStringify(task.config));
+    const taskHash = taskConfigHash(task.config);
     if (was.task_hash !== taskHash)
       problems.push(`${task.name}: task config changed (sha256 ${taskHash.slice(0, 12)}…)`);
     const recordedSources = (was.sources ?? {}) as Record<string, { sha256: string }>;
