@@ -4,10 +4,10 @@ import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
-import { sampleRows } from '../report/samples.ts';
+import { openSamplesWriter, sampleRows } from '../report/samples.ts';
 import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
-import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
+import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
 import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
@@ -217,7 +217,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   let resultsPath: string | undefined;
   if (flags.output_path) {
     const paths = outputPaths(flags.output_path, modelName(flags.model, modelArgs), fileTimestamp(started));
-    if (flags.log_samples) for (const o of outcomes) writeSamples(paths.samples(o.task.name), sampleRows(o));
+    if (flags.log_samples) for (const o of outcomes) await writeTaskSamples(paths.samples(o.task.name), o);
     writeResults(paths.results, report);
     resultsPath = paths.results;
     process.stderr.write(`results: ${paths.results}\n`);
@@ -229,6 +229,15 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const groupTable = resultsTable(report, 'groups');
   if (groupTable) process.stdout.write(`\n${groupTable}\n`);
   return { report, outcomes, resultsPath };
+}
+
+async function writeTaskSamples(path: string, outcome: TaskOutcome): Promise<void> {
+  const samples = openSamplesWriter(path);
+  try {
+    for (const row of sampleRows(outcome)) samples.write(row);
+  } finally {
+    await samples.close();
+  }
 }
 
 function modelName(model: string, args: Readonly<Record<string, string>>): string {

@@ -1,3 +1,5 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { rawResps } from '../responses/collect.ts';
 import { sha256Hex } from './hashes.ts';
 import type { ReportedTaskOutcome } from './outcome.ts';
@@ -50,4 +52,30 @@ export function docSampleRows(outcome: ReportedTaskOutcome, i: number): SampleRo
     ...reasoning,
     ...scored.values,
   }));
+}
+
+export interface SamplesWriter {
+  /** Appends one JSON line; it reaches the file before this returns. */
+  write(row: SampleRow): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A samples file written row by row, as results complete: a crash keeps every row written so far
+ * (each is handed to the OS at once), where one write at the end would keep none. Creates the
+ * folder; replaces a file already at `path`.
+ */
+export function openSamplesWriter(path: string): SamplesWriter {
+  mkdirSync(dirname(path), { recursive: true });
+  let fd: number | undefined = openSync(path, 'w');
+  return {
+    write(row) {
+      if (fd === undefined) throw new Error(`samples file ${path} is closed`);
+      writeSync(fd, `${JSON.stringify(row)}\n`);
+    },
+    async close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }

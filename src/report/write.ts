@@ -50,7 +50,3 @@ export function writeResults(path: string, report: ResultsReport): void {
   parseResults(JSON.parse(text), path);
   writeFileAtomic(path, `${text}\n`);
 }
-
-export function writeSamples(path: string, rows: readonly Record<string, unknown>[]): void {
-  writeFileAtomic(path, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
-}
