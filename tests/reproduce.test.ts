@@ -10,7 +10,7 @@ function makeTask(dir: string): string {
     choices: [`${2 * i}`, `${2 * i + 1}`],
     a: i % 2,
   }));
-  writeFileSync(join(dir, 'data.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(dir, 'data.jsonl'), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   writeFileSync(
     join(dir, 'tiny.yaml'),
     [
@@ -65,10 +65,19 @@ describe('evalboard reproduce', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     rows[3].acc = 1 - rows[3].acc;
-    writeFileSync(samples, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(samples, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const tampered = evalboard(['reproduce', results]);
     expect(tampered.status).toBe(1);
     expect(tampered.stdout).toMatch(/tiny_sums: 1 of 8 samples differ \(first: doc 3 acc/);
+
+    // A results file of another schema version is refused before anything runs, naming the field.
+    const future = join(tempDir(), 'results_future.json');
+    const json = JSON.parse(readFileSync(results, 'utf8'));
+    json.evalboard.schema_version = 99;
+    writeFileSync(future, JSON.stringify(json));
+    const refused = evalboard(['reproduce', future]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${future}: evalboard.schema_version: 99 is not the version this evalboard reads`);
 
     // A changed data file stops the rerun before any request, naming the file.
     appendFileSync(join(taskDir, 'data.jsonl'), `${JSON.stringify({ q: 'extra', choices: ['a', 'b'], a: 0 })}\n`);

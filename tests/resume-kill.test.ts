@@ -4,7 +4,7 @@
  * recomputed and the results must be byte-identical to an uninterrupted run. A cache file cut in
  * half must be recovered from (moved aside, recomputed) with the same results.
  */
-import { existsSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,23 @@ beforeAll(async () => {
   );
 }, 300_000);
 
+/** Every complete line of the killed run's samples files equals the reference run's row for that doc; returns how many. */
+function expectStreamedRowsMatch(out: string): number {
+  const reference = readSamples(refOut);
+  let count = 0;
+  for (const file of filesUnder(out)) {
+    const task = /samples_(.+?)_\d{4}-\d\d-\d\dT[^/]*\.jsonl$/.exec(file)![1]!;
+    const byDoc = new Map(reference[task]!.map((row) => [`${row.doc_id},${row.filter}`, JSON.stringify(row)]));
+    const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1); // a last line without \n was cut by the kill
+    for (const line of lines) {
+      const row = JSON.parse(line) as Record<string, unknown>;
+      expect(line).toBe(byDoc.get(`${row.doc_id},${row.filter}`));
+      count++;
+    }
+  }
+  return count;
+}
+
 describe('resume after SIGKILL (stories260K)', () => {
   it(`is killed ${KILLS} times, then finishes without recomputing and with byte-identical results`, async () => {
     // Kill points: where the uninterrupted run's journal stood at seeded moments in 30–80 % of its
@@ -68,6 +85,7 @@ describe('resume after SIGKILL (stories260K)', () => {
     const fractions = Array.from({ length: KILLS }, () => 0.3 + 0.5 * random()).sort((a, b) => a - b);
     const cache = join(dir, 'killed.sqlite');
     let rows = 0;
+    let streamedRows = 0;
     const report: string[] = [];
     for (const [k, fraction] of fractions.entries()) {
       const target = Math.min(Math.max(rowsAt(ref.timeline, fraction * ref.ms), rows + 1), total - 5);
@@ -79,14 +97,19 @@ describe('resume after SIGKILL (stories260K)', () => {
       });
       expect(run.sent, `run ${k} finished before its kill point (${target} rows)\n${run.stderr}`).toBeDefined();
       expect(run.signal).toBe('SIGKILL');
-      // A killed run leaves no results file, no samples and no half-written temp file.
-      expect(filesUnder(out)).toEqual([]);
+      // A killed run leaves no results file; the samples it streamed are whole rows, each the
+      // uninterrupted run's row for that document.
+      const left = filesUnder(out);
+      expect(left.filter((f) => !/\/samples_[^/]+\.jsonl$/.test(f))).toEqual([]);
+      streamedRows += expectStreamedRowsMatch(out);
       const after = cacheRows(cache);
       // The journal only grows, and every kill landed mid-run.
       expect(after).toBeGreaterThan(rows);
       expect(after).toBeGreaterThanOrEqual(run.sent!.rows);
       expect(after).toBeLessThan(total);
-      report.push(`kill ${k + 1} at ${(run.sent!.ms / 1000).toFixed(1)} s: ${rows} → ${after} cached`);
+      report.push(
+        `kill ${k + 1} at ${(run.sent!.ms / 1000).toFixed(1)} s: ${rows} → ${after} cached, ${streamedRows} sample rows streamed so far`,
+      );
       rows = after;
     }
 
@@ -106,6 +129,8 @@ describe('resume after SIGKILL (stories260K)', () => {
     expect(stats.hits + stats.fresh).toBe(total);
     expect(cacheRows(cache)).toBe(total);
     expect(withoutTiming(finalOut)).toBe(withoutTiming(refOut));
+    // Documents finish long before the last request, so the killed runs had streamed some rows.
+    expect(streamedRows).toBeGreaterThan(0);
     resumedOut = finalOut;
   }, 300_000);
 

@@ -10,12 +10,17 @@ function scriptFor(dir: string, outputs: string[]): string {
   return path;
 }
 
-/** The dummy backend on the first 4 simplear docs, answering from a script; returns the output folder. */
-function runScripted(outputs: string[], extra: readonly string[]): string {
+/**
+ * The dummy backend on the first 4 simplear docs, answering from a script; returns the output
+ * folder. Without a cache folder the run uses --no_cache.
+ */
+function runScripted(outputs: string[], extra: readonly string[], cacheDir?: string): string {
   const script = scriptFor(tempDir(), outputs);
   const out = tempDir();
   const args = ['--model_args', `script_file=${script}`, '--tasks', 'simplear', '--limit', '4'];
-  const r = evalboard(['run', '--model', 'dummy', ...args, '--output_path', out, '--no_cache', ...extra]);
+  const cache = cacheDir === undefined ? ['--no_cache'] : [];
+  const env: Record<string, string> = cacheDir === undefined ? {} : { EVALBOARD_CACHE: cacheDir };
+  const r = evalboard(['run', '--model', 'dummy', ...args, '--output_path', out, ...cache, ...extra], env);
   expect(r.status, r.stderr).toBe(0);
   return out;
 }
@@ -70,6 +75,24 @@ describe('reasoning blocks (--think)', () => {
     // Kept, the reasoning's "not 99999" text stays in the answer and the first doc no longer matches.
     const kept = readResults(run('keep')) as Record<string, Record<string, Record<string, unknown>>>;
     expect(kept.results!.simplear!['exact_match,none']).toBe(0.25);
+  });
+
+  it('counts reasoning tokens with the request cache on, fresh and answered from the cache', () => {
+    const outputs = ['<think>one two three four five six</think> 1', '2', '<think>x</think> 3', '4'];
+    const cacheDir = tempDir('cache-');
+    const runs = [runScripted(outputs, ['--log_samples'], cacheDir), runScripted(outputs, ['--log_samples'], cacheDir)];
+    const [fresh, cached] = runs.map(
+      (out) => readResults(out) as Record<string, Record<string, Record<string, unknown>>>,
+    );
+    expect(fresh!.timing!.cache).toMatchObject({ hits: 0, fresh: 4 });
+    expect(cached!.timing!.cache).toMatchObject({ hits: 4, fresh: 0 });
+    // The dummy counts a token per 4 characters: 7 for the first block, 1 for the third.
+    for (const results of [fresh!, cached!]) {
+      expect((results.evalboard!.tasks!.simplear as Record<string, number>).reasoningTokens).toBe(8);
+    }
+    for (const out of runs) {
+      expect(samples(out, 'simplear').map((r) => r.reasoning_tokens)).toEqual([7, 0, 1, 0]);
+    }
   });
 
   it('counts outputs that hit --max_gen_toks', () => {

@@ -1,16 +1,34 @@
 /**
  * The contract every Backend keeps, as a vitest suite a backend's own test file runs:
  *   describeBackendConformance('dummy', () => createDummyBackend(...));
+ * A wrapper (such as the caching backend) runs it too, created as a subject that names the
+ * backend it wraps: it must keep the same contract and every optional method of the inner one.
  * A backend that cannot pass a case lists it in `skip` with the reason (shown in the test name).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIONAL_METHOD_NAMES } from './optional-methods.ts';
 import type { Backend, CallOptions } from './types.ts';
 
-export type ConformanceCase = 'identity' | 'emptyCalls' | 'loglikelihood' | 'loglikelihoodRolling' | 'generateUntil';
+export type ConformanceCase =
+  | 'identity'
+  | 'emptyCalls'
+  | 'loglikelihood'
+  | 'loglikelihoodRolling'
+  | 'generateUntil'
+  | 'optionalMethods';
 
 export interface ConformanceOptions {
   /** Cases this backend skips, with why. */
   readonly skip?: Partial<Record<ConformanceCase, string>>;
+  /** For a wrapper: its name, shown in the suite's title beside the wrapped backend's. */
+  readonly wrapper?: string;
+}
+
+/** A backend under test, with the one it wraps (if any) and how to release both. */
+export interface ConformanceSubject {
+  readonly backend: Backend;
+  readonly inner?: Backend;
+  close(): Promise<void>;
 }
 
 /** Collects onResult calls so a case can check each index is reported exactly once. */
@@ -21,18 +39,26 @@ function recorder(): { options: CallOptions; indexes: () => number[] } {
 
 const indexesOf = (n: number) => Array.from({ length: n }, (_, i) => i);
 
+const asSubject = (created: Backend | ConformanceSubject): ConformanceSubject =>
+  'loglikelihood' in created ? { backend: created, close: () => created.close() } : created;
+
+/** Texts for countTokens: empty, short, and longer with non-ASCII characters. */
+const TOKEN_TEXTS = ['', 'The cat', 'The cat sat on the mat, then – naïvely – on the roof.'];
+
 export function describeBackendConformance(
   name: string,
-  create: () => Promise<Backend>,
+  create: () => Promise<Backend | ConformanceSubject>,
   o: ConformanceOptions = {},
 ): void {
-  describe(`${name} backend conformance`, () => {
+  describe(`${o.wrapper ? `${o.wrapper} over ${name}` : name} backend conformance`, () => {
+    let subject: ConformanceSubject | undefined;
     let backend: Backend;
     beforeAll(async () => {
-      backend = await create();
+      subject = asSubject(await create());
+      backend = subject.backend;
     });
     afterAll(async () => {
-      await backend?.close();
+      await subject?.close();
     });
 
     const testCase = (c: ConformanceCase, title: string, body: () => Promise<void>) => {
@@ -106,6 +132,22 @@ export function describeBackendConformance(
       expect(limited!.hitMaxTokens || limited!.tokens < 4).toBe(true);
       expect(stopped!.text).not.toContain(' ');
       expect(stopped!.tokens).toBeLessThanOrEqual(16);
+    });
+
+    testCase('optionalMethods', 'has every optional method of a wrapped backend, with the same answers', async () => {
+      const inner = subject?.inner ?? backend;
+      for (const method of OPTIONAL_METHOD_NAMES)
+        expect([method, typeof backend[method]]).toEqual([method, typeof inner[method]]);
+      if (backend.countTokens) {
+        const counts = TOKEN_TEXTS.map((text) => backend.countTokens!(text));
+        expect(counts).toEqual(TOKEN_TEXTS.map((text) => inner.countTokens!(text)));
+        for (const n of counts) expect(Number.isInteger(n) && n >= 0).toBe(true);
+        expect(counts[2]!).toBeGreaterThan(counts[1]!);
+      }
+      if (backend.applyChatTemplate && backend.capabilities.has('chat')) {
+        const chat = [{ role: 'user', content: 'Hello' }] as const;
+        expect(backend.applyChatTemplate(chat, true)).toBe(inner.applyChatTemplate!(chat, true));
+      }
     });
   });
 }

@@ -1,3 +1,4 @@
+import { forwardOptionalMethods, type OptionalMethods } from '../backends/optional-methods.ts';
 import type { Backend, BackendInfo, Capability } from '../backends/types.ts';
 import type {
   GenerateRequest,
@@ -43,6 +44,9 @@ interface Miss<R extends Request> {
   readonly callerIndices: number[];
 }
 
+/** The optional methods (countTokens, applyChatTemplate...) the constructor forwards to the inner backend. */
+export interface CachingBackend extends Partial<OptionalMethods> {}
+
 /**
  * A Backend that answers from a RequestCache and sends only the misses to the wrapped backend,
  * as one array so the inner backend still batches (and shares prefixes) across them. Every
@@ -55,13 +59,16 @@ interface Miss<R extends Request> {
  *
  * The cache is not owned: `close()` closes the inner backend, and whoever opened the cache
  * closes it (after reading its stats for the report).
+ *
+ * Optional methods are not cached: each one the inner backend has is forwarded to it, from the
+ * one list in optional-methods.ts.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged members are all optional, and the constructor assigns those the inner backend has
 export class CachingBackend implements Backend {
   readonly id: string;
   readonly info: BackendInfo;
   readonly capabilities: ReadonlySet<Capability>;
   readonly maxLength: number;
-  readonly applyChatTemplate?: Backend['applyChatTemplate'];
   private readonly counts = { hits: 0, fresh: 0, duplicates: 0, notCached: 0 };
   private lastNotCachedReason: string | undefined;
 
@@ -73,7 +80,7 @@ export class CachingBackend implements Backend {
     this.info = inner.info;
     this.capabilities = inner.capabilities;
     this.maxLength = inner.maxLength;
-    if (inner.applyChatTemplate) this.applyChatTemplate = inner.applyChatTemplate.bind(inner);
+    Object.assign(this, forwardOptionalMethods(inner));
   }
 
   loglikelihood(reqs: readonly LoglikelihoodRequest[], o?: CachedCallOptions): Promise<LoglikelihoodResult[]> {
@@ -125,6 +132,7 @@ export class CachingBackend implements Backend {
           results[i] = cached as ResultOf<R>;
           this.counts.hits++;
           // Hits count towards progress right away; zero tokens keeps throughput figures honest.
+          o?.onResultValue?.(i, cached as ResultOf<R>);
           o?.onResult?.(i, 0);
           return;
         }
@@ -142,6 +150,7 @@ export class CachingBackend implements Backend {
       return miss;
     };
     const onResult = o?.onResult;
+    const onResultValue = o?.onResultValue;
     const batch = new JournalBatch((entries) => this.writeChunked(entries));
     const innerOptions: JournalCallOptions = {
       signal: o?.signal,
@@ -150,6 +159,11 @@ export class CachingBackend implements Backend {
         if (journaled.has(missIndex)) return;
         journaled.add(missIndex);
         batch.add({ key: miss.key, kind: miss.request.kind, result });
+        // The caller sees a value once it is journaled, like its progress.
+        if (onResultValue)
+          batch.report(() => {
+            for (const i of miss.callerIndices) onResultValue(i, result);
+          });
       },
       onResult: onResult
         ? (missIndex, tokensEvaluated) => {

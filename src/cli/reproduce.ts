@@ -1,10 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
-import { type PreparedTask, sampleRows, sha256Hex } from '../evaluator/evaluate.ts';
-import type { ResultsReport } from '../report/schema.ts';
+import type { PreparedTask } from '../evaluator/evaluate.ts';
+import { taskConfigHash } from '../report/hashes.ts';
+import { readResultsFile, readSamplesFile } from '../report/read.ts';
+import { sampleRows } from '../report/samples.ts';
+import type { ResultsReport, SampleRow } from '../report/schema.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import { executeRun, parseRunFlags } from './run.ts';
 
@@ -20,7 +23,7 @@ export function registerReproduce(program: Command): void {
     .description('rerun a results file and check every input hash and per-item metric')
     .option('--output_path <dir>', 'where the rerun writes its files (default: a temporary folder)')
     .action(async (file: string, flags: { output_path?: string }) => {
-      const recorded = readRecorded(file);
+      const recorded = readResultsFile(file);
       const runFlags = parseRunFlags(recorded.config.argv);
       const outputPath = flags.output_path ?? mkdtempSync(join(tmpdir(), 'evalboard-reproduce-'));
       const { outcomes } = await executeRun(
@@ -43,18 +46,6 @@ export function registerReproduce(program: Command): void {
     });
 }
 
-function readRecorded(file: string): ResultsReport {
-  let parsed: ResultsReport;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as ResultsReport;
-  } catch (e) {
-    throw new UserError(`cannot read results: ${(e as Error).message}`, { file });
-  }
-  if (!parsed?.config?.argv || !parsed.evalboard?.tasks)
-    throw new UserError('not an evalboard results file (no config.argv / evalboard block)', { file });
-  return parsed;
-}
-
 /** Names every input whose hash differs from the recorded one; nothing is evaluated then. */
 function checkInputs(recorded: ResultsReport, prepared: readonly PreparedTask[], modelId: string): void {
   const problems: string[] = [];
@@ -66,12 +57,11 @@ function checkInputs(recorded: ResultsReport, prepared: readonly PreparedTask[],
       problems.push(`${task.name}: not in the recorded results`);
       continue;
     }
-    const taskHash = sha256Hex(stableStringify(task.config));
+    const taskHash = taskConfigHash(task.config);
     if (was.task_hash !== taskHash)
       problems.push(`${task.name}: task config changed (sha256 ${taskHash.slice(0, 12)}…)`);
-    const recordedSources = (was.sources ?? {}) as Record<string, { sha256: string }>;
     const nowSources = docs.sources ?? {};
-    for (const [path, src] of Object.entries(recordedSources)) {
+    for (const [path, src] of Object.entries(was.sources ?? {})) {
       const now = nowSources[path];
       if (!now) problems.push(`${task.name}: data file ${path} no longer read`);
       else if (now.sha256 !== src.sha256)
@@ -82,35 +72,29 @@ function checkInputs(recorded: ResultsReport, prepared: readonly PreparedTask[],
 }
 
 /** samples_<task>_<timestamp>.jsonl written next to results_<timestamp>.json by the same run. */
-function recordedSamples(resultsFile: string, task: string): Record<string, unknown>[] | undefined {
+function recordedSamples(resultsFile: string, task: string): SampleRow[] | undefined {
   const stamp = basename(resultsFile)
     .replace(/^results_/, '')
     .replace(/\.json$/, '');
-  const path = join(dirname(resultsFile), `samples_${task}_${stamp}.jsonl`);
-  if (!existsSync(path)) {
-    const any = readdirSync(dirname(resultsFile)).find(
-      (f) => f.startsWith(`samples_${task}_`) && f.endsWith(`${stamp}.jsonl`),
-    );
-    if (!any) return undefined;
-  }
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const dir = dirname(resultsFile);
+  const exact = `samples_${task}_${stamp}.jsonl`;
+  const name = existsSync(join(dir, exact))
+    ? exact
+    : readdirSync(dir).find((f) => f.startsWith(`samples_${task}_`) && f.endsWith(`${stamp}.jsonl`));
+  return name === undefined ? undefined : readSamplesFile(join(dir, name));
 }
 
 function compareSamples(
-  before: Record<string, unknown>[],
-  after: Record<string, unknown>[],
+  before: readonly SampleRow[],
+  after: readonly SampleRow[],
 ): { match: boolean; message: string } {
-  const key = (r: Record<string, unknown>) => `${r.doc_id}\u0000${r.filter}`;
+  const key = (r: SampleRow) => `${r.doc_id}\u0000${r.filter}`;
   const now = new Map(after.map((r) => [key(r), r]));
   let differ = 0;
   let first = '';
   for (const row of before) {
     const other = now.get(key(row));
-    const metrics = (row.metrics as string[]) ?? [];
+    const metrics = row.metrics;
     const bad = !other ? metrics : metrics.filter((m) => stableStringify(row[m]) !== stableStringify(other[m]));
     if (bad.length > 0) {
       differ++;

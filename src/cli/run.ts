@@ -1,14 +1,20 @@
 import { Command } from 'commander';
-import { backendFactory, DEFAULT_MODEL, DEFAULT_MODEL_ARGS, parseModelArgs } from '../backends/index.ts';
-import type { Backend } from '../backends/types.ts';
-import { openCachedBackend } from '../cache/index.ts';
+import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
+import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
-import { type EvaluateOptions, evaluate, sampleRows, type TaskOutcome } from '../evaluator/evaluate.ts';
+import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
+import {
+  docSampleRows,
+  openSamplesWriter,
+  type SamplesWriter,
+  sampleRows,
+  writeSamplesInOrder,
+} from '../report/samples.ts';
 import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
-import { fileTimestamp, outputPaths, writeResults, writeSamples } from '../report/write.ts';
+import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
@@ -117,8 +123,6 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       'add --log_samples and --output_path',
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
-  const modelArgsText = flags.model_args ?? (flags.model === DEFAULT_MODEL ? DEFAULT_MODEL_ARGS : '');
-  const modelArgs = parseModelArgs(modelArgsText);
 
   const { catalog, warnings } = await loadCatalog({
     includePaths: flags.include_path ?? [],
@@ -134,23 +138,32 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
   const { tasks, groups } = catalog.resolve(taskNames);
 
-  const inner = await backendFactory(flags.model)({
-    args: modelArgs,
+  const opened = await openBackend({
+    model: flags.model,
+    modelArgs: flags.model_args,
     batchSize,
     seed: seeds.random,
     verbose: !!flags.verbose,
+    cache: flags.no_cache ? false : { path: flags.use_cache, taskNames },
+    requireChatTemplate: !!flags.apply_chat_template,
   });
-  let backend: Backend = inner;
-  const cache = flags.no_cache ? undefined : openCachedBackend(inner, { path: flags.use_cache, taskNames });
-  if (cache) backend = cache.backend;
-  if (cache?.recovered)
-    process.stderr.write(
-      `warning: request cache was unreadable (${cache.recovered.reason}); moved to ${cache.recovered.movedTo}\n`,
-    );
-
-  const chat = flags.apply_chat_template ? chatFormat(inner, flags.system_instruction) : undefined;
+  const { backend, inner, cache, modelArgsText, modelArgs } = opened;
+  const chat =
+    flags.apply_chat_template && opened.chatTemplate
+      ? chatFormat(opened.chatTemplate, flags.system_instruction)
+      : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
+  const paths = flags.output_path
+    ? outputPaths(flags.output_path, modelName(flags.model, modelArgs), fileTimestamp(started))
+    : undefined;
+  const streamed = new Map<string, SamplesWriter>();
+  const streamSample: EvaluateOptions['onDocScored'] = (prepared, doc) => {
+    const name = prepared.task.name;
+    let writer = streamed.get(name);
+    if (!writer) streamed.set(name, (writer = openSamplesWriter(paths!.samples(name))));
+    for (const row of docSampleRows(prepared.task, doc)) writer.write(row);
+  };
   let outcomes: Awaited<ReturnType<typeof evaluate>>;
   try {
     outcomes = await evaluate({
@@ -168,6 +181,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       progress,
       signal: interrupt.signal,
       ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
+      // Samples are appended as documents finish, so a crash keeps every scored row.
+      ...(paths && flags.log_samples ? { onDocScored: streamSample } : {}),
     });
   } catch (e) {
     if (!interrupt.signal.aborted) throw e;
@@ -179,8 +194,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   } finally {
     interrupt.dispose();
     progress.stop();
-    cache?.close();
-    await inner.close();
+    for (const writer of streamed.values()) await writer.close();
+    await opened.close();
   }
 
   const ended = new Date();
@@ -221,9 +236,9 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   });
 
   let resultsPath: string | undefined;
-  if (flags.output_path) {
-    const paths = outputPaths(flags.output_path, modelName(flags.model, modelArgs), fileTimestamp(started));
-    if (flags.log_samples) for (const o of outcomes) writeSamples(paths.samples(o.task.name), sampleRows(o));
+  if (paths) {
+    if (flags.log_samples)
+      for (const o of outcomes) await writeSamplesInOrder(paths.samples(o.task.name), sampleRows(o));
     writeResults(paths.results, report);
     resultsPath = paths.results;
     process.stderr.write(`results: ${paths.results}\n`);
@@ -242,14 +257,7 @@ function modelName(model: string, args: Readonly<Record<string, string>>): strin
   return spec.replace(/^hf:/, '').replace(/\.gguf$/, '');
 }
 
-function chatFormat(backend: Backend, system: string | undefined): ChatFormat {
-  const apply = backend.applyChatTemplate?.bind(backend);
-  if (!apply || !backend.capabilities.has('chat'))
-    throw new UserError(
-      `model has no chat template`,
-      { field: '--apply_chat_template' },
-      'drop the flag, or use a chat model',
-    );
+function chatFormat(apply: ChatTemplate, system: string | undefined): ChatFormat {
   return { ...(system ? { system } : {}), render: (messages) => apply(messages, true) };
 }
 

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { aggregateTask, type MetricSummary } from '../aggregate/index.ts';
 import type { Backend } from '../backends/types.ts';
 import { buildInstances, type ChatFormat } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Result } from '../requests/types.ts';
-import { rawResps, toDocResponse } from '../responses/collect.ts';
+import { toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { TaskDocs } from '../documents/types.ts';
@@ -190,55 +189,4 @@ function applyThinking(
     return split.answer;
   });
   return { response: { kind: 'text', texts }, stats: { reasoningTokens, unterminated } };
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Samples-file rows of one task, lm-eval's layout: one row per doc and filter. */
-export function sampleRows(outcome: TaskOutcome): Record<string, unknown>[] {
-  const rows: Record<string, unknown>[] = [];
-  outcome.instances.forEach((inst, i) => {
-    const args: Record<string, Record<string, unknown>> = {};
-    inst.requests[0]!.forEach((req, r) => {
-      args[`gen_args_${r}`] =
-        req.kind === 'loglikelihood'
-          ? { arg_0: req.context, arg_1: req.continuation }
-          : req.kind === 'generateUntil'
-            ? {
-                arg_0: req.context,
-                arg_1: {
-                  until: req.settings.until,
-                  max_gen_toks: req.settings.maxGenToks,
-                  temperature: req.settings.temperature,
-                },
-              }
-            : { arg_0: req.text };
-    });
-    const resps = rawResps(outcome.results[i]!);
-    for (const scored of outcome.scored[i]!) {
-      rows.push({
-        doc_id: inst.docId,
-        doc: inst.doc,
-        target: inst.target,
-        arguments: args,
-        resps,
-        filtered_resps: scored.filtered,
-        filter: scored.filter,
-        metrics: Object.keys(scored.values),
-        doc_hash: sha256Hex(JSON.stringify(inst.doc)),
-        prompt_hash: sha256Hex(inst.context),
-        target_hash: sha256Hex(String(inst.target)),
-        ...(outcome.task.outputType === 'generate_until'
-          ? {
-              reasoning_tokens: outcome.thinking[i]!.reasoningTokens,
-              unterminated_reasoning: outcome.thinking[i]!.unterminated,
-            }
-          : {}),
-        ...scored.values,
-      });
-    }
-  });
-  return rows;
 }

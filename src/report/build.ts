@@ -1,8 +1,7 @@
 import { aggregateSubtasks, pooledStderr } from '../aggregate/index.ts';
-import type { TaskOutcome } from '../evaluator/evaluate.ts';
-import { sha256Hex } from '../evaluator/evaluate.ts';
 import type { GroupDefinition } from '../task/types.ts';
-import { stableStringify } from '../util/stable-json.ts';
+import { taskConfigHash } from './hashes.ts';
+import type { ReportedTaskOutcome } from './outcome.ts';
 import type { MetricEntries, ResultsReport, RunConfig, TaskTokenCounts } from './schema.ts';
 import { REPORT_SCHEMA_VERSION } from './schema.ts';
 
@@ -17,7 +16,7 @@ const key = (metric: string, filter: string) => `${metric},${filter}`;
 const stderrKey = (metric: string, filter: string) => `${metric}_stderr,${filter}`;
 
 export function buildReport(
-  outcomes: readonly TaskOutcome[],
+  outcomes: readonly ReportedTaskOutcome[],
   groups: readonly GroupDefinition[],
   config: RunConfig,
   timing: ResultsReport['timing'],
@@ -57,7 +56,7 @@ export function buildReport(
     report['n-samples'][name] = { original: o.docs.eval.length, effective: o.instances.length };
     report.evalboard.tasks[name] = {
       ...tokenCounts(o),
-      task_hash: sha256Hex(stableStringify(o.task.config)),
+      task_hash: taskConfigHash(o.task.config),
       sources: o.docs.sources ?? null,
     };
   }
@@ -72,7 +71,7 @@ export function buildReport(
   return report;
 }
 
-function tokenCounts(o: TaskOutcome): TaskTokenCounts {
+function tokenCounts(o: ReportedTaskOutcome): TaskTokenCounts {
   const requests: Record<string, number> = {};
   let truncated = 0;
   let hitMaxTokens = 0;

@@ -1,101 +1,130 @@
 /**
- * The results file: lm-eval v0.4's keys, plus `evalboard` (deterministic extras) and
- * `timing` (the only part that changes between identical runs). The server and UI read
- * only this module's types. Documented in docs/report-format.md; bump REPORT_SCHEMA_VERSION
- * on any incompatible change.
+ * The results file and the samples rows: lm-eval v0.4's keys, plus `evalboard` (deterministic
+ * extras) and `timing` (the only part that changes between identical runs). These zod schemas are
+ * the contract: the types below are derived from them, and read.ts validates every file read
+ * against them. The server and UI read only this module. Documented in docs/report-format.md;
+ * bump REPORT_SCHEMA_VERSION on any incompatible change.
  */
+import { z } from 'zod';
+
 export const REPORT_SCHEMA_VERSION = 1;
 
-/** "acc,none": 0.5, "acc_stderr,none": 0.02, plus "alias". */
-export type MetricEntries = Record<string, number | string | null>;
+const count = z.number().int().nonnegative();
+const record = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
 
-export interface TaskTokenCounts {
+/** "acc,none": 0.5, "acc_stderr,none": 0.02 (or "N/A"), plus "alias". */
+const metricEntriesSchema = record(z.union([z.number(), z.string(), z.null()]));
+
+const taskTokenCountsSchema = z.object({
   /** Requests per kind sent for this task (after --limit, times repeats). */
-  readonly requests: Readonly<Record<string, number>>;
+  requests: record(count),
   /** Docs whose context was left-truncated to fit the model's window. */
-  readonly truncated: number;
+  truncated: count,
   /** Generations that stopped at max_gen_toks. */
-  readonly hitMaxTokens: number;
+  hitMaxTokens: count,
   /** Tokens scored (continuations, rolling texts) and generated. */
-  readonly scoredTokens: number;
-  readonly generatedTokens: number;
+  scoredTokens: count,
+  generatedTokens: count,
   /** Tokens inside reasoning blocks removed from generations (--think strip). */
-  readonly reasoningTokens: number;
+  reasoningTokens: count,
   /** Docs with a reasoning block that never closed: scored as an empty answer. */
-  readonly unterminatedReasoning: number;
-}
+  unterminatedReasoning: count,
+});
 
-export interface RunConfig {
-  readonly model: string;
-  readonly model_args: string;
-  readonly batch_size: number | string;
-  readonly limit: number | null;
-  readonly bootstrap_iters: number;
-  readonly random_seed: number;
-  readonly fewshot_seed: number;
-  readonly num_fewshot: number | null;
-  readonly apply_chat_template: boolean;
-  readonly system_instruction: string | null;
-  readonly gen_kwargs: string | null;
+/** Each data file read for a task: its sha256 and row count. */
+const sourcesSchema = record(z.object({ sha256: z.string(), rows: count }));
+
+const runConfigSchema = z.object({
+  model: z.string(),
+  model_args: z.string(),
+  batch_size: z.union([z.number(), z.string()]),
+  limit: z.number().nullable(),
+  bootstrap_iters: count,
+  random_seed: z.number().int(),
+  fewshot_seed: z.number().int(),
+  num_fewshot: count.nullable(),
+  apply_chat_template: z.boolean(),
+  system_instruction: z.string().nullable(),
+  gen_kwargs: z.string().nullable(),
   /** "strip <open>,<close>" or "keep". */
-  readonly think: string;
-  readonly max_gen_toks: number | null;
+  think: z.string(),
+  max_gen_toks: count.nullable(),
   /** Outputs only, no metrics (--predict_only). */
-  readonly predict_only: boolean;
+  predict_only: z.boolean(),
   /** Everything about the model that changes outputs, from the backend. */
-  readonly backend: {
-    readonly id: string;
-    readonly modelId: string;
-    readonly settings: Readonly<Record<string, string | number | boolean>>;
-    readonly details: Readonly<Record<string, unknown>>;
-  };
-  readonly evalboard_version: string;
-  readonly git_commit: string | null;
-  readonly argv: readonly string[];
-}
+  backend: z.object({
+    id: z.string(),
+    /** Backend name as given to --model. */
+    backend: z.string(),
+    modelId: z.string(),
+    settings: record(z.union([z.string(), z.number(), z.boolean()])),
+    details: record(z.unknown()),
+  }),
+  evalboard_version: z.string(),
+  git_commit: z.string().nullable(),
+  /** The command line minus where files go; `reproduce` reruns it. */
+  argv: z.array(z.string()),
+});
 
-export interface ResultsReport {
-  readonly results: Record<string, MetricEntries>;
-  readonly groups: Record<string, MetricEntries>;
-  readonly group_subtasks: Record<string, string[]>;
-  readonly configs: Record<string, unknown>;
-  readonly versions: Record<string, number>;
-  readonly 'n-shot': Record<string, number>;
-  readonly higher_is_better: Record<string, Record<string, boolean>>;
-  readonly 'n-samples': Record<string, { original: number; effective: number }>;
-  readonly config: RunConfig;
-  readonly evalboard: {
-    readonly schema_version: number;
-    readonly tasks: Record<string, TaskTokenCounts & { readonly task_hash: string; readonly sources: unknown }>;
-  };
+export const resultsReportSchema = z.object({
+  results: record(metricEntriesSchema),
+  groups: record(metricEntriesSchema),
+  group_subtasks: record(z.array(z.string())),
+  configs: record(z.unknown()),
+  versions: record(z.number()),
+  'n-shot': record(count),
+  higher_is_better: record(record(z.boolean())),
+  'n-samples': record(z.object({ original: count, effective: count })),
+  config: runConfigSchema,
+  evalboard: z.object({
+    schema_version: z.literal(REPORT_SCHEMA_VERSION),
+    tasks: record(taskTokenCountsSchema.extend({ task_hash: z.string(), sources: sourcesSchema.nullable() })),
+  }),
   /** Wall-clock facts; excluded when comparing two runs. */
-  readonly timing: {
-    readonly start_time: string;
-    readonly end_time: string;
-    readonly total_evaluation_time_seconds: number;
-    readonly cache: {
-      readonly hits: number;
-      readonly fresh: number;
-      readonly path: string | null;
-      readonly recovered?: unknown;
-    };
-    readonly tokens_per_second: number;
-    readonly requests_per_second: number;
-  };
-}
+  timing: z.object({
+    start_time: z.string(),
+    end_time: z.string(),
+    total_evaluation_time_seconds: z.number(),
+    cache: z.object({
+      hits: count,
+      fresh: count,
+      path: z.string().nullable(),
+      /** Set when the cache file was unreadable: why, and where it was moved (null: left in place, read-only). */
+      recovered: z.object({ reason: z.string(), movedTo: z.string().nullable() }).optional(),
+    }),
+    tokens_per_second: z.number(),
+    requests_per_second: z.number(),
+  }),
+});
 
-/** One line of samples_<task>.jsonl: one doc under one filter pipeline. */
-export interface SampleRow {
-  readonly doc_id: number;
-  readonly doc: unknown;
-  readonly target: unknown;
-  readonly arguments: Record<string, Record<string, unknown>>;
-  readonly resps: unknown[];
-  readonly filtered_resps: unknown;
-  readonly filter: string;
-  readonly metrics: string[];
-  readonly doc_hash: string;
-  readonly prompt_hash: string;
-  readonly target_hash: string;
-  readonly [metric: string]: unknown;
-}
+/** One line of samples_<task>.jsonl: one doc under one filter pipeline, then one key per metric. */
+export const sampleRowSchema = z
+  .looseObject({
+    doc_id: count,
+    doc: z.unknown(),
+    target: z.unknown(),
+    /** {"gen_args_0": {"arg_0": context, "arg_1": continuation or generation settings}, ...} */
+    arguments: record(record(z.unknown())),
+    /** Per request, the list of its raw responses (all repeats). */
+    resps: z.array(z.unknown()),
+    filtered_resps: z.unknown(),
+    filter: z.string(),
+    /** Names of the metric keys that follow. */
+    metrics: z.array(z.string()),
+    doc_hash: z.string(),
+    prompt_hash: z.string(),
+    target_hash: z.string(),
+    /** Generation tasks only. */
+    reasoning_tokens: count.optional(),
+    unterminated_reasoning: z.boolean().optional(),
+  })
+  .superRefine((row, ctx) => {
+    for (const metric of row.metrics)
+      if (!(metric in row)) ctx.addIssue({ code: 'custom', path: [metric], message: 'named in metrics but missing' });
+  });
+
+export type MetricEntries = z.infer<typeof metricEntriesSchema>;
+export type TaskTokenCounts = z.infer<typeof taskTokenCountsSchema>;
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type ResultsReport = z.infer<typeof resultsReportSchema>;
+export type SampleRow = z.infer<typeof sampleRowSchema>;

@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stableStringify } from '../util/stable-json.ts';
+import { parseResults } from './read.ts';
 import type { ResultsReport } from './schema.ts';
 
 /** Write to a temporary name, then rename: a crash never leaves a half-written file. */
@@ -40,10 +41,12 @@ export function fileTimestamp(date: Date): string {
   return date.toISOString().replace('Z', '000').replace(/:/g, '-');
 }
 
+/**
+ * Checks the file against the schema before writing it, as readers will see it (after JSON, where
+ * NaN becomes null): a report that breaks its own contract is a bug to find here, not in a reader.
+ */
 export function writeResults(path: string, report: ResultsReport): void {
-  writeFileAtomic(path, `${stableStringify(report, 2)}\n`);
-}
-
-export function writeSamples(path: string, rows: readonly Record<string, unknown>[]): void {
-  writeFileAtomic(path, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+  const text = stableStringify(report, 2);
+  parseResults(JSON.parse(text), path);
+  writeFileAtomic(path, `${text}\n`);
 }

@@ -1,0 +1,101 @@
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { rawResps } from '../responses/collect.ts';
+import { sha256Hex } from './hashes.ts';
+import type { ReportedDoc, ReportedTaskOutcome } from './outcome.ts';
+import type { SampleRow } from './schema.ts';
+
+/** Samples-file rows of one task, lm-eval's layout: one row per doc and filter. */
+export function sampleRows(outcome: ReportedTaskOutcome): SampleRow[] {
+  return outcome.instances.flatMap((instance, i) =>
+    docSampleRows(outcome.task, {
+      instance,
+      results: outcome.results[i]!,
+      scored: outcome.scored[i]!,
+      thinking: outcome.thinking[i]!,
+    }),
+  );
+}
+
+/** The rows of one doc (one per filter pipeline), in the key order the samples files have always had. */
+export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDoc): SampleRow[] {
+  const inst = doc.instance;
+  const args: Record<string, Record<string, unknown>> = {};
+  inst.requests[0]!.forEach((req, r) => {
+    args[`gen_args_${r}`] =
+      req.kind === 'loglikelihood'
+        ? { arg_0: req.context, arg_1: req.continuation }
+        : req.kind === 'generateUntil'
+          ? {
+              arg_0: req.context,
+              arg_1: {
+                until: req.settings.until,
+                max_gen_toks: req.settings.maxGenToks,
+                temperature: req.settings.temperature,
+              },
+            }
+          : { arg_0: req.text };
+  });
+  const resps = rawResps(doc.results);
+  const reasoning =
+    task.outputType === 'generate_until'
+      ? { reasoning_tokens: doc.thinking.reasoningTokens, unterminated_reasoning: doc.thinking.unterminated }
+      : {};
+  return doc.scored.map((scored) => ({
+    doc_id: inst.docId,
+    doc: inst.doc,
+    target: inst.target,
+    arguments: args,
+    resps,
+    filtered_resps: scored.filtered,
+    filter: scored.filter,
+    metrics: Object.keys(scored.values),
+    doc_hash: sha256Hex(JSON.stringify(inst.doc)),
+    prompt_hash: sha256Hex(inst.context),
+    target_hash: sha256Hex(String(inst.target)),
+    ...reasoning,
+    ...scored.values,
+  }));
+}
+
+export interface SamplesWriter {
+  /** Appends one JSON line; it reaches the file before this returns. */
+  write(row: SampleRow): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A samples file written row by row, as results complete: a crash keeps every row written so far
+ * (each is handed to the OS at once), where one write at the end would keep none. Creates the
+ * folder; replaces a file already at `path`.
+ */
+export function openSamplesWriter(path: string): SamplesWriter {
+  mkdirSync(dirname(path), { recursive: true });
+  let fd: number | undefined = openSync(path, 'w');
+  return {
+    write(row) {
+      if (fd === undefined) throw new Error(`samples file ${path} is closed`);
+      writeSync(fd, `${JSON.stringify(row)}\n`);
+    },
+    async close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/**
+ * Writes a samples file in doc order, as lm-eval does, replacing the rows streamed while the run
+ * went (those are in completion order): the new file is renamed over the old one, so a crash
+ * leaves either the streamed rows or the final file, never half of it.
+ */
+export async function writeSamplesInOrder(path: string, rows: readonly SampleRow[]): Promise<void> {
+  const partial = `${path}.partial`;
+  const writer = openSamplesWriter(partial);
+  try {
+    for (const row of rows) writer.write(row);
+  } finally {
+    await writer.close();
+  }
+  renameSync(partial, path);
+}
