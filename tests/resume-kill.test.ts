@@ -65,7 +65,7 @@ function expectStreamedRowsMatch(out: string): number {
   const reference = readSamples(refOut);
   let count = 0;
   for (const file of filesUnder(out)) {
-    const task = /samples_(.+?)_\d{4}-\d\d-\d\dT[^/]*\.jsonl$/.exec(file)![1]!;
+    const task = /samples_(.+?)_\d{4}-\d\d-\d\dT[^/]*\.jsonl\.partial$/.exec(file)![1]!;
     const byDoc = new Map(reference[task]!.map((row) => [`${row.doc_id},${row.filter}`, JSON.stringify(row)]));
     const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1); // a last line without \n was cut by the kill
     for (const line of lines) {
@@ -100,7 +100,7 @@ describe('resume after SIGKILL (stories260K)', () => {
       // A killed run leaves no results file; the samples it streamed are whole rows, each the
       // uninterrupted run's row for that document.
       const left = filesUnder(out);
-      expect(left.filter((f) => !/\/samples_[^/]+\.jsonl$/.test(f))).toEqual([]);
+      expect(left.filter((f) => !/\/samples_[^/]+\.jsonl\.partial$/.test(f))).toEqual([]);
       streamedRows += expectStreamedRowsMatch(out);
       const after = cacheRows(cache);
       // The journal only grows, and every kill landed mid-run.

@@ -24,9 +24,8 @@ const ALL_CAPABILITIES: readonly Capability[] = ['loglikelihood', 'loglikelihood
 
 /**
  * 0 ≤ x < 1, a pure function of the seed and the strings: same request, same answer.
- * sha256 over seed, NUL, part, NUL, part...: one one-shot hash of the joined string gives the
- * bytes the earlier update-per-part hash saw (NUL separators keep every part's UTF-8 whole),
- * at a fraction of the cost, so results (and caches of them) are unchanged.
+ * sha256 over seed, NUL, part, NUL, part...: the NUL separators keep the parts apart (no two part
+ * lists join to the same string), and one one-shot hash is cheaper than an update per part.
  */
 function unitHash(seed: number, ...parts: string[]): number {
   return hash('sha256', `${seed}\u0000${parts.join('\u0000')}`, 'buffer').readUInt32BE(0) / 2 ** 32;

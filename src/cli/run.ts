@@ -8,6 +8,7 @@ import { buildReport } from '../report/build.ts';
 import {
   docSampleRows,
   openSamplesWriter,
+  partialPath,
   type SamplesWriter,
   sampleRows,
   writeSamplesInOrder,
@@ -161,7 +162,10 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const streamSample: EvaluateOptions['onDocScored'] = (prepared, doc) => {
     const name = prepared.task.name;
     let writer = streamed.get(name);
-    if (!writer) streamed.set(name, (writer = openSamplesWriter(paths!.samples(name))));
+    if (!writer) {
+      writer = openSamplesWriter(partialPath(paths!.samples(name)));
+      streamed.set(name, writer);
+    }
     for (const row of docSampleRows(prepared.task, doc)) writer.write(row);
   };
   let outcomes: Awaited<ReturnType<typeof evaluate>>;
@@ -181,7 +185,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       progress,
       signal: interrupt.signal,
       ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
-      // Samples are appended as documents finish, so a crash keeps every scored row.
+      // Samples are appended to <file>.partial as documents finish, so a crash keeps every scored row;
+      // the finished run renames it to <file>, in doc order.
       ...(paths && flags.log_samples ? { onDocScored: streamSample } : {}),
     });
   } catch (e) {

@@ -92,11 +92,3 @@ function elementKind(items: readonly GgufValue[]): string {
   if (first === undefined) return 'empty';
   return typeof first === 'object' ? 'array' : typeof first;
 }
-
-/** Every metadata entry with arrays shortened, for logs and reports. */
-export function summarizeMetadata(
-  metadata: GgufInfo['metadata'],
-  maxItems = 4,
-): Record<string, string | number | boolean> {
-  return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, describeGgufValue(value, maxItems)]));
-}

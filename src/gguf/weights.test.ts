@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeQ8_0, encodeQ8_0, f16BitsToF32, f32ToF16Bits, NormalSampler } from './weights.ts';
+import { encodeQ8_0, f32ToF16Bits, NormalSampler, Q8_0_BLOCK } from './weights.ts';
+
+/** A block: an f16 scale, then one int8 per value. */
+const Q8_0_BLOCK_BYTES = 2 + Q8_0_BLOCK;
 
 describe('f32ToF16Bits', () => {
   it('converts known values', () => {
@@ -91,3 +94,26 @@ describe('NormalSampler', () => {
     expect(Math.sqrt(variance)).toBeCloseTo(0.02, 3);
   });
 });
+
+/** Q8_0 blocks back to floats, as ggml's dequantize_row_q8_0: the encoder's test oracle. */
+function decodeQ8_0(bytes: Uint8Array): Float32Array {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const blockCount = buffer.length / Q8_0_BLOCK_BYTES;
+  const out = new Float32Array(blockCount * Q8_0_BLOCK);
+  for (let block = 0; block < blockCount; block++) {
+    const at = block * Q8_0_BLOCK_BYTES;
+    const scale = f16BitsToF32(buffer.readUInt16LE(at));
+    for (let j = 0; j < Q8_0_BLOCK; j++) out[block * Q8_0_BLOCK + j] = scale * buffer.readInt8(at + 2 + j);
+  }
+  return out;
+}
+
+/** IEEE half bits to a float: the inverse the encoder is checked against. */
+function f16BitsToF32(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}

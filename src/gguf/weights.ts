@@ -89,15 +89,6 @@ export function f32ToF16Bits(value: number): number {
   return half + (remainder > 0x1000 || (remainder === 0x1000 && half & 1) ? 1 : 0);
 }
 
-export function f16BitsToF32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >>> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
-
 export function encodeF32(values: Float32Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
@@ -140,16 +131,4 @@ export function encodeQ8_0(values: Float32Array): Buffer {
 /** C's roundf; Math.round sends -2.5 to -2, roundf to -3. */
 function roundHalfAwayFromZero(value: number): number {
   return value < 0 ? -Math.round(-value) : Math.round(value);
-}
-
-export function decodeQ8_0(bytes: Uint8Array): Float32Array {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const blockCount = buffer.length / Q8_0_BLOCK_BYTES;
-  const out = new Float32Array(blockCount * Q8_0_BLOCK);
-  for (let block = 0; block < blockCount; block++) {
-    const at = block * Q8_0_BLOCK_BYTES;
-    const scale = f16BitsToF32(buffer.readUInt16LE(at));
-    for (let j = 0; j < Q8_0_BLOCK; j++) out[block * Q8_0_BLOCK + j] = scale * buffer.readInt8(at + 2 + j);
-  }
-  return out;
 }

@@ -1,4 +1,3 @@
-import { UserError } from '../errors.ts';
 import { aggregations } from './aggregations.ts';
 import { exact_match } from './exact-match.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
@@ -22,22 +21,12 @@ const builtin = {
 /** Every metric, by its lm-eval name, for lookups by a name read from a task file. */
 export const metrics: Readonly<Record<string, Metric>> = builtin;
 
-export function metricNamed(name: string): Metric {
-  const metric = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
-  if (!metric) {
-    throw new UserError(`unknown metric "${name}" (known: ${Object.keys(metrics).join(', ')})`, {
-      field: 'metric_list',
-    });
-  }
-  return metric;
+/** The metric of that name; undefined for names it lacks, including Object.prototype's ("constructor"). */
+export function metricFor(name: string): Metric | undefined {
+  return Object.hasOwn(metrics, name) ? metrics[name] : undefined;
 }
 
-export function aggregationNamed(name: string): Aggregation {
-  const aggregation = Object.hasOwn(aggregations, name) ? aggregations[name] : undefined;
-  if (!aggregation) {
-    throw new UserError(`unknown aggregation "${name}" (known: ${Object.keys(aggregations).join(', ')})`, {
-      field: 'metric_list',
-    });
-  }
-  return aggregation;
+/** The aggregation of that name; undefined for names it lacks. */
+export function aggregationFor(name: string): Aggregation | undefined {
+  return Object.hasOwn(aggregations, name) ? aggregations[name] : undefined;
 }

@@ -85,12 +85,21 @@ export function openSamplesWriter(path: string): SamplesWriter {
 }
 
 /**
- * Writes a samples file in doc order, as lm-eval does, replacing the rows streamed while the run
- * went (those are in completion order): the new file is renamed over the old one, so a crash
- * leaves either the streamed rows or the final file, never half of it.
+ * Where a samples file's rows are streamed while the run goes (in completion order). Readers of
+ * `samples_*.jsonl` do not see it, so an interrupted run never leaves a samples file that looks
+ * complete beside the one its resumed run writes.
+ */
+export function partialPath(path: string): string {
+  return `${path}.partial`;
+}
+
+/**
+ * Writes a samples file in doc order, as lm-eval does, over the rows streamed while the run went:
+ * written to the partial file, then renamed, so a crash leaves either the streamed rows or the
+ * final file, never half of it.
  */
 export async function writeSamplesInOrder(path: string, rows: readonly SampleRow[]): Promise<void> {
-  const partial = `${path}.partial`;
+  const partial = partialPath(path);
   const writer = openSamplesWriter(partial);
   try {
     for (const row of rows) writer.write(row);

@@ -1,16 +1,13 @@
 import { UserError } from '../errors.ts';
-import { applyFilterPipeline, buildFilterPipeline } from '../filters/index.ts';
+import { applyFilterPipeline, buildFilterPipeline, defaultFilterPipeline } from '../filters/index.ts';
 import type { DocInstance } from '../instances/types.ts';
-import { aggregations, metrics } from '../metrics/index.ts';
+import { aggregationFor, aggregations, metricFor, metrics } from '../metrics/index.ts';
 import type { Metric, SampleValue, ScoreInput } from '../metrics/types.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { FilterPipelineSpec, TaskDefinition } from '../task/types.ts';
 import { scoreKey } from './cache.ts';
 import { processedMetric, processedValues } from './process-results.ts';
 import type { ResolvedMetric, ScoreContext, ScoredDoc, TaskScorer } from './types.ts';
-
-/** lm-eval's implicit pipeline: generations keep their first response; the rest pass through. */
-const DEFAULT_FILTERS: readonly FilterPipelineSpec[] = [{ name: 'none', steps: [{ function: 'take_first' }] }];
 
 /**
  * The default scorer: the task's filter pipelines, then its metric_list from the metric registry
@@ -29,7 +26,7 @@ export function createMetricScorer(task: TaskDefinition, o: { readonly predictOn
 /** Looks every metric and aggregation up; unknown names are bad input, located in the task file. */
 export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
   return task.metrics.map((spec) => {
-    const metric = task.processResults ? processedMetric(spec) : metrics[spec.metric];
+    const metric = task.processResults ? processedMetric(spec) : metricFor(spec.metric);
     const where = spec.location ?? { field: 'metric_list' };
     if (!metric)
       throw new UserError(
@@ -38,7 +35,7 @@ export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
         `known: ${Object.keys(metrics).join(', ')}`,
       );
     const aggregation = spec.aggregation ?? metric.defaultAggregation;
-    if (!aggregations[aggregation])
+    if (!aggregationFor(aggregation))
       throw new UserError(
         `task ${task.name}: unknown aggregation "${aggregation}"`,
         where,
@@ -66,7 +63,7 @@ export function checkFilters(task: TaskDefinition): void {
 
 export function filterPipelines(task: TaskDefinition): readonly FilterPipelineSpec[] {
   if (task.outputType !== 'generate_until') return [{ name: 'none', steps: [] }];
-  return task.filters.length > 0 ? task.filters : DEFAULT_FILTERS;
+  return task.filters.length > 0 ? task.filters : [defaultFilterPipeline];
 }
 
 async function scoreDoc(

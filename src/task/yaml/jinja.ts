@@ -146,7 +146,6 @@ export const fn = (body: (args: RuntimeValue[]) => unknown): RuntimeValue =>
     const result = body(args);
     return isRuntime(result) ? result : make(result);
   });
-export const toRuntime = make;
 const isRuntime = (v: unknown): v is RuntimeValue =>
   typeof v === 'object' &&
   v !== null &&

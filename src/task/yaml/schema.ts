@@ -96,5 +96,3 @@ export const groupConfigSchema = z.object({
   aggregate_metric_list: z.union([aggregateSchema, z.array(aggregateSchema)]).nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });
-
-export type GroupConfig = z.infer<typeof groupConfigSchema>;
