@@ -9,7 +9,10 @@ export interface ScoreInput {
   readonly target: string | number | readonly string[];
   /** For text responses this is after the filter pipeline: one string. */
   readonly response: DocResponse;
+  /** Text responses after the filter pipeline: the first (what string metrics compare). */
   readonly filtered?: string;
+  /** Text responses after the filter pipeline, one per repeat where it keeps them all (pass@k). */
+  readonly filteredAll?: readonly string[];
   readonly kwargs: Readonly<Record<string, unknown>>;
 }
 
@@ -32,7 +35,18 @@ export type MetricName =
   | 'byte_perplexity'
   | 'bits_per_byte';
 
-export interface Metric<Value extends SampleValue | Promise<SampleValue> = SampleValue | Promise<SampleValue>> {
+/**
+ * A value with what a reader needs to audit it: which rule matched, why an execution failed.
+ * The details are written to the samples row under `details.<metric>`.
+ */
+export interface ExplainedValue {
+  readonly value: SampleValue;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export type MetricResult = SampleValue | ExplainedValue;
+
+export interface Metric<Value extends MetricResult | Promise<MetricResult> = MetricResult | Promise<MetricResult>> {
   readonly name: string;
   readonly higherIsBetter: boolean;
   readonly defaultAggregation: AggregationName;

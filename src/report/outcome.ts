@@ -27,6 +27,7 @@ export interface ReportedScore {
   readonly filter: string;
   readonly filtered: unknown;
   readonly values: Readonly<Record<string, unknown>>;
+  readonly details?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** One document of a task's evaluation, as the samples file reads it. */

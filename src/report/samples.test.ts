@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSamplesWriter } from './samples.ts';
-import type { SampleRow } from './schema.ts';
+import { docSampleRows, openSamplesWriter } from './samples.ts';
+import { type SampleRow, sampleRowSchema } from './schema.ts';
 
 const row = (docId: number): SampleRow => ({
   doc_id: docId,
@@ -44,5 +44,32 @@ describe('openSamplesWriter', () => {
     const empty = join(path, '..', 'samples_empty.jsonl');
     await openSamplesWriter(empty).close();
     expect(readFileSync(empty, 'utf8')).toBe('');
+  });
+});
+
+describe('docSampleRows', () => {
+  const instance = {
+    docId: 3,
+    doc: { q: 'What is 1/2 as a decimal?' },
+    context: 'Q: What is 1/2 as a decimal?\nA:',
+    target: '0.5',
+    requests: [
+      [{ kind: 'generateUntil' as const, context: 'Q:', settings: { until: ['\n'], maxGenToks: 8, temperature: 0 } }],
+    ],
+  };
+  const doc = (details?: Record<string, Record<string, unknown>>) => ({
+    instance,
+    results: [[{ text: ' 1/2', tokens: 2, hitMaxTokens: false, truncated: false }]],
+    scored: [{ filter: 'none', filtered: '1/2', values: { exact_match: 1 }, ...(details ? { details } : {}) }],
+    thinking: { reasoningTokens: 0, unterminated: false },
+  });
+
+  it('writes what a scorer said about its value under details.<metric>, and nothing when none did', () => {
+    const task = { name: 't', version: 1, outputType: 'generate_until' as const, config: {} };
+    const [explained] = docSampleRows(task, doc({ exact_match: { rule: 'symbolic', gold: '0.5' } }));
+    expect(explained).toMatchObject({ exact_match: 1, details: { exact_match: { rule: 'symbolic', gold: '0.5' } } });
+    expect(sampleRowSchema.parse(explained)).toMatchObject({ details: { exact_match: { rule: 'symbolic' } } });
+    const [plain] = docSampleRows(task, doc());
+    expect('details' in plain!).toBe(false);
   });
 });

@@ -55,6 +55,8 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
     target_hash: sha256Hex(String(inst.target)),
     ...reasoning,
     ...scored.values,
+    // What each scorer said about its value (which rule matched, why an execution failed).
+    ...(scored.details ? { details: scored.details } : {}),
   }));
 }
 

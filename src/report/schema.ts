@@ -117,6 +117,8 @@ export const sampleRowSchema = z
     /** Generation tasks only. */
     reasoning_tokens: count.optional(),
     unterminated_reasoning: z.boolean().optional(),
+    /** Per metric, what its scorer recorded about the value (rule matched, execution outcome). */
+    details: record(record(z.unknown())).optional(),
   })
   .superRefine((row, ctx) => {
     for (const metric of row.metrics)

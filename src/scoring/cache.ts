@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { SampleValue } from '../metrics/types.ts';
+import type { MetricResult } from '../metrics/types.ts';
 import { stableStringify } from '../util/stable-json.ts';
 import type { ScoreCache } from './types.ts';
 
 /** A run's in-memory ScoreCache: the same input (a repeated generation, say) is scored once. */
 export function memoryScoreCache(): ScoreCache {
-  const values = new Map<string, SampleValue>();
+  const values = new Map<string, MetricResult>();
   return { get: (key) => values.get(key), set: (key, value) => void values.set(key, value) };
 }
 

@@ -2,7 +2,7 @@ import { UserError } from '../errors.ts';
 import { applyFilterPipeline, buildFilterPipeline, defaultFilterPipeline } from '../filters/index.ts';
 import type { DocInstance } from '../instances/types.ts';
 import { aggregationFor, aggregations, metricFor, metrics } from '../metrics/index.ts';
-import type { Metric, SampleValue, ScoreInput } from '../metrics/types.ts';
+import type { ExplainedValue, Metric, MetricResult, SampleValue, ScoreInput } from '../metrics/types.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { FilterPipelineSpec, TaskDefinition } from '../task/types.ts';
 import { scoreKey } from './cache.ts';
@@ -76,9 +76,11 @@ async function scoreDoc(
   const out: ScoredDoc[] = [];
   for (const pipeline of filterPipelines(task)) {
     let filteredText: string | undefined;
+    let filteredAll: readonly string[] | undefined;
     let filtered: unknown;
     if (response.kind === 'text') {
       const texts = applyFilterPipeline(pipeline.steps, response.texts, instance.doc);
+      filteredAll = texts;
       filteredText = texts[0] ?? '';
       filtered = texts.length === 1 ? filteredText : texts;
     } else if (response.kind === 'choices') {
@@ -94,20 +96,27 @@ async function scoreDoc(
       continue;
     }
     const values: Record<string, SampleValue> = {};
+    const details: Record<string, Readonly<Record<string, unknown>>> = {};
     for (const m of resolved) {
-      values[m.spec.metric] = await metricValue(
+      const result = await metricValue(
         m.metric,
         {
           doc: instance.doc,
           target: goldOf(task, instance),
           response,
           ...(filteredText !== undefined ? { filtered: filteredText } : {}),
+          ...(filteredAll !== undefined ? { filteredAll } : {}),
           kwargs: m.spec.kwargs ?? {},
         },
         context,
       );
+      if (isExplained(result)) {
+        values[m.spec.metric] = result.value;
+        details[m.spec.metric] = result.details;
+      } else values[m.spec.metric] = result;
     }
-    out.push({ filter: pipeline.name, filtered, values });
+    const explained = Object.keys(details).length > 0;
+    out.push({ filter: pipeline.name, filtered, values, ...(explained ? { details } : {}) });
   }
   return out;
 }
@@ -122,8 +131,12 @@ function goldOf(task: TaskDefinition, instance: DocInstance): DocInstance['targe
   return choices[target] ?? target;
 }
 
+function isExplained(result: MetricResult): result is ExplainedValue {
+  return typeof result === 'object' && !Array.isArray(result) && 'details' in result;
+}
+
 /** A cacheable metric's value is looked up by its input first (sandbox runs, judge calls). */
-async function metricValue(metric: Metric, input: ScoreInput, context: ScoreContext): Promise<SampleValue> {
+async function metricValue(metric: Metric, input: ScoreInput, context: ScoreContext): Promise<MetricResult> {
   if (!metric.cacheable || !context.cache) return metric.score(input, context);
   const key = scoreKey(metric.name, input);
   const cached = context.cache.get(key);

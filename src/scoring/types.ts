@@ -5,7 +5,7 @@
  * documents at once (see run.ts) and caches expensive values (see cache.ts).
  */
 import type { DocInstance } from '../instances/types.ts';
-import type { Metric, SampleValue } from '../metrics/types.ts';
+import type { Metric, MetricResult, SampleValue } from '../metrics/types.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { MetricSpec } from '../task/types.ts';
 
@@ -23,12 +23,14 @@ export interface ScoredDoc {
   /** The filtered response (generations) or the response itself (log-likelihoods). */
   readonly filtered: unknown;
   readonly values: Readonly<Record<string, SampleValue>>;
+  /** Per metric, what its scorer said about this value (ExplainedValue); absent when none did. */
+  readonly details?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** Memo of expensive per-document values (sandbox runs, judge calls), keyed by their inputs. */
 export interface ScoreCache {
-  get(key: string): SampleValue | undefined;
-  set(key: string, value: SampleValue): void;
+  get(key: string): MetricResult | undefined;
+  set(key: string, value: MetricResult): void;
 }
 
 export interface ScoreContext {
