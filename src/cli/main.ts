@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
 import { registerBuildNative } from './build-native.ts';
+import { registerCompare } from './compare.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
@@ -14,6 +15,7 @@ registerRun(program);
 registerTasks(program);
 registerBuildNative(program);
 registerReproduce(program);
+registerCompare(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
