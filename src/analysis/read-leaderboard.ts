@@ -95,6 +95,7 @@ export function readLeaderboardCsv(file: string, columns: LeaderboardColumns = {
       format: 'leaderboard-csv' as const,
       model: cells[modelIndex]!,
       ...(stepCell === '' ? {} : { step: Number(stepCell) }),
+      setting: '',
       tasks,
       groups: new Map(),
     };

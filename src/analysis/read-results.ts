@@ -24,6 +24,8 @@ export interface RunResults {
   readonly model: string;
   /** Training step: `revision=stepN` in model_args, else `stepN` in the file name, else a CSV column. */
   readonly step?: number;
+  /** What else tells runs of one model apart in a series: `5-shot` from `config.num_fewshot`, else ''. */
+  readonly setting: string;
   readonly tasks: TaskScores;
   /** group → its subtasks, from `group_subtasks` (MMLU → its subjects). */
   readonly groups: ReadonlyMap<string, readonly string[]>;
@@ -72,6 +74,7 @@ export function readResultsFile(file: string): RunResults {
     format,
     model: modelName(config, modelArgs),
     ...(step === undefined ? {} : { step }),
+    setting: typeof config.num_fewshot === 'number' ? `${config.num_fewshot}-shot` : '',
     tasks,
     groups: readGroups(parsed.group_subtasks, file),
   };
