@@ -158,3 +158,31 @@ export function heatmapChart(labels: readonly string[], matrix: readonly (readon
     size,
   );
 }
+
+/** Horizontal bars, one per label, highlighted ones in the accent colour. */
+export function barChart(
+  bars: readonly { label: string; value: number; highlight?: boolean }[],
+  options: { title: string; xName: string },
+): string {
+  return renderSvg(
+    {
+      title: { text: options.title, textStyle: { fontSize: 13 } },
+      grid: { left: 220, right: 40, top: 40, bottom: 40 },
+      xAxis: { type: 'value', name: options.xName, nameLocation: 'middle', nameGap: 25 },
+      yAxis: {
+        type: 'category',
+        data: bars.map((b) => b.label),
+        inverse: true,
+        axisLabel: { width: 200, overflow: 'truncate' },
+      },
+      series: [
+        {
+          type: 'bar',
+          data: bars.map((b) => ({ value: b.value, itemStyle: { color: b.highlight ? '#d62728' : '#1f77b4' } })),
+        },
+      ],
+    },
+    760,
+    80 + 22 * bars.length,
+  );
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { registerAnalyze } from './analyze.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
 import { normalizeFlags } from './options.ts';
@@ -16,6 +17,7 @@ registerTasks(program);
 registerBuildNative(program);
 registerReproduce(program);
 registerCompare(program);
+registerAnalyze(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
