@@ -4,6 +4,7 @@ import { registerAnalyze } from './analyze.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
 import { normalizeFlags } from './options.ts';
+import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerTasks } from './tasks.ts';
@@ -18,6 +19,7 @@ registerBuildNative(program);
 registerReproduce(program);
 registerCompare(program);
 registerAnalyze(program);
+registerReport(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
