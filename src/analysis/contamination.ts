@@ -51,53 +51,117 @@ export function normalizedWords(text: string): string[] {
     .filter((w) => w !== '');
 }
 
-/** Two FNV-1a variants over the word's UTF-16 units: 52 bits of n-gram key after mixing. */
-function wordHashes(word: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return [a >>> 0, (b ^ (b >>> 13)) >>> 0];
+/** Python's str.isspace() outside ASCII: what str.split() also splits on. */
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
-/** Hashes of the n-grams in a word sequence, carried across calls (a line at a time). */
-class NgramWindow {
-  private readonly first: Uint32Array;
-  private readonly second: Uint32Array;
+/** ASCII whitespace as Python splits it: \t \n \v \f \r, the information separators 0x1c–0x1f, and space. */
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+}
+
+function isAsciiPunctuation(c: number): boolean {
+  return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+}
+
+const BASE_1 = 0x9e3779b1;
+const BASE_2 = 0x85ebca77;
+
+/**
+ * The same normalisation as normalizedWords, done in one pass over the characters without
+ * building any string: each word is hashed as it is read (two FNV-1a variants), and each n-gram
+ * key is a rolling polynomial hash of its words' hashes (two 32-bit halves, 52 bits kept), so the
+ * cost per word does not grow with n. Text may arrive in chunks; a word cut by a chunk boundary
+ * carries over.
+ */
+export class NgramScanner {
+  private readonly words1: Uint32Array;
+  private readonly words2: Uint32Array;
+  private readonly drop1: number;
+  private readonly drop2: number;
+  private slot = 0;
   private filled = 0;
-  private next = 0;
+  private rolling1 = 0;
+  private rolling2 = 0;
+  private word1 = 0;
+  private word2 = 0;
+  private inWord = false;
 
   constructor(private readonly n: number) {
-    this.first = new Uint32Array(n);
-    this.second = new Uint32Array(n);
-  }
-
-  reset(): void {
-    this.filled = 0;
-    this.next = 0;
-  }
-
-  /** Adds a word; returns the key of the n-gram it completes, or -1 while fewer than n words are in. */
-  push(word: string): number {
-    const [a, b] = wordHashes(word);
-    this.first[this.next] = a;
-    this.second[this.next] = b;
-    this.next = (this.next + 1) % this.n;
-    if (this.filled < this.n) this.filled++;
-    if (this.filled < this.n) return -1;
-    let h1 = 0x12345678;
-    let h2 = 0x9abcdef0;
-    for (let k = 0; k < this.n; k++) {
-      const slot = (this.next + k) % this.n;
-      h1 = Math.imul(h1 ^ this.first[slot]!, 0x9e3779b1);
-      h1 ^= h1 >>> 15;
-      h2 = Math.imul(h2 ^ this.second[slot]!, 0x85ebca77);
-      h2 ^= h2 >>> 13;
+    this.words1 = new Uint32Array(n);
+    this.words2 = new Uint32Array(n);
+    let power1 = 1;
+    let power2 = 1;
+    for (let i = 0; i < n; i++) {
+      power1 = Math.imul(power1, BASE_1);
+      power2 = Math.imul(power2, BASE_2);
     }
-    return (h1 >>> 0) * 0x100000 + (h2 & 0xfffff);
+    this.drop1 = power1;
+    this.drop2 = power2;
+  }
+
+  /** Starts a new document: no n-gram spans the boundary. */
+  reset(): void {
+    this.slot = 0;
+    this.filled = 0;
+    this.rolling1 = 0;
+    this.rolling2 = 0;
+    this.words1.fill(0);
+    this.words2.fill(0);
+    this.inWord = false;
+  }
+
+  feed(text: string, onNgram: (key: number) => void): void {
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        if (isAsciiSpace(c)) {
+          if (this.inWord) this.endWord(onNgram);
+          continue;
+        }
+        if (isAsciiPunctuation(c)) continue;
+        if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      } else if (isUnicodeSpace(c)) {
+        if (this.inWord) this.endWord(onNgram);
+        continue;
+      }
+      if (!this.inWord) {
+        this.inWord = true;
+        this.word1 = 0x811c9dc5;
+        this.word2 = 0x01000193;
+      }
+      this.word1 = Math.imul(this.word1 ^ c, 0x01000193);
+      this.word2 = Math.imul(this.word2 ^ c, 0x5bd1e995);
+    }
+  }
+
+  /** Ends the text: the word in progress counts. */
+  finish(onNgram: (key: number) => void): void {
+    if (this.inWord) this.endWord(onNgram);
+  }
+
+  private endWord(onNgram: (key: number) => void): void {
+    this.inWord = false;
+    const hash1 = this.word1 >>> 0;
+    const hash2 = (this.word2 ^ (this.word2 >>> 13)) >>> 0;
+    this.rolling1 = (Math.imul(this.rolling1, BASE_1) + hash1 - Math.imul(this.words1[this.slot]!, this.drop1)) | 0;
+    this.rolling2 = (Math.imul(this.rolling2, BASE_2) + hash2 - Math.imul(this.words2[this.slot]!, this.drop2)) | 0;
+    this.words1[this.slot] = hash1;
+    this.words2[this.slot] = hash2;
+    this.slot = (this.slot + 1) % this.n;
+    if (this.filled < this.n) this.filled++;
+    if (this.filled === this.n) onNgram((this.rolling1 >>> 0) * 0x100000 + (this.rolling2 & 0xfffff));
   }
 }
 
@@ -116,28 +180,41 @@ export async function checkContamination(
   const documents: DocumentRef[] = [];
   const ngrams = new Map<number, number[]>();
   const tooShort = tasks.map(() => 0);
-  const window = new NgramWindow(n);
+  const scanner = new NgramScanner(n);
   tasks.forEach((samples, t) => {
     for (const [key, item] of samples.items) {
       const index = documents.push({ task: t, key }) - 1;
       let any = false;
+      const register = (hash: number): void => {
+        any = true;
+        const refs = ngrams.get(hash);
+        if (!refs) ngrams.set(hash, [index]);
+        else if (refs.at(-1) !== index) refs.push(index);
+      };
       for (const text of stringsIn(item.doc)) {
-        window.reset();
-        for (const word of normalizedWords(text)) {
-          const hash = window.push(word);
-          if (hash < 0) continue;
-          any = true;
-          const refs = ngrams.get(hash);
-          if (!refs) ngrams.set(hash, [index]);
-          else if (refs.at(-1) !== index) refs.push(index);
-        }
+        scanner.reset();
+        scanner.feed(text, register);
+        scanner.finish(register);
       }
       if (!any) tooShort[t]!++;
     }
   });
   const hit = new Uint8Array(documents.length);
+  // Almost every corpus n-gram misses: a bit per key's low 25 bits answers most lookups without
+  // touching the Map (whose 52-bit keys are boxed doubles).
+  const seen = new Uint32Array(1 << 20);
+  for (const hash of ngrams.keys()) {
+    const low = hash % 0x2000000;
+    seen[low >>> 5]! |= 1 << (low & 31);
+  }
+  const mark = (hash: number): void => {
+    const low = hash % 0x2000000;
+    if ((seen[low >>> 5]! & (1 << (low & 31))) === 0) return;
+    const refs = ngrams.get(hash);
+    if (refs) for (const index of refs) hit[index] = 1;
+  };
   const scanned: { file: string; bytes: number }[] = [];
-  for (const file of corpora) scanned.push(await scanCorpus(file, window, ngrams, hit));
+  for (const file of corpora) scanned.push(await scanCorpus(file, scanner, mark));
   return {
     ngram: n,
     corpora: scanned,
@@ -145,11 +222,14 @@ export async function checkContamination(
   };
 }
 
+/**
+ * Plain text is fed in stream chunks (a line break is just whitespace); JSONL line by line, each
+ * line's text a document of its own.
+ */
 async function scanCorpus(
   file: string,
-  window: NgramWindow,
-  ngrams: ReadonlyMap<number, readonly number[]>,
-  hit: Uint8Array,
+  scanner: NgramScanner,
+  mark: (hash: number) => void,
 ): Promise<{ file: string; bytes: number }> {
   let bytes: number;
   try {
@@ -157,25 +237,21 @@ async function scanCorpus(
   } catch {
     throw new UserError('no such corpus file', { file, field: '--contamination' });
   }
-  const jsonl = /\.jsonl$/i.test(file);
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  scanner.reset();
+  if (!/\.jsonl$/i.test(file)) {
+    for await (const chunk of input) scanner.feed(chunk as string, mark);
+    scanner.finish(mark);
+    return { file, bytes };
+  }
   let lineNumber = 0;
-  window.reset();
-  for await (const line of lines) {
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     lineNumber++;
-    let texts: string[] = [line];
-    if (jsonl) {
-      if (!line.trim()) continue;
-      texts = corpusTexts(line, file, lineNumber);
-    }
-    for (const text of texts) {
-      if (jsonl) window.reset();
-      for (const word of normalizedWords(text)) {
-        const hash = window.push(word);
-        if (hash < 0) continue;
-        const refs = ngrams.get(hash);
-        if (refs) for (const index of refs) hit[index] = 1;
-      }
+    if (!line.trim()) continue;
+    for (const text of corpusTexts(line, file, lineNumber)) {
+      scanner.reset();
+      scanner.feed(text, mark);
+      scanner.finish(mark);
     }
   }
   return { file, bytes };
