@@ -10,7 +10,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeAgreement } from '../src/analysis/agreement.ts';
-import { checkContamination } from '../src/analysis/contamination.ts';
+import { checkContamination, normalizedWords } from '../src/analysis/contamination.ts';
 import { readLeaderboardCsv } from '../src/analysis/read-leaderboard.ts';
 import type { SampleItem, TaskSamples } from '../src/analysis/read-samples.ts';
 import { scoreOf } from '../src/analysis/scores.ts';
@@ -93,11 +93,14 @@ function arcEasyTask(): TaskSamples {
   return { task: 'arc_easy', file, items };
 }
 
-/** Random words from a 5,000-word vocabulary, 12 words a line; every 20 MB one question is planted. */
+/** Random words from a 5,000-word vocabulary, 12 words a line; every 20 MB one ARC question is planted. */
 async function writeCorpus(file: string, bytes: number, task: TaskSamples): Promise<number> {
   const random = new SeededRandom(7);
   const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}${'xyz'.slice(0, i % 4)}`);
-  const questions = [...task.items.values()].map((item) => (item.doc as { question: string }).question);
+  // Only questions long enough to hold a 13-gram, each planted once, so every plant must be found.
+  const questions = [...task.items.values()]
+    .map((item) => (item.doc as { question: string }).question)
+    .filter((q) => normalizedWords(q).length >= 13);
   const stream = createWriteStream(file);
   let written = 0;
   let planted = 0;
@@ -110,7 +113,7 @@ async function writeCorpus(file: string, bytes: number, task: TaskSamples): Prom
       lines.push(words.join(' '));
     }
     if (written >= nextPlant) {
-      lines.push(questions[random.nextIndex(questions.length)]!);
+      lines.push(questions[(planted * 97) % questions.length]!);
       planted++;
       nextPlant += 20 * 1024 * 1024;
     }

@@ -7,33 +7,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonReport } from '../src/analysis/compare.ts';
 import { binomialCdf } from '../src/analysis/stats.ts';
-import { evalboard, listFiles, tempDir } from './helpers.ts';
+import { dummyRun, samplesOf } from './analysis-helpers.ts';
+import { evalboard, tempDir } from './helpers.ts';
 
-function run(seed: number, limit: number): string {
-  const out = tempDir('compare-run-');
-  const r = evalboard([
-    'run',
-    '--model',
-    'dummy',
-    '--model_args',
-    `seed=${seed}`,
-    '--tasks',
-    'arc_easy,arc_challenge',
-    '--limit',
-    String(limit),
-    '--output_path',
-    out,
-    '--log_samples',
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  return listFiles(out).find((f) => /results_.*\.json$/.test(f))!;
-}
+const run = (seed: number, limit: number): string => dummyRun('arc_easy,arc_challenge', limit, seed);
 
 /** doc_hash → acc from a run's samples file for a task, read without evalboard's readers. */
 function accByHash(resultsFile: string, task: string): Map<string, number> {
-  const dir = join(resultsFile, '..');
-  const file = listFiles(dir).find((f) => f.includes(`samples_${task}_`))!;
-  const rows = readFileSync(file, 'utf8')
+  const rows = readFileSync(samplesOf(resultsFile, task), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { doc_hash: string; acc: number });
@@ -101,7 +82,7 @@ describe('evalboard compare on two real runs', () => {
   });
 
   it('compares only the items both runs scored and reports the rest', () => {
-    const samplesFile = listFiles(join(shorter, '..')).find((f) => f.includes('samples_arc_easy_'))!;
+    const samplesFile = samplesOf(shorter, 'arc_easy');
     const out = tempDir('compare-mismatch-');
     const r = evalboard(['compare', first, samplesFile, '--json', join(out, 'c.json')]);
     expect(r.status, r.stderr).toBe(0);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../src/analysis/analyze.ts';
 import { normalizedWords } from '../src/analysis/contamination.ts';
-import { evalboard, listFiles, tempDir } from './helpers.ts';
+import { dummyRun, samplesOf } from './analysis-helpers.ts';
+import { evalboard, tempDir } from './helpers.ts';
 
 interface Row {
   doc_id: number;
@@ -31,21 +32,7 @@ describe('analyze --contamination', () => {
   let samplesFile: string;
   let rows: Row[];
   beforeAll(() => {
-    const out = tempDir('contamination-run-');
-    const r = evalboard([
-      'run',
-      '--model',
-      'dummy',
-      '--tasks',
-      'arc_easy',
-      '--limit',
-      '40',
-      '--output_path',
-      out,
-      '--log_samples',
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    samplesFile = listFiles(out).find((f) => f.includes('samples_arc_easy_'))!;
+    samplesFile = samplesOf(dummyRun('arc_easy', 40), 'arc_easy');
     rows = readFileSync(samplesFile, 'utf8')
       .trim()
       .split('\n')

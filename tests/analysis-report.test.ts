@@ -5,27 +5,10 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evalboard, listFiles, tempDir } from './helpers.ts';
+import { dummyRun } from './analysis-helpers.ts';
+import { evalboard, tempDir } from './helpers.ts';
 
-function run(seed: number): string {
-  const out = tempDir('report-run-');
-  const r = evalboard([
-    'run',
-    '--model',
-    'dummy',
-    '--model_args',
-    `seed=${seed}`,
-    '--tasks',
-    'mmlu,arc_easy',
-    '--limit',
-    '3',
-    '--output_path',
-    out,
-    '--log_samples',
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  return listFiles(out).find((f) => /results_.*\.json$/.test(f))!;
-}
+const run = (seed: number): string => dummyRun('mmlu,arc_easy', 3, seed);
 
 describe('evalboard report', () => {
   let first: string;
