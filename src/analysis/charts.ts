@@ -6,6 +6,19 @@ import * as echarts from 'echarts';
 
 type Option = Record<string, unknown>;
 
+const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
+
 /** Renders one chart. The instance is always disposed: a live one keeps the process from exiting. */
 export function renderSvg(option: Option, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -47,6 +60,8 @@ export function intervalChart(
         {
           type: 'custom',
           data: whiskers,
+          // Dimension 0 is the row; only the interval ends belong to the value axis's extent.
+          encode: { x: [1, 2], y: 0 },
           renderItem: (_params: unknown, api: CustomApi) => {
             const row = api.value(0);
             const start = api.coord([api.value(1), row]);
@@ -68,7 +83,14 @@ export function intervalChart(
           data: points.map((p) => ({ value: p.value, itemStyle: { color: p.highlight ? '#d62728' : '#1f77b4' } })),
           ...(options.reference === undefined
             ? {}
-            : { markLine: { silent: true, symbol: 'none', data: [{ xAxis: options.reference }] } }),
+            : {
+                markLine: {
+                  silent: true,
+                  symbol: 'none',
+                  label: { show: false },
+                  data: [{ xAxis: options.reference }],
+                },
+              }),
         },
       ],
     },
@@ -93,32 +115,29 @@ export interface CurveSeries {
  */
 export function curveChart(series: readonly CurveSeries[], options: { title: string; xName: string }): string {
   const drawn: Option[] = [];
-  for (const s of series) {
-    drawn.push({ type: 'line', name: s.name, showSymbol: true, symbolSize: 4, data: s.points.map((p) => [p.x, p.y]) });
+  series.forEach((s, i) => {
+    // The band takes its line's colour; echarts would give each stacked helper series its own.
+    const color = PALETTE[i % PALETTE.length];
+    drawn.push({
+      type: 'line',
+      name: s.name,
+      color,
+      showSymbol: true,
+      symbolSize: 4,
+      data: s.points.map((p) => [p.x, p.y]),
+    });
     if (s.points.every((p) => p.low !== undefined && p.high !== undefined)) {
       const stack = `band:${s.name}`;
-      drawn.push({
-        type: 'line',
-        stack,
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        data: s.points.map((p) => [p.x, p.low]),
-      });
-      drawn.push({
-        type: 'line',
-        stack,
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        areaStyle: { opacity: 0.15 },
-        data: s.points.map((p) => [p.x, p.high! - p.low!]),
-      });
+      const band = { type: 'line', stack, symbol: 'none', color, lineStyle: { opacity: 0 } };
+      drawn.push({ ...band, data: s.points.map((p) => [p.x, p.low]) });
+      drawn.push({ ...band, areaStyle: { opacity: 0.15 }, data: s.points.map((p) => [p.x, p.high! - p.low!]) });
     }
-  }
+  });
   return renderSvg(
     {
       title: { text: options.title, textStyle: { fontSize: 13 } },
-      legend: { top: 22, type: 'scroll' },
-      grid: { left: 60, right: 30, top: 60, bottom: 40 },
+      legend: { bottom: 0, type: 'scroll' },
+      grid: { left: 60, right: 30, top: 40, bottom: 70 },
       xAxis: { type: 'value', name: options.xName, nameLocation: 'middle', nameGap: 25 },
       yAxis: { type: 'value', scale: true },
       series: drawn,
