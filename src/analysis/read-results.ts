@@ -80,15 +80,19 @@ export function readResultsFile(file: string): RunResults {
   };
 }
 
+/** Keys lm-eval v0.4 writes beside the metrics of a task or group. */
+const METADATA_KEYS = new Set(['alias', 'name', 'sample_len', 'sample_count', 'samples']);
+
 function readMetrics(entry: Record<string, unknown>, file: string, field: string): Map<string, MetricValue> {
   const values = new Map<string, number>();
   const stderrs = new Map<string, number>();
   for (const [key, raw] of Object.entries(entry)) {
-    if (key === 'alias' || key === 'name' || key === 'sample_len' || key === 'sample_count') continue;
-    if (raw === 'N/A' || raw === null) continue;
+    if (METADATA_KEYS.has(key) || raw === 'N/A' || raw === null) continue;
     if (typeof raw !== 'number') {
-      if (typeof raw === 'string' || typeof raw === 'boolean') continue; // labels such as lm-eval's " " group alias
-      throw new UserError(`expected a number, got ${JSON.stringify(raw)}`, { file, field: `${field}.${key}` });
+      // lm-eval puts labels and bookkeeping beside the metrics; only a `metric,filter` key must be a number.
+      if (key.includes(','))
+        throw new UserError(`expected a number, got ${JSON.stringify(raw)}`, { file, field: `${field}.${key}` });
+      continue;
     }
     const [metric = key, filter = 'none'] = key.split(',');
     const name = filter === 'none' ? metric : `${metric},${filter}`;
