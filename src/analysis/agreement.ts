@@ -16,7 +16,7 @@ export interface AgreementReport {
   readonly kendall: readonly (readonly number[])[];
   /** Models behind each cell. */
   readonly pairCounts: readonly (readonly number[])[];
-  /** Spearman ρ of each task with the mean of the other tasks' scores (models with the task and all others). */
+  /** Spearman ρ of each task with the mean of the other tasks' scores (each model: the other tasks it has). */
   readonly withRest: readonly { task: string; spearman: number; models: number }[];
 }
 
@@ -46,8 +46,8 @@ export function analyzeAgreement(
     const own: number[] = [];
     const rest: number[] = [];
     runs.forEach((_, r) => {
-      const others = columns.filter((_, j) => j !== i).map((c) => c[r]!);
-      if (!Number.isFinite(columns[i]![r]!) || !others.every(Number.isFinite) || others.length === 0) return;
+      const others = columns.filter((_, j) => j !== i).flatMap((c) => (Number.isFinite(c[r]!) ? [c[r]!] : []));
+      if (!Number.isFinite(columns[i]![r]!) || others.length === 0) return;
       own.push(columns[i]![r]!);
       rest.push(others.reduce((a, b) => a + b, 0) / others.length);
     });

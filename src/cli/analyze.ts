@@ -1,12 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { analysisCsv, analysisHtml, analysisText } from '../analysis/analyze-output.ts';
-import { analyzeRuns } from '../analysis/analyze.ts';
-import { checkContamination } from '../analysis/contamination.ts';
-import { readLeaderboardCsv } from '../analysis/read-leaderboard.ts';
-import { readResultsInputs, type RunResults } from '../analysis/read-results.ts';
-import { readSamplesFile, samplesForInput, type TaskSamples } from '../analysis/read-samples.ts';
+import {
+  analysisCsv,
+  analysisHtml,
+  analysisText,
+  analyzeRuns,
+  checkContamination,
+  readLeaderboardCsv,
+  readResultsInputs,
+  type RunResults,
+  readSamplesFile,
+  samplesForInput,
+  type TaskSamples,
+} from '../analysis/index.ts';
 import { UserError } from '../errors.ts';
 import { positiveInteger } from './compare.ts';
 

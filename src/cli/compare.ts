@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { compareRuns, comparisonHtml, comparisonText, loadCompareRuns } from '../analysis/index.ts';
 import { UserError } from '../errors.ts';
-import { compareRuns } from '../analysis/compare.ts';
-import { comparisonHtml, comparisonText, loadCompareRuns } from '../analysis/compare-output.ts';
 
 interface CompareFlags {
   json?: string;

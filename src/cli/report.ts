@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readResultsFile } from '../analysis/read-results.ts';
-import { samplesForInput } from '../analysis/read-samples.ts';
-import { reportHtml } from '../analysis/report-page.ts';
+import { readResultsFile, samplesForInput, reportHtml } from '../analysis/index.ts';
 import { isUserError } from '../errors.ts';
 import { positiveInteger } from './compare.ts';
 
