@@ -98,6 +98,31 @@ describe('rank correlations with ties (hand-computed)', () => {
   it("Kendall's τ-b", () => {
     expect(kendallTauB(x, y)).toBeCloseTo(6 / 9, 12);
     expect(kendallTauB([1, 2, 3, 4], [1, 2, 3, 4])).toBe(1);
+    expect(kendallTauB([1, 2, 3, 4], [4, 3, 2, 1])).toBe(-1);
+  });
+
+  it("Kendall's τ-b by merge sort equals the pair-by-pair definition on heavily tied data", () => {
+    const random = new SeededRandom(3);
+    for (const n of [2, 3, 7, 50, 301, 1000]) {
+      const a = Array.from({ length: n }, () => random.nextIndex(5));
+      const b = Array.from({ length: n }, (_, i) => (a[i]! + random.nextIndex(4)) % 6);
+      let score = 0;
+      let tiedA = 0;
+      let tiedB = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          const da = Math.sign(a[j]! - a[i]!);
+          const db = Math.sign(b[j]! - b[i]!);
+          score += da * db;
+          if (da === 0) tiedA++;
+          if (db === 0) tiedB++;
+        }
+      }
+      const pairs = (n * (n - 1)) / 2;
+      const expected = score / Math.sqrt((pairs - tiedA) * (pairs - tiedB));
+      if (Number.isNaN(expected)) expect(kendallTauB(a, b)).toBeNaN();
+      else expect(kendallTauB(a, b)).toBeCloseTo(expected, 12);
+    }
   });
 });
 

@@ -160,27 +160,72 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 /**
  * Kendall's τ-b, which corrects τ for ties on either side: (concordant − discordant) /
- * √((n0 − n1)(n0 − n2)), with n1, n2 the tied pairs in x and in y. O(n²), fine for the few
- * thousand models of a leaderboard.
+ * √((n0 − n1)(n0 − n2)), with n1, n2 the tied pairs in x and in y. Knight's O(n log n) algorithm
+ * (as scipy): sort by x then y, so pairs tied in x are never inversions; the discordant pairs are
+ * then the inversions of y, counted by a merge sort that keeps equal values in order.
  */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
-  let score = 0;
-  let tiedX = 0;
-  let tiedY = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
-    const yi = y[i]!;
-    for (let j = i + 1; j < n; j++) {
-      const dx = Math.sign(x[j]! - xi);
-      const dy = Math.sign(y[j]! - yi);
-      if (dx === 0) tiedX++;
-      if (dy === 0) tiedY++;
-      score += dx * dy;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i]! - x[j]! || y[i]! - y[j]!);
+  const xs = Float64Array.from(order, (i) => x[i]!);
+  const ys = Float64Array.from(order, (i) => y[i]!);
+  const tiedX = tiedPairs(xs);
+  let tiedBoth = 0;
+  let run = 1;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && xs[i] === xs[i - 1] && ys[i] === ys[i - 1]) run++;
+    else {
+      tiedBoth += (run * (run - 1)) / 2;
+      run = 1;
     }
   }
+  const swaps = mergeSortInversions(ys, new Float64Array(n));
+  const tiedY = tiedPairs(ys); // ys is sorted now
   const pairs = (n * (n - 1)) / 2;
-  return score / Math.sqrt((pairs - tiedX) * (pairs - tiedY));
+  return (pairs - tiedX - tiedY + tiedBoth - 2 * swaps) / Math.sqrt((pairs - tiedX) * (pairs - tiedY));
+}
+
+/** Pairs of equal values in a sorted array. */
+function tiedPairs(sorted: Float64Array): number {
+  let total = 0;
+  let run = 1;
+  for (let i = 1; i <= sorted.length; i++) {
+    if (i < sorted.length && sorted[i] === sorted[i - 1]) run++;
+    else {
+      total += (run * (run - 1)) / 2;
+      run = 1;
+    }
+  }
+  return total;
+}
+
+/** Sorts `values` in place (bottom-up merge sort) and returns how many pairs were out of order. */
+function mergeSortInversions(values: Float64Array, scratch: Float64Array): number {
+  const n = values.length;
+  let inversions = 0;
+  let source = values;
+  let target = scratch;
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const middle = Math.min(start + width, n);
+      const end = Math.min(start + 2 * width, n);
+      let left = start;
+      let right = middle;
+      let out = start;
+      while (left < middle && right < end) {
+        if (source[left]! <= source[right]!) target[out++] = source[left++]!;
+        else {
+          inversions += middle - left;
+          target[out++] = source[right++]!;
+        }
+      }
+      while (left < middle) target[out++] = source[left++]!;
+      while (right < end) target[out++] = source[right++]!;
+    }
+    [source, target] = [target, source];
+  }
+  if (source !== values) values.set(source);
+  return inversions;
 }
 
 /** P(X ≤ k) for X ~ Binomial(n, p), summed in log space so large n does not overflow. */
