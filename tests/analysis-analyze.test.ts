@@ -2,7 +2,7 @@
  * `evalboard analyze` on the real checkpoint and leaderboard data in ../shared/datasets: the
  * reference values and known failures documented in each data set's SOURCE.md.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../src/analysis/analyze.ts';
@@ -69,6 +69,23 @@ describe('analyze: Pythia checkpoints (lm-eval v0.3 files)', () => {
     const { report } = analyze([join(PYTHIA, 'pythia-70m'), '--metric', 'acc']);
     const series = new Set(report.monotonicity.trends.map((t) => t.series));
     expect([...series].sort()).toEqual(['EleutherAI/pythia-v1.1-70m 0-shot', 'EleutherAI/pythia-v1.1-70m 5-shot']);
+  });
+});
+
+describe('analyze: steps given on the command line', () => {
+  it('takes FILE@STEP when neither model_args nor the file name has a step', () => {
+    const dir = tempDir('analyze-steps-');
+    const inputs = [1000, 13000, 143000].map((step) => {
+      const original = JSON.parse(readFileSync(join(PYTHIA, `pythia-70m/zero-shot/70m_step${step}.json`), 'utf8'));
+      original.config.model_args = 'pretrained=EleutherAI/pythia-v1.1-70m';
+      const file = join(dir, `checkpoint-${String(step).length}.json`);
+      writeFileSync(file, JSON.stringify(original));
+      return `${file}@${step}`;
+    });
+    const { report } = analyze([...inputs, '--metric', 'acc']);
+    const piqa = report.monotonicity.trends.find((t) => t.task === 'piqa')!;
+    expect(piqa.points.map((p) => p.step)).toEqual([1000, 13000, 143000]);
+    expect(piqa.series).toBe('EleutherAI/pythia-v1.1-70m 0-shot');
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -40,6 +40,7 @@ interface AnalyzeFlags {
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze <inputs...>')
+    .addHelpText('after', '\nA results file or folder may end in @STEP to give its training step (e.g. run.json@3000).')
     .description('benchmark quality: monotonicity, agreement, saturation, contamination')
     .option('--json <file>', 'write the analysis as JSON')
     .option('--html <file>', 'write a self-contained HTML page')
@@ -101,8 +102,10 @@ function readInputs(inputs: readonly string[], flags: AnalyzeFlags): { runs: Run
     } else if (/\.jsonl$/i.test(input)) {
       samples.push(readSamplesFile(input));
     } else {
-      runs.push(...readResultsInputs([input]));
-      if (flags.contamination && /\.json$/i.test(input)) samples.push(...samplesForInput(input));
+      const { path, step } = splitStep(input);
+      const read = readResultsInputs([path]);
+      runs.push(...(step === undefined ? read : read.map((run) => ({ ...run, step }))));
+      if (flags.contamination && /\.json$/i.test(path)) samples.push(...samplesForInput(path));
     }
   }
   return { runs, samples };
@@ -119,6 +122,16 @@ async function contaminationOf(samples: TaskSamples[], corpora: string[], ngram:
     samples.filter((o) => o.task === s.task).length > 1 ? { ...s, task: `${s.task} [${i + 1}]` } : s,
   );
   return checkContamination(labelled, corpora, { ngram });
+}
+
+/**
+ * `results.json@3000` gives a run's training step when neither its model_args nor its file name
+ * say it (a path that really ends in `@digits` is taken as it is).
+ */
+function splitStep(input: string): { path: string; step?: number } {
+  const match = /^(.+)@(\d+)$/.exec(input);
+  if (!match || existsSync(input)) return { path: input };
+  return { path: match[1]!, step: Number(match[2]) };
 }
 
 function parseItemCounts(text: string): Map<string, number> {
