@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { registerAnalyze } from './analyze.ts';
 import { registerBuildNative } from './build-native.ts';
+import { registerCompare } from './compare.ts';
 import { normalizeFlags } from './options.ts';
+import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerTasks } from './tasks.ts';
@@ -14,6 +17,9 @@ registerRun(program);
 registerTasks(program);
 registerBuildNative(program);
 registerReproduce(program);
+registerCompare(program);
+registerAnalyze(program);
+registerReport(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
