@@ -40,6 +40,7 @@ export interface RunFlags {
   no_cache?: boolean;
   apply_chat_template?: boolean;
   system_instruction?: string;
+  fewshot_as_multiturn?: boolean;
   verbose?: boolean;
   quiet?: boolean;
   think: string;
@@ -68,7 +69,7 @@ export function registerRun(program: Command): void {
     .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
     .option('--no_cache', 'do not read or write the request cache')
     .option('--apply_chat_template', "wrap prompts in the model's chat template")
-    .option('--system_instruction <text>', 'system prompt (with --apply_chat_template)')
+    .option('--system_instruction <text>', 'system prompt: a system turn with --apply_chat_template, else prepended')
     .option('--think <mode>', 'reasoning blocks in generations: strip (before filters and metrics) or keep', 'strip')
     .option('--think_tags <open,close>', 'reasoning markers', '<think>,</think>')
     .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
@@ -149,9 +150,11 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     requireChatTemplate: !!flags.apply_chat_template,
   });
   const { backend, inner, cache, modelArgsText, modelArgs } = opened;
+  // lm-eval main's default: few-shot examples become turns whenever a chat template is applied.
+  const fewshotAsMultiturn = !!flags.apply_chat_template && (flags.fewshot_as_multiturn ?? true);
   const chat =
     flags.apply_chat_template && opened.chatTemplate
-      ? chatFormat(opened.chatTemplate, flags.system_instruction)
+      ? chatFormat(opened.chatTemplate, fewshotAsMultiturn)
       : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
@@ -178,6 +181,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       fewshotSeed: seeds.fewshot,
       bootstrapIters,
       ...(chat ? { chat } : {}),
+      ...(flags.system_instruction !== undefined ? { systemInstruction: flags.system_instruction } : {}),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
@@ -217,6 +221,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     num_fewshot: numFewshot ?? null,
     apply_chat_template: !!flags.apply_chat_template,
     system_instruction: flags.system_instruction ?? null,
+    fewshot_as_multiturn: fewshotAsMultiturn,
     gen_kwargs: null,
     think: think.mode === 'strip' ? `strip ${think.open},${think.close}` : 'keep',
     max_gen_toks: maxGenToks ?? null,
@@ -262,8 +267,8 @@ function modelName(model: string, args: Readonly<Record<string, string>>): strin
   return spec.replace(/^hf:/, '').replace(/\.gguf$/, '');
 }
 
-function chatFormat(apply: ChatTemplate, system: string | undefined): ChatFormat {
-  return { ...(system ? { system } : {}), render: (messages) => apply(messages, true) };
+function chatFormat(apply: ChatTemplate, fewshotAsMultiturn: boolean): ChatFormat {
+  return { render: apply, fewshotAsMultiturn };
 }
 
 /** The command line minus where files go, so runs into different folders compare equal. */

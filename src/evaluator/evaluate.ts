@@ -29,6 +29,8 @@ export interface EvaluateOptions {
   readonly bootstrapIters: number;
   /** Sends prompts as chats rendered by the model's template (--apply_chat_template). */
   readonly chat?: ChatFormat;
+  /** lm-eval's --system_instruction: a system turn under a chat template, else prepended to the prompt. */
+  readonly systemInstruction?: string;
   /** What to do with reasoning blocks in generations (default: strip `<think>…</think>`). */
   readonly think?: ThinkOptions;
   readonly maxGenToks?: number;
@@ -107,6 +109,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
       rnd: new PythonRandom(o.fewshotSeed),
       ...(o.chat ? { chat: o.chat } : {}),
+      ...(o.systemInstruction !== undefined ? { systemInstruction: o.systemInstruction } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
       ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
     });

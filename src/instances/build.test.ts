@@ -1,47 +1,95 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../requests/types.ts';
+import { renderChatTemplate } from '../backends/llamacpp/chat.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
-import { loadCatalog } from '../task/index.ts';
 import { PythonRandom } from '../python/random.ts';
-import { buildInstances, type ChatFormat } from './build.ts';
+import type { ChatMessage } from '../requests/types.ts';
+import { loadCatalog } from '../task/index.ts';
+import { type BuildOptions, buildInstances, type ChatFormat } from './build.ts';
 
 /** A visible stand-in for a model's template: every turn tagged, the assistant's turn opened. */
-const render = (messages: readonly ChatMessage[]) =>
-  `${messages.map((m) => `<|${m.role}|>${m.content}<|end|>`).join('')}<|assistant|>`;
+const render = (messages: readonly ChatMessage[], addGenerationPrompt: boolean) =>
+  `${messages.map((m) => `<|${m.role}|>${m.content}<|end|>`).join('')}${addGenerationPrompt ? '<|assistant|>' : ''}`;
 
-describe('buildInstances with a chat format', () => {
-  it.each([
-    ['arc_easy', 0],
-    ['gsm8k', 2],
-  ])(
-    '%s (%i-shot): requests carry the chat and its rendering; the user turn is the plain prompt',
-    async (name, shots) => {
-      const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
-      const [task] = catalog.resolve([name]).tasks;
-      const docs = await task!.loadDocs({ fewshot: shots > 0 });
-      const build = (chat?: ChatFormat) =>
-        buildInstances(task!, docs, {
-          numFewshot: shots,
-          limit: 3,
-          rnd: new PythonRandom(1234),
-          ...(chat ? { chat } : {}),
-        });
-      const plain = build();
-      const chat = build({ system: 'Answer briefly.', render });
-      expect(chat).toHaveLength(3);
-      chat.forEach((instance, i) => {
-        const messages = [
-          { role: 'system', content: 'Answer briefly.' },
-          { role: 'user', content: plain[i]!.context },
-        ];
-        expect(instance.context).toBe(render(messages as ChatMessage[]));
-        for (const request of instance.requests[0]!) {
-          expect(request.kind === 'loglikelihoodRolling' ? undefined : request.messages).toEqual(messages);
-          expect('context' in request && request.context).toBe(instance.context);
-        }
-        // Without a chat format nothing changes: no messages, the plain prompt.
-        for (const request of plain[i]!.requests[0]!) expect('messages' in request).toBe(false);
-      });
-    },
-  );
+async function build(name: string, shots: number, o: Partial<BuildOptions> = {}) {
+  const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
+  const [task] = catalog.resolve([name]).tasks;
+  const docs = await task!.loadDocs({ fewshot: shots > 0 });
+  return buildInstances(task!, docs, { numFewshot: shots, limit: 2, rnd: new PythonRandom(1234), ...o });
+}
+
+const messagesOf = (instance: Awaited<ReturnType<typeof build>>[number]) => {
+  const request = instance.requests[0]![0]!;
+  return request.kind === 'loglikelihoodRolling' ? undefined : request.messages;
+};
+
+describe('buildInstances: prompts as lm-eval builds them', () => {
+  it('a system instruction without a chat template is prepended, joined to the description by the few-shot delimiter', async () => {
+    const plain = await build('mmlu_abstract_algebra', 0);
+    const withSystem = await build('mmlu_abstract_algebra', 0, { systemInstruction: 'Be brief.' });
+    // mmlu's description ends with "\n\n"; lm-eval puts the few-shot delimiter ("\n\n") between.
+    expect(withSystem[0]!.context).toBe(`Be brief.\n\n${plain[0]!.context}`);
+    expect(plain[0]!.context.startsWith('The following are multiple choice questions')).toBe(true);
+    const arc = await build('arc_easy', 0, { systemInstruction: 'Be brief.' });
+    const arcPlain = await build('arc_easy', 0);
+    expect(arc[0]!.context).toBe(`Be brief.${arcPlain[0]!.context}`); // no description: no delimiter
+  });
+
+  it('under a chat template: system = instruction + delimiter + description, the question a user turn, choices without target_delimiter', async () => {
+    const chat: ChatFormat = { render, fewshotAsMultiturn: true };
+    const plain = await build('mmlu_abstract_algebra', 0);
+    const [instance] = await build('mmlu_abstract_algebra', 0, { chat, systemInstruction: 'Be brief.' });
+    const description = plain[0]!.context.slice(0, plain[0]!.context.indexOf('\n\n') + 2);
+    const question = plain[0]!.context.slice(description.length);
+    const expected = [
+      { role: 'system', content: `Be brief.\n\n${description}` },
+      { role: 'user', content: question },
+    ];
+    expect(messagesOf(instance!)).toEqual(expected);
+    expect(instance!.context).toBe(render(expected as ChatMessage[], true));
+    expect(instance!.requests[0]!.map((r) => r.kind === 'loglikelihood' && r.continuation)).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+    ]);
+  });
+
+  it('few-shot as turns, or as one user turn the question joins', async () => {
+    const plain = await build('gsm8k', 2);
+    const turns = await build('gsm8k', 2, { chat: { render, fewshotAsMultiturn: true } });
+    const single = await build('gsm8k', 2, { chat: { render, fewshotAsMultiturn: false } });
+    const roles = messagesOf(turns[0]!)!.map((m) => m.role);
+    expect(roles).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    const [q1, a1] = messagesOf(turns[0]!)!;
+    // The plain prompt is the same examples laid out as "question answer\n\n" (gsm8k: target_delimiter " ").
+    expect(plain[0]!.context.startsWith(`${q1!.content} ${a1!.content}\n\n`)).toBe(true);
+    expect(messagesOf(single[0]!)).toEqual([{ role: 'user', content: plain[0]!.context }]);
+  });
+
+  it('a multi-turn few-shot chat renders with a real template (SmolLM2’s ChatML) exactly as written out by hand', async () => {
+    const config = JSON.parse(
+      readFileSync(new URL('../../../shared/models/bpe-49152/tokenizer_config.json', import.meta.url), 'utf8'),
+    );
+    const template = config.chat_template as string;
+    const chat: ChatFormat = {
+      fewshotAsMultiturn: true,
+      render: (messages, addGenerationPrompt) =>
+        renderChatTemplate(template, messages, { addGenerationPrompt, bosToken: '', eosToken: '<|im_end|>' }),
+    };
+    const [instance] = await build('gsm8k', 1, { chat, systemInstruction: 'Solve it.' });
+    const [, q1, a1, q] = messagesOf(instance!)!;
+    expect(instance!.context).toBe(
+      '<|im_start|>system\nSolve it.<|im_end|>\n' +
+        `<|im_start|>user\n${q1!.content}<|im_end|>\n` +
+        `<|im_start|>assistant\n${a1!.content}<|im_end|>\n` +
+        `<|im_start|>user\n${q!.content}<|im_end|>\n` +
+        '<|im_start|>assistant\n',
+    );
+    expect(q!.content.startsWith('Question: ')).toBe(true);
+  });
+
+  it('without a chat format nothing changes: no messages, the plain prompt', async () => {
+    for (const request of (await build('arc_easy', 0))[0]!.requests[0]!) expect('messages' in request).toBe(false);
+  });
 });

@@ -1,7 +1,8 @@
 import type { TaskDocs } from '../documents/types.ts';
 import type { ChatMessage, Request } from '../requests/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
-import { buildFewshotContext, type FewshotRandom, type RenderedExamples } from './fewshot.ts';
+import { chatMessages } from './chat.ts';
+import { type FewshotRandom, plainPrompt, promptParts, type RenderedExamples } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
 
 export interface BuildOptions {
@@ -10,6 +11,8 @@ export interface BuildOptions {
   readonly limit?: number;
   /** A fresh sampler seeded with the few-shot seed; used for this task's docs in order. */
   readonly rnd: FewshotRandom;
+  /** lm-eval's --system_instruction: a system turn under a chat template, else prepended to the prompt. */
+  readonly systemInstruction?: string;
   /** Sends the prompt as a chat: requests carry the messages and the template's rendering of them. */
   readonly chat?: ChatFormat;
   /** Overrides every generation's max_gen_toks (--max_gen_toks). */
@@ -19,10 +22,13 @@ export interface BuildOptions {
 }
 
 export interface ChatFormat {
-  /** The system message, when one is given (--system_instruction). */
-  readonly system?: string;
-  /** The model's chat template, ending with the assistant's turn opened. */
-  readonly render: (messages: readonly ChatMessage[]) => string;
+  /**
+   * The model's chat template: with the assistant's turn opened (addGenerationPrompt), or
+   * continuing the final assistant message (a task's gen_prefix).
+   */
+  readonly render: (messages: readonly ChatMessage[], addGenerationPrompt: boolean) => string;
+  /** Few-shot examples as user/assistant turns (lm-eval's --fewshot_as_multiturn), else one user turn. */
+  readonly fewshotAsMultiturn: boolean;
 }
 
 export function effectiveDocCount(total: number, limit: number | undefined): number {
@@ -36,9 +42,10 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
   const fewshotDocs = docs.fewshot ?? docs.eval;
   const rendered: RenderedExamples = new Map();
   return evalDocs.map((doc, docId) => {
-    const prompt = buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
-    const messages = o.chat && chatMessages(o.chat, prompt);
-    const context = messages ? o.chat!.render(messages) : prompt;
+    const parts = promptParts(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
+    const chat = o.chat;
+    const messages = chat && chatMessages(task, parts, { ...o, fewshotAsMultiturn: chat.fewshotAsMultiturn });
+    const context = messages ? chat.render(messages, !parts.genPrefix) : plainPrompt(task, parts, o.systemInstruction);
     const target = task.docToTarget(doc);
     const choices = task.docToChoice?.(doc);
     const once = requestsFor(task, { context, ...(messages ? { messages } : {}) }, target, choices, o);
@@ -53,14 +60,6 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
       requests: Array.from({ length: repeats }, () => once),
     };
   });
-}
-
-/** The whole plain prompt as one user turn, after the system message. */
-function chatMessages(chat: ChatFormat, prompt: string): ChatMessage[] {
-  return [
-    ...(chat.system ? [{ role: 'system' as const, content: chat.system }] : []),
-    { role: 'user', content: prompt },
-  ];
 }
 
 /** The prompt of a doc's requests: rendered text, and the chat it came from. */
@@ -82,7 +81,8 @@ function requestsFor(
       return choices.map((choice) => ({
         kind: 'loglikelihood',
         ...prompt,
-        continuation: task.targetDelimiter + choice,
+        // Under a chat template the answer follows the assistant's turn opening directly (lm-eval).
+        continuation: (prompt.messages ? '' : task.targetDelimiter) + choice,
       }));
     case 'loglikelihood':
       // lm-eval scores doc_to_target as it stands: a loglikelihood task writes its own leading space.

@@ -8,12 +8,34 @@ export interface FewshotRandom {
   sample<T>(population: readonly T[], k: number): T[];
 }
 
+/** One few-shot example, as ContextSampler renders its parts (fewshot_config overrides included). */
+export interface FewshotExample {
+  /** doc_to_text, or the choice it indexes. */
+  readonly question: string;
+  /** The answer's text (gold choice, first of a list target); undefined when doc_to_target gave "". */
+  readonly answer: string | undefined;
+}
+
 /**
- * Few-shot examples of one task already rendered, by gen_prefix and then example doc. Templates
- * are pure functions of the doc, so an example drawn for many prompts (with first_n: the same
- * ones for every prompt) is rendered once per buildInstances call instead of once per prompt.
+ * Few-shot examples of one task already rendered, by doc. Templates are pure functions of the doc,
+ * so an example drawn for many prompts (with first_n: the same ones for every prompt) is rendered
+ * once per buildInstances call instead of once per prompt.
  */
-export type RenderedExamples = Map<string, Map<Doc, string>>;
+export type RenderedExamples = Map<Doc, FewshotExample>;
+
+/**
+ * A prompt before it is laid out as plain text or as a chat: lm-eval's fewshot_context keeps
+ * these apart until it knows which (ConfigurableTask.fewshot_context, v0.4.9.2).
+ */
+export interface PromptParts {
+  /** The task's description for this doc ("" when none). */
+  readonly description: string;
+  readonly examples: readonly FewshotExample[];
+  /** doc_to_text of the doc itself. */
+  readonly question: string;
+  /** gen_prefix rendered for this doc: the start of the answer, after target_delimiter. */
+  readonly genPrefix?: string;
+}
 
 /**
  * lm-eval v0.4's ConfigurableTask.fewshot_context + ContextSampler.get_context for plain
@@ -43,8 +65,20 @@ export function buildFewshotContext(
   fewshotDocs: readonly Doc[],
   rendered?: RenderedExamples,
 ): string {
+  return plainPrompt(task, promptParts(task, doc, numFewshot, rnd, fewshotDocs, rendered));
+}
+
+/** The parts of a doc's prompt; draws its few-shot examples from `rnd` (see buildFewshotContext). */
+export function promptParts(
+  task: TaskDefinition,
+  doc: Doc,
+  numFewshot: number,
+  rnd: FewshotRandom,
+  fewshotDocs: readonly Doc[],
+  rendered?: RenderedExamples,
+): PromptParts {
   const genPrefix = task.genPrefix?.(doc);
-  let context = task.description(doc);
+  const examples: FewshotExample[] = [];
   if (numFewshot > 0) {
     const draws = task.fewshotDrawsExtra ? numFewshot + 1 : numFewshot;
     let drawn: readonly Doc[];
@@ -59,33 +93,60 @@ export function buildFewshotContext(
     } else {
       drawn = rnd.sample(fewshotDocs, draws);
     }
-    const examples = drawn.filter((example) => !pythonEquals(example, doc)).slice(0, numFewshot);
-    const prefix = genPrefix ? `${genPrefix} ` : '';
-    const byDoc = rendered && (rendered.get(prefix) ?? rendered.set(prefix, new Map()).get(prefix)!);
-    for (const example of examples) {
-      let text = byDoc?.get(example);
-      if (text === undefined) {
-        text = labelledExample(task, example, prefix);
-        byDoc?.set(example, text);
+    for (const example of drawn.filter((candidate) => !pythonEquals(candidate, doc)).slice(0, numFewshot)) {
+      let parts = rendered?.get(example);
+      if (parts === undefined) {
+        parts = exampleParts(task, example);
+        rendered?.set(example, parts);
       }
-      context += text;
+      examples.push(parts);
     }
   }
-  const suffix = genPrefix !== undefined ? task.targetDelimiter + genPrefix : '';
-  return context + task.docToText(doc) + suffix;
+  return {
+    description: task.description(doc),
+    examples,
+    question: task.docToText(doc),
+    ...(genPrefix !== undefined ? { genPrefix } : {}),
+  };
 }
 
-/** One example as ContextSampler.get_context writes it, fewshot_config overrides included. */
-function labelledExample(task: TaskDefinition, example: Doc, prefix: string): string {
+/**
+ * The plain prompt: [system instruction + fewshot_delimiter] + description + examples + question
+ * [+ target_delimiter + gen_prefix]. lm-eval joins a system instruction and a description with
+ * the few-shot delimiter, and prepends a system instruction to plain prompts too.
+ */
+export function plainPrompt(task: TaskDefinition, parts: PromptParts, systemInstruction?: string): string {
+  const prefix = parts.genPrefix ? `${parts.genPrefix} ` : '';
+  let context = systemPrompt(task, parts, systemInstruction);
+  for (const example of parts.examples) context += labelled(task, example, prefix);
+  const suffix = parts.genPrefix !== undefined ? task.targetDelimiter + parts.genPrefix : '';
+  return context + parts.question + suffix;
+}
+
+/** lm-eval's system prompt: instruction and description joined by the few-shot delimiter. */
+export function systemPrompt(task: TaskDefinition, parts: PromptParts, systemInstruction?: string): string {
+  if (systemInstruction !== undefined && parts.description) {
+    return `${systemInstruction}${task.fewshotDelimiter}${parts.description}`;
+  }
+  return systemInstruction ?? parts.description;
+}
+
+/** One example as ContextSampler.get_context writes it. */
+export function labelled(task: TaskDefinition, example: FewshotExample, prefix: string): string {
+  if (example.answer === undefined) return example.question;
+  // lm-eval only warns when both the delimiter and the target start with whitespace.
+  return example.question + task.targetDelimiter + prefix + example.answer + task.fewshotDelimiter;
+}
+
+function exampleParts(task: TaskDefinition, example: Doc): FewshotExample {
   const choices = () => (task.fewshotDocToChoice ?? task.docToChoice)?.(example) ?? [];
   const content = task.fewshotDocToText ? task.fewshotDocToText(example) : task.docToText(example);
   const target = task.fewshotDocToTarget ? task.fewshotDocToTarget(example) : task.docToTarget(example);
-  let text = typeof content === 'string' ? content : String(choices()[content]);
-  if (target === '') return text;
-  // lm-eval only warns when both the delimiter and the target start with whitespace.
-  text += task.targetDelimiter + prefix;
-  if (Array.isArray(target)) text += String(target[0]);
-  else if (typeof target === 'number' && task.docToChoice) text += String(choices()[target]);
-  else text += String(target);
-  return text + task.fewshotDelimiter;
+  const question = typeof content === 'string' ? content : String(choices()[content]);
+  let answer: string | undefined;
+  if (target === '') answer = undefined;
+  else if (Array.isArray(target)) answer = String(target[0]);
+  else if (typeof target === 'number' && task.docToChoice) answer = String(choices()[target]);
+  else answer = String(target);
+  return { question, answer };
 }

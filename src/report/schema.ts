@@ -45,6 +45,8 @@ const runConfigSchema = z.object({
   num_fewshot: count.nullable(),
   apply_chat_template: z.boolean(),
   system_instruction: z.string().nullable(),
+  /** Whether few-shot examples were user/assistant turns (only with apply_chat_template; lm-eval main's default). */
+  fewshot_as_multiturn: z.boolean().optional(),
   gen_kwargs: z.string().nullable(),
   /** "strip <open>,<close>" or "keep". */
   think: z.string(),
