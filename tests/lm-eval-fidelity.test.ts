@@ -144,4 +144,52 @@ describe('lm-eval fidelity', () => {
     expect(row!.filtered_resps).toBe('42');
     expect(row!.exact_match).toBe(1);
   });
+
+  it('multiple-input tasks (winogrande): each choice ends the context, doc_to_target is the continuation, gold from doc_to_text', () => {
+    // winogrande's shape: doc_to_text gives the index of the right option, doc_to_choice the
+    // sentence up to the blank with each option, doc_to_target the rest of the sentence.
+    const rows = [
+      {
+        options: [
+          'The trophy did not fit the suitcase because the trophy',
+          'The trophy did not fit the suitcase because the suitcase',
+        ],
+        answer: 0,
+        rest: 'was too big.',
+      },
+      { options: ['Sam thanked Tom because Sam', 'Sam thanked Tom because Tom'], answer: 1, rest: 'had helped.' },
+      { options: ['The cup broke when the cup', 'The cup broke when the floor'], answer: 0, rest: 'fell.' },
+    ];
+    const dir = task('wino_style', rows, [
+      'output_type: multiple_choice',
+      'doc_to_text: answer',
+      'doc_to_target: "{{rest}}"',
+      'doc_to_choice: "{{options}}"',
+      'metric_list:',
+      '  - metric: acc',
+    ]);
+    const { rows: out, results } = run(dir, 'wino_style', ['--num_fewshot', '1']);
+    const first = out[0]!;
+    const args = Object.values(first.arguments as Record<string, { arg_0: string; arg_1: string }>);
+    expect(args).toHaveLength(2);
+    // The shared context is the one few-shot example (its chosen option + target); each request
+    // appends a choice, and every continuation is " " + doc_to_target.
+    for (const [i, a] of args.entries()) {
+      expect(a.arg_0.endsWith(rows[0]!.options[i]!)).toBe(true);
+      expect(a.arg_1).toBe(' was too big.');
+    }
+    const shot = args[0]!.arg_0.slice(0, -rows[0]!.options[0]!.length);
+    expect([`${rows[1]!.options[1]} ${rows[1]!.rest}\n\n`, `${rows[2]!.options[0]} ${rows[2]!.rest}\n\n`]).toContain(
+      shot,
+    );
+    // acc compares the best-scoring choice with doc_to_text's index, not with the target string.
+    for (const row of out) {
+      const lls = (row.resps as [string | number, unknown][][]).map((r) => Number(r[0]![0]));
+      const best = lls.indexOf(Math.max(...lls));
+      expect(row.acc).toBe(best === (row.doc as { answer: number }).answer ? 1 : 0);
+    }
+    expect(out.map((r) => r.target)).toEqual(rows.map((r) => r.rest));
+    const acc = (results.results as Record<string, Record<string, number>>).wino_style!['acc,none'];
+    expect(acc).toBeCloseTo(out.reduce((n, r) => n + Number(r.acc), 0) / out.length, 12);
+  });
 });

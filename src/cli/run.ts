@@ -153,9 +153,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   // lm-eval main's default: few-shot examples become turns whenever a chat template is applied.
   const fewshotAsMultiturn = !!flags.apply_chat_template && (flags.fewshot_as_multiturn ?? true);
   const chat =
-    flags.apply_chat_template && opened.chatTemplate
-      ? chatFormat(opened.chatTemplate, fewshotAsMultiturn)
-      : undefined;
+    flags.apply_chat_template && opened.chatTemplate ? chatFormat(opened.chatTemplate, fewshotAsMultiturn) : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
   const paths = flags.output_path

@@ -1,8 +1,8 @@
-import type { TaskDocs } from '../documents/types.ts';
-import type { ChatMessage, Request } from '../requests/types.ts';
+import type { Doc, TaskDocs } from '../documents/types.ts';
+import type { ChatMessage, LoglikelihoodRequest, Request } from '../requests/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
 import { chatMessages } from './chat.ts';
-import { type FewshotRandom, plainPrompt, promptParts, type RenderedExamples } from './fewshot.ts';
+import { type FewshotRandom, type PromptParts, plainPrompt, promptParts, type RenderedExamples } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
 
 export interface BuildOptions {
@@ -41,8 +41,13 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
   const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
   const fewshotDocs = docs.fewshot ?? docs.eval;
   const rendered: RenderedExamples = new Map();
+  // lm-eval decides "multiple input" once, from the task's first document.
+  const first = docs.eval[0];
+  const multipleInput =
+    task.outputType === 'multiple_choice' && first !== undefined && task.docToInputIndex?.(first) !== undefined;
   return evalDocs.map((doc, docId) => {
     const parts = promptParts(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
+    if (multipleInput) return multipleInputInstance(task, doc, docId, parts, o);
     const chat = o.chat;
     const messages = chat && chatMessages(task, parts, { ...o, fewshotAsMultiturn: chat.fewshotAsMultiturn });
     const context = messages ? chat.render(messages, !parts.genPrefix) : plainPrompt(task, parts, o.systemInstruction);
@@ -60,6 +65,60 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
       requests: Array.from({ length: repeats }, () => once),
     };
   });
+}
+
+/**
+ * A multiple-input document (winogrande): the few-shot context, then each choice as the end of the
+ * context, and doc_to_target as the continuation scored after every one of them; the gold is the
+ * choice doc_to_text points at (lm-eval's construct_requests and process_results).
+ */
+function multipleInputInstance(
+  task: TaskDefinition,
+  doc: Doc,
+  docId: number,
+  parts: PromptParts,
+  o: BuildOptions,
+): DocInstance {
+  const choices = task.docToChoice!(doc);
+  const target = task.docToTarget(doc);
+  // lm-eval returns the few-shot context alone here: no question, no gen_prefix.
+  const shots: PromptParts = { description: parts.description, examples: parts.examples, question: '' };
+  let context: string;
+  let requests: LoglikelihoodRequest[];
+  const chat = o.chat;
+  if (chat) {
+    const history = chatMessages(task, shots, { ...o, fewshotAsMultiturn: chat.fewshotAsMultiturn }).filter(
+      (m) => m.content !== '',
+    );
+    context = history.length > 0 ? chat.render(history, true) : '';
+    requests = choices.map((choice) => {
+      const turn = { role: 'user' as const, content: choice };
+      return {
+        kind: 'loglikelihood',
+        context: context + chat.render([turn], true),
+        continuation: String(target),
+        messages: [...history, turn],
+      };
+    });
+  } else {
+    context = plainPrompt(task, shots, o.systemInstruction);
+    requests = choices.map((choice) => ({
+      kind: 'loglikelihood',
+      context: context + choice,
+      continuation: task.targetDelimiter + String(target),
+    }));
+  }
+  const gold = task.docToInputIndex!(doc);
+  return {
+    task: task.name,
+    docId,
+    doc,
+    context,
+    target,
+    choices,
+    ...(gold !== undefined ? { gold } : {}),
+    requests: [requests],
+  };
 }
 
 /** The prompt of a doc's requests: rendered text, and the chat it came from. */

@@ -123,10 +123,12 @@ async function scoreDoc(
 
 /**
  * What a metric compares against. lm-eval: a generate_until task with doc_to_choice gives
- * doc_to_target as an index, and the gold is that choice's text.
+ * doc_to_target as an index, and the gold is that choice's text; a multiple-input task's gold is
+ * the choice doc_to_text points at.
  */
 function goldOf(task: TaskDefinition, instance: DocInstance): DocInstance['target'] {
   const { choices, target } = instance;
+  if (instance.gold !== undefined) return instance.gold;
   if (task.outputType !== 'generate_until' || !choices || typeof target !== 'number') return target;
   return choices[target] ?? target;
 }

@@ -48,6 +48,12 @@ export interface TaskDefinition {
   /** `fewshot: false` lets a zero-shot run skip the few-shot split (mmlu_pro's is hub-only). */
   readonly loadDocs: (o?: { readonly fewshot?: boolean }) => Promise<TaskDocs>;
   readonly docToText: (doc: Doc) => string;
+  /**
+   * Where doc_to_text gives an index into the choices (winogrande): that index. lm-eval then treats
+   * the task as "multiple input" when its first document does so: each choice becomes a context,
+   * doc_to_target the continuation scored after it, and the index the gold.
+   */
+  readonly docToInputIndex?: (doc: Doc) => number | undefined;
   /** generate_until / loglikelihood: target string. multiple_choice: index into choices. */
   readonly docToTarget: (doc: Doc) => string | number | readonly string[];
   readonly docToChoice?: (doc: Doc) => readonly string[];

@@ -110,9 +110,12 @@ export async function buildTask(
   const docToText = (doc: Doc): string => {
     const value = text(doc);
     if (typeof value === 'string') return value;
-    // An index into the choices: lm-eval prints choices[i] (and "multiple input" tasks, e.g.
-    // winogrande, score each choice as a context — not supported here).
+    // An index into the choices: lm-eval prints choices[i] (a "multiple input" task, see docToInputIndex).
     return choice ? (choice(doc)[value] ?? '') : String(value);
+  };
+  const docToInputIndex = (doc: Doc): number | undefined => {
+    const value = text(doc);
+    return typeof value === 'number' ? value : undefined;
   };
 
   const fewshotConfig = config.fewshot_config ?? undefined;
@@ -154,6 +157,7 @@ export async function buildTask(
     outputType,
     loadDocs,
     docToText,
+    ...(choice ? { docToInputIndex } : {}),
     // lm-eval turns a multiple-choice target string into its index in the choices when scoring;
     // TaskDefinition promises an index, so we do it here (a string not among the choices stays).
     // An index past the choices is refused: lm-eval scores it 0 with a warning per doc, and
