@@ -2,7 +2,15 @@
  * Charts as inline SVG strings, rendered by echarts on the server (no DOM, no browser), so an
  * HTML report is one self-contained file.
  */
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+
+type ECharts = typeof import('echarts');
+let loaded: ECharts | undefined;
+/** ECharts is loaded at the first chart, not at startup: every CLI command imports this module's callers. */
+function echartsLib(): ECharts {
+  loaded ??= createRequire(import.meta.url)('echarts') as ECharts;
+  return loaded;
+}
 
 type Option = Record<string, unknown>;
 
@@ -21,7 +29,7 @@ const PALETTE = [
 
 /** Renders one chart. The instance is always disposed: a live one keeps the process from exiting. */
 export function renderSvg(option: Option, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, ...option });
     return chart.renderToSVGString();
