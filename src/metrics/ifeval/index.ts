@@ -5,7 +5,7 @@
  * (followed, instructions) pair that the `agg_inst_level_acc` aggregation sums.
  */
 import type { Doc } from '../../documents/types.ts';
-import type { ExplainedValue, Metric, ScoreInput } from '../types.ts';
+import type { AggregationName, ExplainedValue, Metric, SampleValue, ScoreInput } from '../types.ts';
 import { checkResponse, type FollowedInstructions } from './instructions.ts';
 
 export type IfevalMetricName =
@@ -28,38 +28,30 @@ function followed(input: ScoreInput): FollowedInstructions {
 
 type Mode = 'strict' | 'loose';
 
-/** Which instructions the response followed, in this mode, for the samples row. */
-function explain(result: FollowedInstructions, mode: Mode, value: ExplainedValue['value']): ExplainedValue {
-  return { value, details: { instructions: result.instructions, followed: result[mode] } };
-}
-
-function promptLevel(name: IfevalMetricName, mode: Mode): Metric<ExplainedValue> {
+/** One metric: its value from the outcomes in this mode, and the outcomes as details for the samples row. */
+function ifevalMetric(
+  name: IfevalMetricName,
+  mode: Mode,
+  defaultAggregation: AggregationName,
+  valueFrom: (followed: readonly boolean[]) => SampleValue,
+): Metric<ExplainedValue> {
   return {
     name,
     higherIsBetter: true,
-    defaultAggregation: 'mean',
+    defaultAggregation,
     score: (input) => {
       const result = followed(input);
-      return explain(result, mode, result[mode].every(Boolean) ? 1 : 0);
+      return { value: valueFrom(result[mode]), details: { instructions: result.instructions, followed: result[mode] } };
     },
   };
 }
 
-function instructionLevel(name: IfevalMetricName, mode: Mode): Metric<ExplainedValue> {
-  return {
-    name,
-    higherIsBetter: true,
-    defaultAggregation: 'agg_inst_level_acc',
-    score: (input) => {
-      const result = followed(input);
-      return explain(result, mode, [result[mode].filter(Boolean).length, result[mode].length]);
-    },
-  };
-}
+const everyFollowed = (outcomes: readonly boolean[]) => (outcomes.every(Boolean) ? 1 : 0);
+const followedOfAll = (outcomes: readonly boolean[]): SampleValue => [outcomes.filter(Boolean).length, outcomes.length];
 
 export const ifevalMetrics = {
-  prompt_level_strict_acc: promptLevel('prompt_level_strict_acc', 'strict'),
-  inst_level_strict_acc: instructionLevel('inst_level_strict_acc', 'strict'),
-  prompt_level_loose_acc: promptLevel('prompt_level_loose_acc', 'loose'),
-  inst_level_loose_acc: instructionLevel('inst_level_loose_acc', 'loose'),
+  prompt_level_strict_acc: ifevalMetric('prompt_level_strict_acc', 'strict', 'mean', everyFollowed),
+  inst_level_strict_acc: ifevalMetric('inst_level_strict_acc', 'strict', 'agg_inst_level_acc', followedOfAll),
+  prompt_level_loose_acc: ifevalMetric('prompt_level_loose_acc', 'loose', 'mean', everyFollowed),
+  inst_level_loose_acc: ifevalMetric('inst_level_loose_acc', 'loose', 'agg_inst_level_acc', followedOfAll),
 } satisfies Record<IfevalMetricName, Metric<ExplainedValue>>;
