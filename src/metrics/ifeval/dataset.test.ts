@@ -61,19 +61,19 @@ describe('IFEval dataset', () => {
     expect([...seen].sort()).toEqual([...INSTRUCTION_IDS].sort());
   });
 
-  it("agrees with lm-eval's checkers on every prompt turned into six responses", () => {
+  it("agrees with lm-eval's checkers on every prompt turned into six responses", async () => {
     let compared = 0;
     const mismatches: string[] = [];
     for (const doc of docs) {
       const expected = oracle.outcomes[String(doc.key)];
       expect(expected, `oracle row for ${doc.key}`).toBeDefined();
-      responses(doc.prompt).forEach((response, index) => {
-        const result = checkResponse(doc as never, response);
+      for (const [index, response] of responses(doc.prompt).entries()) {
+        const result = await checkResponse(doc as never, response);
         const [strict = '', loose = ''] = expected![index]!.split('/');
         const got = `${code(result.strict, strict)}/${code(result.loose, loose)}`;
         if (got !== expected![index]) mismatches.push(`${doc.key} response ${index}: ${got} != ${expected![index]}`);
         compared++;
-      });
+      }
     }
     expect(compared).toBe(541 * 6);
     expect(mismatches).toEqual([]);

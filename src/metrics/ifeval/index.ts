@@ -15,9 +15,9 @@ export type IfevalMetricName =
   | 'inst_level_loose_acc';
 
 // The four metrics score the same response in turn: check it once.
-const lastChecked = new WeakMap<Doc, { readonly response: string; readonly result: FollowedInstructions }>();
+const lastChecked = new WeakMap<Doc, { readonly response: string; readonly result: Promise<FollowedInstructions> }>();
 
-function followed(input: ScoreInput): FollowedInstructions {
+function followed(input: ScoreInput): Promise<FollowedInstructions> {
   const response = input.filtered ?? '';
   const cached = lastChecked.get(input.doc);
   if (cached?.response === response) return cached.result;
@@ -34,13 +34,13 @@ function ifevalMetric(
   mode: Mode,
   defaultAggregation: AggregationName,
   valueFrom: (followed: readonly boolean[]) => SampleValue,
-): Metric<ExplainedValue> {
+): Metric<Promise<ExplainedValue>> {
   return {
     name,
     higherIsBetter: true,
     defaultAggregation,
-    score: (input) => {
-      const result = followed(input);
+    score: async (input) => {
+      const result = await followed(input);
       return { value: valueFrom(result[mode]), details: { instructions: result.instructions, followed: result[mode] } };
     },
   };
@@ -54,4 +54,4 @@ export const ifevalMetrics = {
   inst_level_strict_acc: ifevalMetric('inst_level_strict_acc', 'strict', 'agg_inst_level_acc', followedOfAll),
   prompt_level_loose_acc: ifevalMetric('prompt_level_loose_acc', 'loose', 'mean', everyFollowed),
   inst_level_loose_acc: ifevalMetric('inst_level_loose_acc', 'loose', 'agg_inst_level_acc', followedOfAll),
-} satisfies Record<IfevalMetricName, Metric<ExplainedValue>>;
+} satisfies Record<IfevalMetricName, Metric<Promise<ExplainedValue>>>;

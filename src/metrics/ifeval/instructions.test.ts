@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkResponse, INSTRUCTION_IDS, looseVariants } from './instructions.ts';
+import { checkResponse, docInstructions, INSTRUCTION_IDS, looseVariants } from './instructions.ts';
 
 /**
  * One row per instruction: responses that follow it strictly, that violate it even loosely, and
@@ -230,9 +230,9 @@ const CASES: readonly Case[] = [
   },
 ];
 
-function outcome(c: Case, response: string) {
+async function outcome(c: Case, response: string) {
   const doc = { key: 1, prompt: 'prompt', instruction_id_list: [c.id], kwargs: [c.kwargs ?? {}] };
-  const result = checkResponse(doc, response);
+  const result = await checkResponse(doc, response);
   return { strict: result.strict[0], loose: result.loose[0] };
 }
 
@@ -244,22 +244,22 @@ describe('IFEval instructions, strict and loose', () => {
 
   for (const c of CASES) {
     describe(`${c.id} ${JSON.stringify(c.kwargs ?? {})}`, () => {
-      it.each(c.follows)('follows %j', (response) => {
-        expect(outcome(c, response)).toEqual({ strict: true, loose: true });
+      it.each(c.follows)('follows %j', async (response) => {
+        expect(await outcome(c, response)).toEqual({ strict: true, loose: true });
       });
-      it.each(c.violates)('violates %j', (response) => {
-        expect(outcome(c, response)).toEqual({ strict: false, loose: false });
+      it.each(c.violates)('violates %j', async (response) => {
+        expect(await outcome(c, response)).toEqual({ strict: false, loose: false });
       });
-      it.each(c.looseOnly ?? [])('follows only loosely %j', (response) => {
-        expect(outcome(c, response)).toEqual({ strict: false, loose: true });
+      it.each(c.looseOnly ?? [])('follows only loosely %j', async (response) => {
+        expect(await outcome(c, response)).toEqual({ strict: false, loose: true });
       });
     });
   }
 
-  it('an empty or all-whitespace response follows nothing, even an instruction it cannot break', () => {
+  it('an empty or all-whitespace response follows nothing, even an instruction it cannot break', async () => {
     const c: Case = { id: 'punctuation:no_comma', follows: [], violates: [] };
-    expect(outcome(c, '')).toEqual({ strict: false, loose: false });
-    expect(outcome(c, ' \n\t')).toEqual({ strict: false, loose: false });
+    expect(await outcome(c, '')).toEqual({ strict: false, loose: false });
+    expect(await outcome(c, ' \n\t')).toEqual({ strict: false, loose: false });
   });
 
   it('tries the eight variants of utils.py in its order', () => {
@@ -278,12 +278,12 @@ describe('IFEval instructions, strict and loose', () => {
 
   it('rejects kwargs the reference would replace with a random draw', () => {
     const doc = (id: string, kwargs: object) => ({ key: 7, prompt: 'p', instruction_id_list: [id], kwargs: [kwargs] });
-    expect(() => checkResponse(doc('length_constraints:number_words', { relation: 'at least' }), 'x')).toThrow(
+    expect(() => docInstructions(doc('length_constraints:number_words', { relation: 'at least' }))).toThrow(
       /number_words: kwarg "num_words" is missing/,
     );
-    expect(() =>
-      checkResponse(doc('keywords:frequency', { keyword: 'a', frequency: 1, relation: 'more' }), 'x'),
-    ).toThrow(/"less than" or "at least"/);
-    expect(() => checkResponse(doc('keywords:nonexistent', {}), 'x')).toThrow(/unknown instruction id/);
+    expect(() => docInstructions(doc('keywords:frequency', { keyword: 'a', frequency: 1, relation: 'more' }))).toThrow(
+      /"less than" or "at least"/,
+    );
+    expect(() => docInstructions(doc('keywords:nonexistent', {}))).toThrow(/unknown instruction id/);
   });
 });

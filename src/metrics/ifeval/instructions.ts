@@ -9,6 +9,7 @@ import { formatInstructions } from './format.ts';
 import { keywordInstructions } from './keywords.ts';
 import { lengthInstructions } from './length.ts';
 import { styleInstructions } from './style.ts';
+import { loadLanguageDetector } from './text.ts';
 
 const BUILDERS: Readonly<Record<string, InstructionBuilder>> = {
   ...keywordInstructions,
@@ -78,7 +79,8 @@ export interface FollowedInstructions {
 }
 
 /** Which of the document's instructions the response follows, strictly and loosely. */
-export function checkResponse(doc: Doc, response: string): FollowedInstructions {
+export async function checkResponse(doc: Doc, response: string): Promise<FollowedInstructions> {
+  await loadLanguageDetector();
   const instructions = docInstructions(doc);
   const variants = looseVariants(response);
   return {

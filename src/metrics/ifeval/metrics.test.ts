@@ -13,7 +13,7 @@ const doc = {
   kwargs: [{}, { end_phrase: 'Bye.' }, {}],
 };
 
-function score(metric: string, response: string): ExplainedValue {
+function score(metric: string, response: string): Promise<ExplainedValue> {
   const input = {
     doc,
     target: 0,
@@ -21,24 +21,24 @@ function score(metric: string, response: string): ExplainedValue {
     filtered: response,
     kwargs: {},
   };
-  return metricFor(metric)!.score(input) as ExplainedValue;
+  return metricFor(metric)!.score(input) as Promise<ExplainedValue>;
 }
 
 describe('IFEval metrics', () => {
-  it('score prompts and instructions, strictly and loosely, with the outcomes as details', () => {
+  it('score prompts and instructions, strictly and loosely, with the outcomes as details', async () => {
     // The last line breaks end_checker strictly; without it the response ends with "Bye.".
     const response = 'A note without commas. Bye.\nSent, from my phone';
-    expect(score('prompt_level_strict_acc', response)).toEqual({
+    expect(await score('prompt_level_strict_acc', response)).toEqual({
       value: 0,
       details: { instructions: doc.instruction_id_list, followed: [false, false, false] },
     });
-    expect(score('inst_level_strict_acc', response).value).toEqual([0, 3]);
-    expect(score('prompt_level_loose_acc', response).value).toBe(0);
-    expect(score('inst_level_loose_acc', response)).toEqual({
+    expect((await score('inst_level_strict_acc', response)).value).toEqual([0, 3]);
+    expect((await score('prompt_level_loose_acc', response)).value).toBe(0);
+    expect(await score('inst_level_loose_acc', response)).toEqual({
       value: [2, 3],
       details: { instructions: doc.instruction_id_list, followed: [true, true, false] },
     });
-    expect(score('prompt_level_loose_acc', '<<Note>>\nNo commas here. Bye.').value).toBe(1);
+    expect((await score('prompt_level_loose_acc', '<<Note>>\nNo commas here. Bye.')).value).toBe(1);
   });
 
   it('aggregate instruction-level accuracy over the flattened per-prompt lists, with no stderr (as lm-eval)', () => {

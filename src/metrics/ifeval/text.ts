@@ -2,7 +2,6 @@
  * The text measures IFEval's checkers share (lm-eval's ifeval/instructions_util.py): words,
  * sentences, word tokens, Python's isupper/islower and language detection.
  */
-import { eld } from 'eld/medium';
 import { compilePythonRegex, pythonFindall, pythonSub } from '../../python/regex.ts';
 import { pythonStrip, pythonStrSplit } from '../../python/whitespace.ts';
 
@@ -98,12 +97,29 @@ export function pythonIsLower(text: string): boolean {
   return LOWER.test(text) && !UPPER.test(text) && !TITLE.test(text);
 }
 
+type LanguageDetector = (text: string) => string | undefined;
+
+let detector: LanguageDetector | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the language detector. Its n-gram tables take seconds to parse, so they load when the
+ * first IFEval response is checked rather than with the metric registry at every start.
+ */
+export function loadLanguageDetector(): Promise<void> {
+  loading ??= import('eld/medium').then(({ eld }) => {
+    detector = (text) => eld.detect(text).language || undefined;
+  });
+  return loading;
+}
+
 /**
  * The ISO 639-1 code of the text's language, or undefined where no language can be told (the
  * reference's langdetect raises then, and the checkers count the instruction as followed). The
  * reference uses langdetect; eld is a JavaScript detector over the same codes, so a borderline
- * text (short, mixed languages) can be told apart differently.
+ * text (short, mixed languages) can be told apart differently. Needs loadLanguageDetector() first.
  */
 export function detectLanguage(text: string): string | undefined {
-  return eld.detect(text).language || undefined;
+  if (!detector) throw new Error('detectLanguage: the detector is not loaded (await loadLanguageDetector())');
+  return detector(text);
 }
