@@ -4,7 +4,9 @@ import { checkResponse, docInstructions, INSTRUCTION_IDS, looseVariants } from '
 /**
  * One row per instruction: responses that follow it strictly, that violate it even loosely, and
  * (where the loose variants can make a difference) that follow it only loosely. Expected
- * outcomes are worked out from lm-eval's ifeval/instructions.py by hand.
+ * outcomes are worked out from lm-eval's ifeval/instructions.py by hand. number_placeholders,
+ * number_highlighted_sections and the "at least" counts have no loose-only case: their matches
+ * never span lines, so removing lines or "*" can only take matches away.
  */
 interface Case {
   readonly id: string;
