@@ -42,10 +42,11 @@ const FAMILIES: Record<string, Family> = {
   mmlu_pro: { tasks: ['mmlu_pro'], args: ['--num_fewshot', '0'] },
   bbh: { tasks: ['bbh'] },
   mmlu: { tasks: ['mmlu'] },
+  ifeval: { tasks: ['ifeval'] },
   // Their scorers belong to a later issue: the tasks run end to end and log outputs, unscored.
   predict_only: {
-    tasks: ['ifeval', 'humaneval', 'mbpp'],
-    predictOnly: 'IFEval instruction checks and sandboxed pass@k come with the scorers issue',
+    tasks: ['humaneval', 'mbpp'],
+    predictOnly: 'sandboxed pass@k comes with the scorers issue',
   },
 };
 

@@ -69,6 +69,9 @@ const byName = {
   weighted_perplexity: (values) => Math.exp(-weightedMean(values, 'weighted_perplexity')),
   bits_per_byte: (values) => -weightedMean(values, 'bits_per_byte') / Math.LN2,
   matthews_corrcoef: matthewsCorrcoef,
+  // IFEval's instruction-level accuracy: (followed, instructions) per prompt, so Σ followed / Σ
+  // instructions is lm-eval's mean over the flattened per-prompt lists.
+  agg_inst_level_acc: (values) => weightedMean(values, 'agg_inst_level_acc'),
 } satisfies Record<AggregationName, Aggregation>;
 
 /** Every aggregation by lm-eval name, for lookups by a name read from a task file. */

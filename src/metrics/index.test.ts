@@ -207,7 +207,19 @@ describe('hand-checked cases', () => {
       score('exact_match', { kind: 'text', texts: ['a'] }, 'a', { filtered: 'a', kwargs: { ignorecase: true } }),
     ).toThrow(/unknown argument "ignorecase"/);
     expect(Object.keys(metrics).sort()).toEqual(
-      ['acc', 'acc_norm', 'bits_per_byte', 'byte_perplexity', 'exact_match', 'perplexity', 'word_perplexity'].sort(),
+      [
+        'acc',
+        'acc_norm',
+        'bits_per_byte',
+        'byte_perplexity',
+        'exact_match',
+        'perplexity',
+        'word_perplexity',
+        'prompt_level_strict_acc',
+        'inst_level_strict_acc',
+        'prompt_level_loose_acc',
+        'inst_level_loose_acc',
+      ].sort(),
     );
   });
 });

@@ -23,7 +23,8 @@ export type AggregationName =
   | 'perplexity'
   | 'weighted_perplexity'
   | 'bits_per_byte'
-  | 'matthews_corrcoef';
+  | 'matthews_corrcoef'
+  | 'agg_inst_level_acc';
 
 /** The built-in metrics by lm-eval name; `metrics` must have every one (checked at compile time). */
 export type MetricName =
@@ -33,7 +34,11 @@ export type MetricName =
   | 'perplexity'
   | 'word_perplexity'
   | 'byte_perplexity'
-  | 'bits_per_byte';
+  | 'bits_per_byte'
+  | 'prompt_level_strict_acc'
+  | 'inst_level_strict_acc'
+  | 'prompt_level_loose_acc'
+  | 'inst_level_loose_acc';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.
