@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readCsv } from './csv-rows.ts';
+import { readGpqaSplit } from './gpqa.ts';
 import { readJson, readJsonl } from './json-rows.ts';
 import { pythonRepr } from '../python/repr.ts';
 import type { Doc, LoadedRows } from './types.ts';
@@ -85,7 +86,7 @@ export const localDatasetRules: readonly LocalDatasetRule[] = [
   },
   {
     hfPaths: ['TIGER-Lab/MMLU-Pro'],
-    load: async (dataDir, _name, split) => jsonlSplit('mmlu-pro', ['test'])(dataDir, split),
+    load: async (dataDir, _name, split) => jsonlSplit('mmlu-pro', ['test', 'validation'])(dataDir, split),
   },
   {
     hfPaths: ['truthfulqa/truthful_qa', 'truthful_qa'],
@@ -124,6 +125,11 @@ export const localDatasetRules: readonly LocalDatasetRule[] = [
       const [file, source] = Object.entries(loaded.sources)[0]!;
       return { rows, sources: { [file]: { ...source, rows: rows.length } } };
     },
+  },
+  {
+    // The authors' encrypted archive, decrypted in memory (see gpqa.ts).
+    hfPaths: ['Idavidrein/gpqa'],
+    load: async (dataDir, name, split) => (split === 'train' && name ? readGpqaSplit(dataDir, name) : undefined),
   },
   {
     // MERA's open diagnostic sets in their human-benchmark layout (not the HF instruction/inputs layout).
