@@ -95,11 +95,12 @@ describe.skipIf(!existsSync(GPQA_ZIP))('leaderboard tasks on the local data', as
   it('openllm_v2 names the baselines the tasks have: choices per subtask, document counts per benchmark', async () => {
     const suite = await loadSuite('openllm_v2');
     for (const b of suite.benchmarks) {
-      const known = index.list().some((entry) => entry.name === b.task);
-      if (!known) continue;
-      const group = index.get(b.task); // IFEval and MATH are built elsewhere; the suite lists them as missing
-      const subtasks = b.subtasks ? Object.keys(b.subtasks) : 'tasks' in group ? [...group.tasks] : [b.task];
-      if (b.subtasks) expect(subtasks.sort()).toEqual([...(group as { tasks: string[] }).tasks].sort());
+      // MATH is built elsewhere; until it is in this build the suite lists it as missing.
+      if (!index.list().some((entry) => entry.name === b.task)) continue;
+      const definition = index.get(b.task);
+      const members = 'tasks' in definition ? [...definition.tasks] : [b.task];
+      const subtasks = b.subtasks ? Object.keys(b.subtasks) : members;
+      expect([...subtasks].sort()).toEqual(members.sort());
       let docs = 0;
       for (const name of subtasks) {
         const t = task(name);
