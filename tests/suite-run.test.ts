@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/documents/csv-rows.ts';
 import { readEncryptedZipMember } from '../src/documents/encrypted-zip.ts';
 import { readResultsFile } from '../src/report/read.ts';
-import { loadSuite, scoreSuite } from '../src/suites/index.ts';
+import { loadSuite, parseSuite, scoreSuite } from '../src/suites/index.ts';
 import { evalboard, listFiles, ROOT, tempDir } from './helpers.ts';
 
 const dataDir = process.env.EVALBOARD_DATA_DIR ?? join(ROOT, '../shared/datasets');
@@ -116,5 +116,24 @@ describe.skipIf(!existsSync(GPQA_ZIP))('run --suite openllm_v2', () => {
       'answer',
       'choice_order',
     ]);
+  });
+});
+
+describe('suite files and flags', () => {
+  it('refuses a suite file that does not say how to normalise, and --suite with --tasks', () => {
+    const text = readFileSync(join(ROOT, 'suites/openllm_v2.yaml'), 'utf8');
+    expect(() => parseSuite(text.replace('    choices: 4\n', '    choices: 1\n'), 'bad.yaml')).toThrow(/>=2/);
+    expect(() => parseSuite(text.replace('total: mean', 'total: max'), 'bad.yaml')).toThrow(/mean/);
+    expect(() =>
+      parseSuite(text.replace('    choices: 4\n', '    choices: 4\n    subtasks: { a: { choices: 2 } }\n'), 'bad.yaml'),
+    ).toThrow(/choices or subtasks, not both/);
+    const both = evalboard(['run', '--suite', 'openllm_v2', '--tasks', 'arc_easy', '--model', 'dummy']);
+    expect([both.status, both.stderr.trim()]).toEqual([
+      2,
+      'error: --tasks: --suite runs its own tasks (give --suite or --tasks, not both)',
+    ]);
+    const unknown = evalboard(['run', '--suite', 'openllm_v3', '--model', 'dummy']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: --suite: no suite openllm_v3 \(shipped suites are the \.yaml files in /);
   });
 });

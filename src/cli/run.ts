@@ -138,6 +138,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     allowNetwork: !!flags.allow_network,
   });
   for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
+  if (flags.suite && normalizeFlags(argv).some((a) => a === '--tasks' || a.startsWith('--tasks=')))
+    throw new UserError('--suite runs its own tasks', { field: '--tasks' }, 'give --suite or --tasks, not both');
   const suite = flags.suite ? await openSuite(flags.suite, catalog, { predictOnly: !!flags.predict_only }) : undefined;
   for (const notice of suite?.notices ?? []) process.stderr.write(`warning: ${notice}\n`);
   const taskNames = suite
