@@ -79,6 +79,12 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['cli', 'report'],
   // compare, analyze and report render the analysis of results files.
   ['cli', 'analysis'],
+  ['cli', 'suites'],
+  // A suite scores a finished run's report (its results, shots and document counts).
+  ['suites', 'report'],
+  // A suite runs the catalog's tasks, and leaves out those whose metrics this build cannot score.
+  ['suites', 'task'],
+  ['suites', 'scoring'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
 ];

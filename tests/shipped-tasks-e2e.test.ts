@@ -38,11 +38,13 @@ const FAMILIES: Record<string, Family> = {
   },
   musr: { tasks: ['leaderboard_musr'] },
   mera: { tasks: ['mera_diagnostics'] },
-  // The 5-shot examples come from the validation split, which is hub-only (tasks/README.md).
+  // Zero-shot keeps the CoT prompts (and this run) short.
   mmlu_pro: { tasks: ['mmlu_pro'], args: ['--num_fewshot', '0'] },
+  // Open LLM Leaderboard v2 setups (suite openllm_v2); MuSR's is the musr family.
+  leaderboard: { tasks: ['leaderboard_bbh', 'leaderboard_gpqa', 'leaderboard_mmlu_pro'] },
   bbh: { tasks: ['bbh'] },
   mmlu: { tasks: ['mmlu'] },
-  ifeval: { tasks: ['ifeval'] },
+  ifeval: { tasks: ['ifeval', 'leaderboard_ifeval'] },
   // Their scorers belong to a later issue: the tasks run end to end and log outputs, unscored.
   predict_only: {
     tasks: ['humaneval', 'mbpp'],

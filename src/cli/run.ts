@@ -14,7 +14,9 @@ import {
   writeSamplesInOrder,
 } from '../report/samples.ts';
 import type { ResultsReport, RunConfig } from '../report/schema.ts';
+import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
+import { openSuite } from '../suites/index.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
 import type { ChatFormat } from '../instances/build.ts';
@@ -47,6 +49,7 @@ export interface RunFlags {
   think_tags?: string;
   max_gen_toks?: string;
   predict_only?: boolean;
+  suite?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -73,6 +76,10 @@ export function registerRun(program: Command): void {
     .option('--think <mode>', 'reasoning blocks in generations: strip (before filters and metrics) or keep', 'strip')
     .option('--think_tags <open,close>', 'reasoning markers', '<think>,</think>')
     .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
+    .option(
+      '--suite <name>',
+      'run a suite (openllm_v2, or a suite YAML file) instead of --tasks; adds normalised scores',
+    )
     .option('--predict_only', 'save model outputs (needs --log_samples) without computing metrics')
     .option('--quiet', 'no progress output')
     .option('-v, --verbose', 'stack traces and backend logs')
@@ -132,10 +139,16 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     allowNetwork: !!flags.allow_network,
   });
   for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
-  const taskNames = flags.tasks
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  if (flags.suite && normalizeFlags(argv).some((a) => a === '--tasks' || a.startsWith('--tasks=')))
+    throw new UserError('--suite runs its own tasks', { field: '--tasks' }, 'give --suite or --tasks, not both');
+  const suite = flags.suite ? await openSuite(flags.suite, catalog, { predictOnly: !!flags.predict_only }) : undefined;
+  for (const notice of suite?.notices ?? []) process.stderr.write(`warning: ${notice}\n`);
+  const taskNames = suite
+    ? [...suite.taskNames]
+    : flags.tasks
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   if (taskNames.length === 0)
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
   const { tasks, groups } = catalog.resolve(taskNames);
@@ -243,6 +256,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     requests_per_second: rates.rps,
   });
 
+  suite?.attach(report);
+
   let resultsPath: string | undefined;
   if (paths) {
     if (flags.log_samples)
@@ -257,6 +272,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   process.stdout.write(`${resultsTable(report)}\n`);
   const groupTable = resultsTable(report, 'groups');
   if (groupTable) process.stdout.write(`\n${groupTable}\n`);
+  if (report.suite) process.stdout.write(`\n${suiteTable(report.suite)}\n`);
   return { report, outcomes, resultsPath };
 }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readCsv } from './csv-rows.ts';
+import { readGpqaSplit } from './gpqa.ts';
 import { readJson, readJsonl } from './json-rows.ts';
-import { pythonRepr } from '../python/repr.ts';
 import type { Doc, LoadedRows } from './types.ts';
 
 /**
@@ -28,10 +28,11 @@ const mbppRanges: Record<string, [number, number]> = {
   train: [601, 974],
 };
 
+/** HF TAUR-Lab/MuSR's split files (byte-for-byte copies of the hub's CSVs). */
 const musrFiles: Record<string, string> = {
-  murder_mysteries: 'small_murder_mystery.json',
-  object_placements: 'small_object_placements.json',
-  team_allocation: 'small_team_allocation.json',
+  murder_mysteries: 'murder_mystery.csv',
+  object_placements: 'object_placements.csv',
+  team_allocation: 'team_allocation.csv',
 };
 
 const meraFiles: Record<string, { file: string; kind: 'json' | 'csv' }> = {
@@ -85,7 +86,7 @@ export const localDatasetRules: readonly LocalDatasetRule[] = [
   },
   {
     hfPaths: ['TIGER-Lab/MMLU-Pro'],
-    load: async (dataDir, _name, split) => jsonlSplit('mmlu-pro', ['test'])(dataDir, split),
+    load: async (dataDir, _name, split) => jsonlSplit('mmlu-pro', ['test', 'validation'])(dataDir, split),
   },
   {
     hfPaths: ['truthfulqa/truthful_qa', 'truthful_qa'],
@@ -99,9 +100,8 @@ export const localDatasetRules: readonly LocalDatasetRule[] = [
     hfPaths: ['TAUR-Lab/MuSR'],
     load: async (dataDir, _name, split) => {
       const file = musrFiles[split];
-      if (!file) return undefined;
-      const loaded = await readJson(join(dataDir, 'musr', file));
-      return { rows: musrRows(loaded.rows), sources: loaded.sources };
+      // Typed like HF's CSV builder: answer_index is an int, `choices` stays a Python list literal.
+      return file ? readCsv(join(dataDir, 'musr', file), { inferTypes: true }) : undefined;
     },
   },
   {
@@ -124,6 +124,11 @@ export const localDatasetRules: readonly LocalDatasetRule[] = [
       const [file, source] = Object.entries(loaded.sources)[0]!;
       return { rows, sources: { [file]: { ...source, rows: rows.length } } };
     },
+  },
+  {
+    // The authors' encrypted archive, decrypted in memory (see gpqa.ts).
+    hfPaths: ['Idavidrein/gpqa'],
+    load: async (dataDir, name, split) => (split === 'train' && name ? readGpqaSplit(dataDir, name) : undefined),
   },
   {
     // MERA's open diagnostic sets in their human-benchmark layout (not the HF instruction/inputs layout).
@@ -155,21 +160,4 @@ function truthfulqaGenerationRows(rows: readonly Doc[]): Doc[] {
       incorrect_answers: splitList(r['Incorrect Answers']),
       source: r.Source,
     }));
-}
-
-/** HF TAUR-Lab/MuSR rows: one per question; `choices` is a Python list literal string there. */
-function musrRows(stories: readonly Doc[]): Doc[] {
-  return stories.flatMap((story) =>
-    ((story.questions as Doc[] | undefined) ?? []).map((q) => {
-      const choices = (q.choices as string[]) ?? [];
-      const answer = Number(q.answer);
-      return {
-        narrative: story.context,
-        question: q.question,
-        choices: pythonRepr(choices),
-        answer_index: answer,
-        answer_choice: choices[answer],
-      };
-    }),
-  );
 }

@@ -41,11 +41,12 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
     task.outputType === 'generate_until'
       ? { reasoning_tokens: doc.thinking.reasoningTokens, unterminated_reasoning: doc.thinking.unterminated }
       : {};
+  const published = publishedDocFields(task);
   return doc.scored.map((scored) => ({
     doc_id: inst.docId,
-    doc: inst.doc,
+    doc: published ? pickFields(inst.doc, published) : inst.doc,
     target: inst.target,
-    arguments: args,
+    arguments: published ? redactArguments(args) : args,
     resps,
     filtered_resps: scored.filtered,
     filter: scored.filter,
@@ -58,6 +59,27 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
     // What each scorer said about its value (which rule matched, why an execution failed).
     ...(scored.details ? { details: scored.details } : {}),
   }));
+}
+
+/**
+ * A task whose data must not be published in plain text (GPQA's authors ask this) sets
+ * `metadata.samples_doc_fields` to the doc fields its samples rows may carry; its prompts are then
+ * left out too. The hashes still identify the doc and prompt exactly.
+ */
+function publishedDocFields(task: ReportedTaskOutcome['task']): readonly string[] | undefined {
+  const fields = (task.config.metadata as { samples_doc_fields?: unknown } | undefined)?.samples_doc_fields;
+  return Array.isArray(fields) ? fields.map(String) : undefined;
+}
+
+function pickFields(doc: unknown, fields: readonly string[]): Record<string, unknown> {
+  const source = doc as Record<string, unknown>;
+  return Object.fromEntries(fields.filter((f) => Object.hasOwn(source, f)).map((f) => [f, source[f]]));
+}
+
+const REDACTED = '[not published: the task asks that its documents stay out of plain-text files]';
+
+function redactArguments(args: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(args).map(([name, arg]) => [name, { ...arg, arg_0: REDACTED }]));
 }
 
 export interface SamplesWriter {

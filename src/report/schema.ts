@@ -68,6 +68,42 @@ const runConfigSchema = z.object({
   argv: z.array(z.string()),
 });
 
+/** One benchmark of a suite: its raw score, the baseline it is normalised against, and the result. */
+const suiteBenchmarkSchema = z.object({
+  /** The task or group run for it. */
+  task: z.string(),
+  /** Metric keys averaged into the raw score ("acc_norm,none"). */
+  metrics: z.array(z.string()),
+  /** null: the task is missing from this build, or did not produce the metric (see `missing`). */
+  raw: z.number().nullable(),
+  /** 1/choices, 0 for generation; null when each subtask has its own (see `subtasks`). */
+  baseline: z.number().nullable(),
+  /** max(0, (raw − baseline) / (1 − baseline)) × 100, or the mean of the subtasks' when they have their own baselines. */
+  normalised: z.number().nullable(),
+  subtasks: record(z.object({ raw: z.number(), baseline: z.number(), normalised: z.number() })).optional(),
+});
+
+/** A suite run (`run --suite`): raw, normalised and total scores, and whether the setup was the suite's. */
+export const suiteSectionSchema = z.object({
+  name: z.string(),
+  /** sha256 of the suite file, so two reports name the same definition. */
+  file_sha256: z.string(),
+  /** Keyed by the benchmark's name as the leaderboard writes it ("MMLU-PRO"). */
+  benchmarks: record(suiteBenchmarkSchema),
+  /** Mean of the normalised scores of the benchmarks that were scored. */
+  total: z.number().nullable(),
+  /** Every benchmark was scored: only then does `total` compare with the leaderboard's. */
+  complete: z.boolean(),
+  /** One line per benchmark that could not be scored, saying why. */
+  missing: z.array(z.string()),
+  setup: z.object({
+    /** Shots, document counts, limit and generation settings all as the suite fixes them. */
+    matched: z.boolean(),
+    /** One line per difference. */
+    mismatches: z.array(z.string()),
+  }),
+});
+
 export const resultsReportSchema = z.object({
   results: record(metricEntriesSchema),
   groups: record(metricEntriesSchema),
@@ -97,6 +133,8 @@ export const resultsReportSchema = z.object({
     tokens_per_second: z.number(),
     requests_per_second: z.number(),
   }),
+  /** Present when the run was a suite (`run --suite NAME`). */
+  suite: suiteSectionSchema.optional(),
 });
 
 /** One line of samples_<task>.jsonl: one doc under one filter pipeline, then one key per metric. */
@@ -132,3 +170,5 @@ export type TaskTokenCounts = z.infer<typeof taskTokenCountsSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ResultsReport = z.infer<typeof resultsReportSchema>;
 export type SampleRow = z.infer<typeof sampleRowSchema>;
+export type SuiteSection = z.infer<typeof suiteSectionSchema>;
+export type SuiteBenchmarkScore = z.infer<typeof suiteBenchmarkSchema>;

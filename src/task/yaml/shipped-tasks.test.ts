@@ -152,9 +152,10 @@ describe.skipIf(!existsSync(dataDir))('shipped tasks', async () => {
     expect(context.endsWith('assert remove_Occ("PHP","P") == "H"\n[BEGIN]\n')).toBe(true);
   });
 
-  it('mmlu_pro: test rows load per subject; the validation (few-shot) split is not in the shared data', async () => {
+  it('mmlu_pro: test rows load per subject, few-shot examples from the validation split', async () => {
     const task = index.get('mmlu_pro_biology') as TaskDefinition;
-    await expect(task.loadDocs()).rejects.toThrow(/split "validation" is not available locally/);
+    const docs = await task.loadDocs();
+    expect([docs.eval.length, docs.fewshot?.length, docs.fewshotSplit]).toEqual([717, 5, 'validation']);
     // A zero-shot run never asks for it.
     const zeroShot = await task.loadDocs({ fewshot: false });
     expect([zeroShot.eval.length, zeroShot.fewshot, zeroShot.fewshotSplit]).toEqual([717, undefined, undefined]);
