@@ -35,6 +35,10 @@ export type MetricName =
   | 'byte_perplexity'
   | 'bits_per_byte';
 
+/** Metrics that explain their values (ExplainedValue) or compute them later; `explained` has every one. */
+export type ExplainedMetricName =
+  | 'math_equiv';
+
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.
  * The details are written to the samples row under `details.<metric>`.
