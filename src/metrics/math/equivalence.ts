@@ -22,7 +22,7 @@ export interface Judgement {
   readonly symbolic?: Exclude<SymbolicOutcome, 'equal'>;
 }
 
-/** Spellings of one thing that Minerva's normalisation leaves apart: `\dfrac`/`\frac`, `\left(`/`(`, `5.0`/`5`, degrees, `\%`. */
+/** Spellings of one thing that Minerva's normalisation leaves apart: `\dfrac`/`\frac`, `\left(`/`(`, `5.0`/`5`, degrees, `\%`, a final `.`. */
 const CANONICAL_REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\\[dtc]frac/g, '\\frac'],
   // Minerva deletes the "ft" of `\left`, leaving `\le` before the bracket.
@@ -31,6 +31,8 @@ const CANONICAL_REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\^\{?\\circ\}?|\\circ/g, ''],
   [/\\%|%/g, ''],
   [/(\d)\.0+(?!\d)/g, '$1'],
+  // The sentence's full stop, which the "Final Answer" line leaves out.
+  [/\.$/, ''],
 ];
 
 /** Minerva's normalisation, then the canonical rewrites. */

@@ -54,6 +54,19 @@ function wrapped(text: string): boolean {
   return depth === 0;
 }
 
+const ROW_BREAK = '\u0001';
+
+/**
+ * A matrix row ends at `\\`; Minerva's normalisation deletes every "\ ", which leaves a lone `\`
+ * (`-3 \\ -2` → `-3\-2`) or merges the break into the next command (`\\ \frac` → `\\frac`).
+ */
+function rowBreaksMarked(body: string): string {
+  return body
+    .replace(/\\\\(?=[A-Za-z])/g, `${ROW_BREAK}\\`)
+    .replace(/\\\\/g, ROW_BREAK)
+    .replace(/\\(?![A-Za-z{}])/g, ROW_BREAK);
+}
+
 /** `1\pm\sqrt{19}` is the two answers `1+\sqrt{19}` and `1-\sqrt{19}`; an item with no or several `\pm` stays as it is. */
 function plusMinus(item: string): string[] {
   const parts = item.split('\\pm');
@@ -63,8 +76,9 @@ function plusMinus(item: string): string[] {
 export function answerShape(text: string): AnswerShape {
   const matrix = MATRIX.exec(text);
   if (matrix) {
-    // A row ends at `\\`, or at the lone `\` Minerva's normalisation leaves of `\\ ` (it deletes "\ ").
-    const rows = matrix[2]!.split(/\\\\?(?![A-Za-z{}])/).filter((row) => row.trim() !== '');
+    const rows = rowBreaksMarked(matrix[2]!)
+      .split(ROW_BREAK)
+      .filter((row) => row.trim() !== '');
     return { kind: 'matrix', rows: rows.map((row) => row.split('&').map((cell) => cell.trim())) };
   }
   const union = splitTopLevel(text, '\\cup');
