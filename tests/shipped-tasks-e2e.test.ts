@@ -42,6 +42,7 @@ const FAMILIES: Record<string, Family> = {
   mmlu_pro: { tasks: ['mmlu_pro'], args: ['--num_fewshot', '0'] },
   bbh: { tasks: ['bbh'] },
   mmlu: { tasks: ['mmlu'] },
+  math: { tasks: ['math_hard', 'math'] },
   // Their scorers belong to a later issue: the tasks run end to end and log outputs, unscored.
   predict_only: {
     tasks: ['ifeval', 'humaneval', 'mbpp'],

@@ -36,8 +36,7 @@ export type MetricName =
   | 'bits_per_byte';
 
 /** Metrics that explain their values (ExplainedValue) or compute them later; `explained` has every one. */
-export type ExplainedMetricName =
-  | 'math_equiv';
+export type ExplainedMetricName = 'math_equiv';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.

@@ -30,7 +30,8 @@ export function process_docs(docs: readonly Doc[]): Doc[] {
  * They carry `few_shot`, so doc_to_target shows their full solution.
  */
 export async function list_fewshot_samples(context: { dataDir?: string }): Promise<Doc[]> {
-  if (!context.dataDir) throw new UserError('MATH few-shot examples need --data_dir (reads math/fewshot-minerva-4shot.json)');
+  if (!context.dataDir)
+    throw new UserError('MATH few-shot examples need --data_dir (reads math/fewshot-minerva-4shot.json)');
   const { rows } = await readJson(join(context.dataDir, 'math', 'fewshot-minerva-4shot.json'));
   return [...rows];
 }

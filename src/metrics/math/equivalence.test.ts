@@ -62,19 +62,31 @@ const PAIRS: readonly (readonly [string, string, MatchRule | null])[] = [
   ['1.5+1.5i', '\\frac{3}{2} + \\frac{3}{2} i', 'symbolic'],
   ['\\binom{6}{3}', '20', 'symbolic'],
   ['(-5, \\sqrt{26}]', '(-5,\\sqrt{26}]', 'normalised'],
-  ['\\left( \\frac12, \\frac{\\sqrt7}{2} \\right)', '\\left( \\frac{1}{2}, \\frac{\\sqrt{7}}{2} \\right)', 'normalised'],
+  [
+    '\\left( \\frac12, \\frac{\\sqrt7}{2} \\right)',
+    '\\left( \\frac{1}{2}, \\frac{\\sqrt{7}}{2} \\right)',
+    'normalised',
+  ],
   ['(0.5, \\sqrt{7}/2)', '\\left( \\frac{1}{2}, \\frac{\\sqrt{7}}{2} \\right)', 'symbolic'],
   ['[0.5, 4/3]', '\\left[\\frac{1}{2}, \\frac{4}{3}\\right]', 'symbolic'],
   ['(-\\infty,-2)\\cup(-2,3)\\cup(3,\\infty)', '(-\\infty,-2)\\cup (-2,3)\\cup (3,\\infty)', 'normalised'],
   ['(-\\infty, -4.0) \\cup (-4, 6) \\cup (6, \\infty)', '(-\\infty,-4)\\cup(-4,6)\\cup(6,\\infty)', 'normalised'],
   ['\\begin{pmatrix} 2.875 \\\\ 1.75 \\end{pmatrix}', '\\begin{pmatrix} 23/8 \\\\ 7/4 \\end{pmatrix}', 'symbolic'],
-  ['\\begin{pmatrix} -\\frac{5}{13} \\\\ \\frac{12}{13} \\end{pmatrix}', '\\begin{pmatrix} -5/13 \\\\ 12/13 \\end{pmatrix}', 'symbolic'],
+  [
+    '\\begin{pmatrix} -\\frac{5}{13} \\\\ \\frac{12}{13} \\end{pmatrix}',
+    '\\begin{pmatrix} -5/13 \\\\ 12/13 \\end{pmatrix}',
+    'symbolic',
+  ],
   ['-3, 24', '24,-3', 'symbolic'],
   ['2, 1, -1, -2', '-2,-1,1,2', 'symbolic'],
   ['-3i, 1, -1', '1,-1,-3i', 'symbolic'],
   ['1+\\sqrt{19}, 1-\\sqrt{19}', '1 \\pm \\sqrt{19}', 'symbolic'],
   ['-2, 1+\\sqrt{5}, 1-\\sqrt5', '\\{1\\pm\\sqrt{5},-2\\}', 'symbolic'],
-  ['171^\\circ, 27^\\circ, 63^\\circ, 99^\\circ, 135^\\circ', '27^\\circ, 63^\\circ, 99^\\circ, 135^\\circ, 171^\\circ', 'symbolic'],
+  [
+    '171^\\circ, 27^\\circ, 63^\\circ, 99^\\circ, 135^\\circ',
+    '27^\\circ, 63^\\circ, 99^\\circ, 135^\\circ, 171^\\circ',
+    'symbolic',
+  ],
   // not the same
   ['\\frac{6}{32}', '\\frac{6}{23}', null],
   ['0.333', '\\frac{1}{3}', null],
@@ -119,7 +131,13 @@ describe('judgeAnswer on answer pairs from the MATH test set', () => {
 
 describe('math_equiv as a metric: the rule in details', () => {
   const score = (output: string, gold: string) =>
-    math_equiv.score({ doc: {}, target: gold, response: { kind: 'text', texts: [output] }, filtered: output, kwargs: {} });
+    math_equiv.score({
+      doc: {},
+      target: gold,
+      response: { kind: 'text', texts: [output] },
+      filtered: output,
+      kwargs: {},
+    });
 
   it('reads the Minerva "Final Answer" line first, then the last box', () => {
     const final = score('so $\\boxed{3}$.\nFinal Answer: The final answer is $0.5$. I hope it is correct.', '\\frac12');
@@ -146,6 +164,7 @@ describe('math_equiv as a metric: the rule in details', () => {
 });
 
 const dataDir = resolveDataDir();
+if (dataDir === undefined) throw new Error('these tests read the MATH data: set EVALBOARD_DATA_DIR');
 const level5 = join(dataDir, 'math', 'test-level5.jsonl');
 
 describe('every level-5 reference answer is judged equal to its own solution', () => {
@@ -154,7 +173,13 @@ describe('every level-5 reference answer is judged equal to its own solution', (
     .split('\n')
     .map((line) => JSON.parse(line) as { solution: string });
   const score = (output: string, gold: string) =>
-    math_equiv.score({ doc: {}, target: gold, response: { kind: 'text', texts: [output] }, filtered: output, kwargs: {} });
+    math_equiv.score({
+      doc: {},
+      target: gold,
+      response: { kind: 'text', texts: [output] },
+      filtered: output,
+      kwargs: {},
+    });
   const failures = (output: (solution: string, gold: string) => string, gold: (raw: string) => string) =>
     rows.flatMap((row, k) => {
       const raw = goldAnswer(row.solution);
@@ -164,7 +189,12 @@ describe('every level-5 reference answer is judged equal to its own solution', (
   it('has the 1,324 problems', () => expect(rows).toHaveLength(1324));
 
   it('the solution as the output, against math_hard’s gold (the box as written)', () => {
-    expect(failures((solution) => solution, (raw) => raw)).toEqual([]);
+    expect(
+      failures(
+        (solution) => solution,
+        (raw) => raw,
+      ),
+    ).toEqual([]);
   });
 
   it('the solution as the output, against math’s gold (the box Minerva-normalised)', () => {

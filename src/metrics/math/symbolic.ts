@@ -23,8 +23,8 @@ function binom(n: number, k: number): number {
 math.import({ binom }, { override: true });
 
 const RELATIVE_TOLERANCE = 1e-9;
-/** Points a letter takes, one per round: away from 0, 1 and small integers, where identities that fail look true. */
-const SAMPLE_POINTS: readonly number[] = [1.3717, 2.6183, 0.4142, 3.1416, 1.7725];
+/** Points a letter takes, one per round: arbitrary, away from 0, 1, small integers and familiar constants, where false identities look true. */
+const SAMPLE_POINTS: readonly number[] = [1.2843, 2.0719, 0.6367, 3.4591, 1.8163];
 
 export type SymbolicOutcome = 'equal' | 'different' | 'untranslatable' | 'timeout';
 
