@@ -36,6 +36,9 @@ const PAIRS: readonly (readonly [string, string, MatchRule | null])[] = [
   // Minerva turns the first `\\ ` into `\` but leaves the second's `\\`: equal cell by cell
   ['\\begin{pmatrix} -6 \\\\ 9 \\end{pmatrix}', '\\begin{pmatrix}-6\\\\9\\end{pmatrix}', 'symbolic'],
   ['\\text{(C)}', '\\text{(C)}', 'exact'],
+  ['1200_{7}', '1200_7', 'normalised'],
+  ['\\frac9{5}', '\\frac{9}{5}', 'symbolic'],
+  ['\\cot x', '\\frac{\\cos x}{\\sin x}', 'symbolic'],
   // the same value written differently
   ['0.5', '\\frac{1}{2}', 'symbolic'],
   ['1.125', '\\frac{9}{8}', 'symbolic'],
@@ -108,6 +111,9 @@ const PAIRS: readonly (readonly [string, string, MatchRule | null])[] = [
   ['\\text{(D)}', '\\text{(C)}', null],
   ['Evelyn', '\\text{Devon}', null],
   ['n^2', '8n^2 + 4n + 1', null],
+  ['441', '1200_7', null],
+  ['1200', '1200_7', null],
+  ['3:1', '1:3', null],
 ];
 
 describe('judgeAnswer on answer pairs from the MATH test set', () => {

@@ -22,7 +22,7 @@ export interface Judgement {
   readonly symbolic?: Exclude<SymbolicOutcome, 'equal'>;
 }
 
-/** Spellings of one thing that Minerva's normalisation leaves apart: `\dfrac`/`\frac`, `\left(`/`(`, `5.0`/`5`, degrees, `\%`, a final `.`. */
+/** Spellings of one thing that Minerva's normalisation leaves apart: `\dfrac`/`\frac`, `\left(`/`(`, `5.0`/`5`, degrees, `\%`, base subscripts, a final `.`. */
 const CANONICAL_REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\\[dtc]frac/g, '\\frac'],
   // Minerva deletes the "ft" of `\left`, leaving `\le` before the bracket.
@@ -31,6 +31,8 @@ const CANONICAL_REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\^\{?\\circ\}?|\\circ/g, ''],
   [/\\%|%/g, ''],
   [/(\d)\.0+(?!\d)/g, '$1'],
+  // A base-b numeral stays a string (its value in base 10 is a different answer): `1200_{7}` = `1200_7`.
+  [/([0-9A-Z])_\{(\d+)\}/g, '$1_$2'],
   // The sentence's full stop, which the "Final Answer" line leaves out.
   [/\.$/, ''],
 ];

@@ -95,6 +95,23 @@ const MIXED_NUMBER = /^(-?)(\d+)\s*\\[dtc]?frac\{(\d+)\}\{(\d+)\}$/;
 const OPERATORS: Readonly<Record<string, string>> = { cdot: '*', times: '*', div: '/' };
 const OPENERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
 
+/** Commands that may run into the letters after them once Minerva has deleted the spaces (`\cot x` → `\cotx`). */
+const PREFIX_COMMANDS = [...Object.keys(FUNCTIONS), ...GREEK, ...Object.keys(CONSTANTS)].sort(
+  (a, b) => b.length - a.length,
+);
+
+/** A command, or a known command and the letters run into it. */
+function commandTokens(name: string): Token[] {
+  const known = (n: string) =>
+    IGNORED_COMMANDS.has(n) || FRACTIONS.has(n) || n in FUNCTIONS || GREEK.has(n) || n in CONSTANTS || n in OPERATORS;
+  const prefix = known(name) ? undefined : PREFIX_COMMANDS.find((p) => name.startsWith(p));
+  if (prefix === undefined) return [{ kind: 'command', text: name }];
+  return [
+    { kind: 'command', text: prefix },
+    ...Array.from(name.slice(prefix.length), (ch) => ({ kind: 'letter', text: ch }) as const),
+  ];
+}
+
 function tokenize(latex: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -108,7 +125,7 @@ function tokenize(latex: string): Token[] {
       tokens.push({ kind: 'number', text: number[0] });
       i += number[0].length;
     } else if (command) {
-      tokens.push({ kind: 'command', text: command[0].slice(1) });
+      tokens.push(...commandTokens(command[0].slice(1)));
       i += command[0].length;
     } else {
       const ch = latex[i]!;
@@ -287,5 +304,7 @@ class Translator {
 export function latexToMathjs(latex: string): string {
   const mixed = MIXED_NUMBER.exec(latex);
   if (mixed) return `${mixed[1]}(${mixed[2]}+${mixed[3]}/${mixed[4]})`;
-  return new Translator(tokenize(latex)).all();
+  // `{}` groups nothing: Minerva's `\fracab` rewrite leaves one in `\frac9{5}` → `\frac{9}{{}5}`.
+  const cleaned = latex.replaceAll('{}', '');
+  return new Translator(tokenize(cleaned)).all();
 }
