@@ -132,6 +132,7 @@ describe('judgeAnswer on answer pairs from the MATH test set', () => {
 
   it('says when an answer is outside the LaTeX it can evaluate', () => {
     expect(judgeAnswer('x \\leq 3', 'x < 4')).toMatchObject({ rule: undefined, symbolic: 'untranslatable' });
+    expect(judgeAnswer(`${'('.repeat(5000)}1${')'.repeat(5000)}`, '1')).toMatchObject({ symbolic: 'untranslatable' });
   });
 });
 

@@ -33,7 +33,11 @@ interface Compiled {
   readonly variables: readonly string[];
 }
 
+/** Longer answers are not translated: the translator and mathjs's parser recurse once per nesting level. */
+const MAX_LATEX_LENGTH = 1000;
+
 function compile(latex: string): Compiled | undefined {
+  if (latex.length > MAX_LATEX_LENGTH) return undefined;
   let node: MathNode;
   try {
     node = math.parse(latexToMathjs(latex));
