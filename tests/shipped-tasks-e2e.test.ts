@@ -45,6 +45,7 @@ const FAMILIES: Record<string, Family> = {
   bbh: { tasks: ['bbh'] },
   mmlu: { tasks: ['mmlu'] },
   ifeval: { tasks: ['ifeval', 'leaderboard_ifeval'] },
+  math: { tasks: ['math_hard', 'math'] },
   // Their scorers belong to a later issue: the tasks run end to end and log outputs, unscored.
   predict_only: {
     tasks: ['humaneval', 'mbpp'],

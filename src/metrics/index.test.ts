@@ -219,6 +219,7 @@ describe('hand-checked cases', () => {
         'inst_level_strict_acc',
         'prompt_level_loose_acc',
         'inst_level_loose_acc',
+        'math_equiv',
       ].sort(),
     );
   });

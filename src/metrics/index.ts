@@ -1,9 +1,10 @@
 import { aggregations } from './aggregations.ts';
 import { exact_match } from './exact-match.ts';
 import { type IfevalMetricName, ifevalMetrics } from './ifeval/index.ts';
+import { math_equiv } from './math/index.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
-import type { Aggregation, Metric, MetricName, MetricResult, SyncMetric } from './types.ts';
+import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
 export type { Metric, SampleValue, SyncMetric } from './types.ts';
 export { aggregations } from './aggregations.ts';
@@ -17,17 +18,21 @@ const builtin = {
   word_perplexity,
   byte_perplexity,
   bits_per_byte,
-} satisfies Record<Exclude<MetricName, AsyncMetricName>, SyncMetric>;
+} satisfies Record<Exclude<MetricName, PluginMetricName>, SyncMetric>;
 
-/** Metrics that score a document asynchronously (they load data or run something first). */
-type AsyncMetricName = IfevalMetricName;
+/**
+ * Metrics that score asynchronously (they load a detector, run code, ask a CAS) or explain their
+ * values (ExplainedValue, written to the samples row).
+ */
+type PluginMetricName = IfevalMetricName | 'math_equiv';
 
-const asyncMetrics = {
+const plugins = {
   ...ifevalMetrics,
-} satisfies Record<AsyncMetricName, Metric<Promise<MetricResult>>>;
+  math_equiv,
+} satisfies Record<PluginMetricName, Metric>;
 
 /** Every metric, by its lm-eval name, for lookups by a name read from a task file. */
-export const metrics: Readonly<Record<string, Metric>> = { ...builtin, ...asyncMetrics };
+export const metrics: Readonly<Record<string, Metric>> = { ...builtin, ...plugins };
 
 /** The metric of that name; undefined for names it lacks, including Object.prototype's ("constructor"). */
 export function metricFor(name: string): Metric | undefined {

@@ -38,7 +38,8 @@ export type MetricName =
   | 'prompt_level_strict_acc'
   | 'inst_level_strict_acc'
   | 'prompt_level_loose_acc'
-  | 'inst_level_loose_acc';
+  | 'inst_level_loose_acc'
+  | 'math_equiv';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.
