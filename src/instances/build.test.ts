@@ -3,6 +3,8 @@ import type { ChatMessage } from '../requests/types.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { loadCatalog } from '../task/index.ts';
 import { PythonRandom } from '../python/random.ts';
+import { toDocResponse } from '../responses/collect.ts';
+import { createMetricScorer } from '../scoring/metric-scorer.ts';
 import { buildInstances, type ChatFormat } from './build.ts';
 
 /** A visible stand-in for a model's template: every turn tagged, the assistant's turn opened. */
@@ -44,4 +46,34 @@ describe('buildInstances with a chat format', () => {
       });
     },
   );
+});
+
+describe('buildInstances for acc_mutual_info', () => {
+  it('adds lm-eval\'s unconditional ("", delimiter + choice) requests after the conditional ones', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
+    const [arc] = catalog.resolve(['arc_easy']).tasks;
+    const task = { ...arc!, metrics: [...arc!.metrics, { metric: 'acc_mutual_info' }] };
+    const docs = await task.loadDocs({ fewshot: false });
+    const options = { numFewshot: 0, limit: 1, rnd: new PythonRandom(1234) };
+    const [plain] = buildInstances(arc!, docs, options);
+    const [instance] = buildInstances(task, docs, options);
+    const choices = instance!.choices!;
+    expect(instance!.requests[0]).toEqual([
+      ...plain!.requests[0]!,
+      ...choices.map((choice) => ({ kind: 'loglikelihood', context: '', continuation: ` ${choice}` })),
+    ]);
+
+    // The second half comes back as the unconditional log-likelihoods; acc still reads the first.
+    const conditional = choices.map((_, i) => ({ logprob: -1 - i, isGreedy: false }));
+    const unconditional = choices.map((_, i) => ({ logprob: i === choices.length - 1 ? -9 : -1 - i, isGreedy: false }));
+    const response = toDocResponse('multiple_choice', instance!, [[...conditional, ...unconditional]]);
+    expect(response).toMatchObject({
+      logprobs: conditional.map((r) => r.logprob),
+      unconditionalLogprobs: unconditional.map((r) => r.logprob),
+    });
+    const gold = choices.length - 1;
+    const [scored] = await createMetricScorer(task).scoreDoc({ ...instance!, target: gold }, response, {});
+    // acc picks choice 0 (-1); PMI is 0 for every choice but the last (-k + 9 > 0), which wins.
+    expect(scored!.values).toMatchObject({ acc: 0, acc_mutual_info: 1 });
+  });
 });

@@ -79,11 +79,25 @@ function requestsFor(
   switch (task.outputType) {
     case 'multiple_choice':
       if (!choices) throw new Error(`task ${task.name}: multiple_choice without doc_to_choice`);
-      return choices.map((choice) => ({
-        kind: 'loglikelihood',
-        ...prompt,
-        continuation: task.targetDelimiter + choice,
-      }));
+      return [
+        ...choices.map(
+          (choice): Request => ({
+            kind: 'loglikelihood',
+            ...prompt,
+            continuation: task.targetDelimiter + choice,
+          }),
+        ),
+        // acc_mutual_info subtracts log P(choice) with no context: lm-eval's extra ("", choice) requests.
+        ...(task.metrics.some((m) => m.metric === 'acc_mutual_info')
+          ? choices.map(
+              (choice): Request => ({
+                kind: 'loglikelihood',
+                context: '',
+                continuation: task.targetDelimiter + choice,
+              }),
+            )
+          : []),
+      ];
     case 'loglikelihood':
       // lm-eval scores doc_to_target as it stands: a loglikelihood task writes its own leading space.
       return [{ kind: 'loglikelihood', ...prompt, continuation: String(target) }];

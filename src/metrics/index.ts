@@ -1,7 +1,9 @@
 import { aggregations } from './aggregations.ts';
+import { acc_all, acc_bytes, acc_mutual_info, brier_score, f1, likelihood, mcc } from './choice-metrics.ts';
 import { exact_match } from './exact-match.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
+import { bleu, chrf, rouge1, rouge2, rougeLsum } from './text-overlap.ts';
 import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
 export type { Metric, SampleValue, SyncMetric } from './types.ts';
@@ -16,6 +18,18 @@ const builtin = {
   word_perplexity,
   byte_perplexity,
   bits_per_byte,
+  acc_mutual_info,
+  f1,
+  mcc,
+  bleu,
+  chrf,
+  rouge1,
+  rouge2,
+  rougeLsum,
+  brier_score,
+  acc_bytes,
+  likelihood,
+  acc_all,
 } satisfies Record<MetricName, SyncMetric>;
 
 /** Every metric, by its lm-eval name, for lookups by a name read from a task file. */
