@@ -64,8 +64,9 @@ describe('buildInstances for acc_mutual_info', () => {
     ]);
 
     // The second half comes back as the unconditional log-likelihoods; acc still reads the first.
-    const conditional = choices.map((_, i) => ({ logprob: -1 - i, isGreedy: false }));
-    const unconditional = choices.map((_, i) => ({ logprob: i === choices.length - 1 ? -9 : -1 - i, isGreedy: false }));
+    const result = (logprob: number) => ({ logprob, isGreedy: false, tokens: 1, truncated: false });
+    const conditional = choices.map((_, i) => result(-1 - i));
+    const unconditional = choices.map((_, i) => result(i === choices.length - 1 ? -9 : -1 - i));
     const response = toDocResponse('multiple_choice', instance!, [[...conditional, ...unconditional]]);
     expect(response).toMatchObject({
       logprobs: conditional.map((r) => r.logprob),

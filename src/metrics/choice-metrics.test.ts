@@ -87,9 +87,10 @@ describe('f1 and mcc: (gold, prediction) pairs and corpus aggregations', () => {
 describe('brier_score', () => {
   it('passes (gold, softmax) on and averages Σ (p − onehot)²', () => {
     const value = score('brier_score', choices([Math.log(0.75), Math.log(0.25)], ['a', 'b']), 0);
-    expect(value[0]).toBe(0);
-    expect((value[1] as number[])[0]).toBeCloseTo(0.75, 15);
-    expect((value[1] as number[])[1]).toBeCloseTo(0.25, 15);
+    const [gold, probabilities] = value as readonly [number, readonly number[]];
+    expect(gold).toBe(0);
+    expect(probabilities[0]).toBeCloseTo(0.75, 15);
+    expect(probabilities[1]).toBeCloseTo(0.25, 15);
     // (0.75 − 1)² + 0.25² = 0.125; [0.5, 0.5] against gold 1: 0.25 + 0.25 = 0.5; mean 0.3125.
     expect(
       aggregate('brier_score', [
