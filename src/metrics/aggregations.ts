@@ -1,4 +1,5 @@
 import { corpusBleu, corpusChrf } from './sacrebleu.ts';
+import { corpusTer } from './ter.ts';
 import type { Aggregation, AggregationName, SampleValue } from './types.ts';
 
 /** Aggregations over per-sample values, with lm-eval's exact arithmetic (left-to-right sums). */
@@ -163,6 +164,10 @@ const byName = {
   chrf: (values) => {
     const { refs, hyps } = translationPairs(values, 'chrf');
     return corpusChrf(hyps, refs);
+  },
+  ter: (values) => {
+    const { refs, hyps } = translationPairs(values, 'ter');
+    return corpusTer(hyps, refs);
   },
   brier_score: brierScore,
   acc_all: (values) => mean(questionsAllCorrect(values)),

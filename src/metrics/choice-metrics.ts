@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import type { ChoicesResponse } from '../responses/types.ts';
 import { argmax, goldIndices } from './multiple-choice.ts';
-import type { ScoreInput, SyncMetric } from './types.ts';
+import type { AggregationName, SampleValue, ScoreInput, SyncMetric } from './types.ts';
 
 /**
  * lm-eval's other multiple_choice metrics (ConfigurableTask.process_results, v0.4.9.2; likelihood
@@ -68,52 +68,39 @@ export const acc_bytes: SyncMetric = {
   },
 };
 
+/** A corpus-level metric's item: (gold index, what the aggregation reads of the log-likelihoods). */
+function goldPassthrough(
+  name: string,
+  aggregation: AggregationName,
+  higherIsBetter: boolean,
+  read: (logprobs: readonly number[]) => number | readonly number[],
+): SyncMetric {
+  return {
+    name,
+    higherIsBetter,
+    defaultAggregation: aggregation,
+    score(input) {
+      const response = choicesOf(name, input);
+      // (gold, prediction) or (gold, scores): TypeScript cannot split the union across the tuple itself.
+      return [singleGold(name, input, response.choices), read(response.logprobs)] as SampleValue;
+    },
+  };
+}
+
 /** (gold, prediction) for sklearn's binary f1_score over the corpus. */
-export const f1: SyncMetric = {
-  name: 'f1',
-  higherIsBetter: true,
-  defaultAggregation: 'f1',
-  score(input) {
-    const response = choicesOf('f1', input);
-    return [singleGold('f1', input, response.choices), argmax(response.logprobs)];
-  },
-};
+export const f1 = goldPassthrough('f1', 'f1', true, argmax);
 
 /** (gold, prediction) for sklearn's matthews_corrcoef over the corpus. */
-export const mcc: SyncMetric = {
-  name: 'mcc',
-  higherIsBetter: true,
-  defaultAggregation: 'matthews_corrcoef',
-  score(input) {
-    const response = choicesOf('mcc', input);
-    return [singleGold('mcc', input, response.choices), argmax(response.logprobs)];
-  },
-};
+export const mcc = goldPassthrough('mcc', 'matthews_corrcoef', true, argmax);
 
 /** (gold, softmax of the log-likelihoods): the aggregation scores the probabilities against one-hot gold. */
-export const brier_score: SyncMetric = {
-  name: 'brier_score',
-  higherIsBetter: false,
-  defaultAggregation: 'brier_score',
-  score(input) {
-    const response = choicesOf('brier_score', input);
-    return [singleGold('brier_score', input, response.choices), softmax(response.logprobs)];
-  },
-};
+export const brier_score = goldPassthrough('brier_score', 'brier_score', false, softmax);
 
 /**
  * (gold, log-likelihoods), as lm-eval main passes them; its default aggregation (mean) cannot
  * average these pairs there either, so a task names its own.
  */
-export const likelihood: SyncMetric = {
-  name: 'likelihood',
-  higherIsBetter: true,
-  defaultAggregation: 'mean',
-  score(input) {
-    const response = choicesOf('likelihood', input);
-    return [singleGold('likelihood', input, response.choices), [...response.logprobs]];
-  },
-};
+export const likelihood = goldPassthrough('likelihood', 'mean', true, (logprobs) => [...logprobs]);
 
 /**
  * lm-eval's acc_all (MultiRC): a question counts as right only if every one of its answers is

@@ -3,7 +3,7 @@ import { acc_all, acc_bytes, acc_mutual_info, brier_score, f1, likelihood, mcc }
 import { exact_match } from './exact-match.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
-import { bleu, chrf, rouge1, rouge2, rougeLsum } from './text-overlap.ts';
+import { bleu, chrf, rouge1, rouge2, rougeLsum, ter } from './text-overlap.ts';
 import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
 export type { Metric, SampleValue, SyncMetric } from './types.ts';
@@ -30,6 +30,7 @@ const builtin = {
   acc_bytes,
   likelihood,
   acc_all,
+  ter,
 } satisfies Record<MetricName, SyncMetric>;
 
 /** Every metric, by its lm-eval name, for lookups by a name read from a task file. */

@@ -4,7 +4,7 @@ import { type RougeScores, rougeScores } from './rouge.ts';
 import type { AggregationName, ScoreInput, SyncMetric } from './types.ts';
 
 /**
- * Generation metrics that compare the filtered text with the reference: bleu and chrf pass
+ * Generation metrics that compare the filtered text with the reference: bleu, chrf and ter pass
  * (reference, prediction) on to sacrebleu's corpus scores, as lm-eval's passthrough metrics do;
  * rouge1/rouge2/rougeLsum score each document as lm-eval's truthfulqa `rouge` helper does.
  */
@@ -34,6 +34,8 @@ function corpusPassthrough(name: string, aggregation: AggregationName, higherIsB
 
 export const bleu = corpusPassthrough('bleu', 'bleu', true);
 export const chrf = corpusPassthrough('chrf', 'chrf', true);
+// An error rate, yet lm-eval v0.4.9.2 registers ter with higher_is_better=True; kept so reports agree.
+export const ter = corpusPassthrough('ter', 'ter', true);
 
 /** lm-eval's rouge helper puts each sentence on its own line (" . " → ".\n") for rougeLsum. */
 const prepareSummary = (text: string) => text.replaceAll(' . ', '.\n');

@@ -40,7 +40,8 @@ export type AggregationName =
   | 'bleu'
   | 'chrf'
   | 'brier_score'
-  | 'acc_all';
+  | 'acc_all'
+  | 'ter';
 
 /** The built-in metrics by lm-eval name; `metrics` must have every one (checked at compile time). */
 export type MetricName =
@@ -62,7 +63,8 @@ export type MetricName =
   | 'brier_score'
   | 'acc_bytes'
   | 'likelihood'
-  | 'acc_all';
+  | 'acc_all'
+  | 'ter';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.

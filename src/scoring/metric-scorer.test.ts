@@ -61,6 +61,7 @@ describe('createMetricScorer', () => {
       'acc_bytes',
       'likelihood',
       'acc_all',
+      'ter',
     ];
     expect(() => createMetricScorer({ ...task, metrics: added.map((metric) => ({ metric })) })).not.toThrow();
     const filters = ['multi_choice_regex', 'map', 'regex_pos', 'format_span'].map((name) => ({
