@@ -1,3 +1,4 @@
+import { UserError } from '../errors.ts';
 import { corpusBleu, corpusChrf } from './sacrebleu.ts';
 import { corpusTer } from './ter.ts';
 import type { Aggregation, AggregationName, SampleValue } from './types.ts';
@@ -73,9 +74,13 @@ function f1Score(values: readonly SampleValue[]): number {
   const pairs = numberPairs(values, 'f1', '(gold, prediction)');
   const labels = new Set(pairs.flat());
   if (labels.size > 2)
-    throw new RangeError(`f1: binary f1_score got ${labels.size} labels (${[...labels].join(', ')})`);
+    throw new UserError(`f1 is binary; this task has ${labels.size} labels (${[...labels].join(', ')})`, {
+      field: 'metric_list',
+    });
   if (labels.size === 2 && !labels.has(1))
-    throw new RangeError(`f1: pos_label=1 is not one of the labels ${[...labels].join(', ')}`);
+    throw new UserError(`f1 counts label 1 as positive; this task's labels are ${[...labels].join(', ')}`, {
+      field: 'metric_list',
+    });
   let truePositives = 0;
   let predictedPositives = 0;
   let goldPositives = 0;
