@@ -20,7 +20,8 @@ export function removeWhitespaceFilter(args: FilterArgs): Filter {
 
 /**
  * lm-eval's MapFilter: each response looked up in mapping_dict, default_value (None: null) where
- * it is missing. YAML keys are strings, so only text responses can match one.
+ * it is missing. Keys are read as text, so a YAML key 1 matches the response "1" (lm-eval's int
+ * key would not); only text responses are looked up.
  */
 export function mapFilter(args: FilterArgs): Filter {
   checkArgNames('map', args, ['mapping_dict', 'default_value']);

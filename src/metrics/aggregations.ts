@@ -9,7 +9,7 @@ export function plainValues(values: readonly SampleValue[], aggregation: string)
   if (values.length === 0) throw new RangeError(`${aggregation}: no samples to aggregate`);
   return values.map((value) => {
     if (typeof value !== 'number')
-      throw new TypeError(`${aggregation} needs plain numbers, got a (value, weight) pair`);
+      throw new TypeError(`${aggregation} needs plain numbers, got ${JSON.stringify(value)}`);
     return value;
   });
 }
