@@ -1,9 +1,12 @@
 import { UserError } from '../errors.ts';
+import { pythonStr } from '../python/repr.ts';
 import type { Doc } from '../documents/types.ts';
 import type { FilterPipelineSpec, FilterStep } from '../task/types.ts';
+import { multiChoiceRegexFilter } from './multi-choice-regex.ts';
+import { formatSpanFilter, regexPosFilter } from './ner.ts';
 import { regexFilter } from './regex.ts';
 import { majorityVoteFilter, takeFirstFilter, takeFirstKFilter } from './selection.ts';
-import { lowercaseFilter, removeWhitespaceFilter, uppercaseFilter } from './transformation.ts';
+import { lowercaseFilter, mapFilter, removeWhitespaceFilter, uppercaseFilter } from './transformation.ts';
 import type { Filter, FilterFactory } from './types.ts';
 
 /** Every filter, by its lm-eval name. */
@@ -15,6 +18,10 @@ export const filters: Record<string, FilterFactory> = {
   lowercase: lowercaseFilter,
   uppercase: uppercaseFilter,
   remove_whitespace: removeWhitespaceFilter,
+  multi_choice_regex: multiChoiceRegexFilter,
+  map: mapFilter,
+  regex_pos: regexPosFilter,
+  format_span: formatSpanFilter,
 };
 
 /**
@@ -34,9 +41,23 @@ export function buildFilterPipeline(steps: readonly FilterStep[]): Filter {
     }
     return factory(step.args ?? {});
   });
-  return (responses, doc) => built.reduce<string[]>((current, filter) => filter(current, doc), [...responses]);
+  return (responses, doc) => built.reduce<unknown[]>((current, filter) => filter(current, doc), [...responses]);
 }
 
-export function applyFilterPipeline(steps: readonly FilterStep[], responses: readonly string[], doc: Doc): string[] {
+/** A pipeline's output as its steps left it: text, or what map and regex_pos made of it. */
+export function applyFilterSteps(steps: readonly FilterStep[], responses: readonly string[], doc: Doc): unknown[] {
   return buildFilterPipeline(steps)(responses, doc);
+}
+
+/** A pipeline's output as string metrics read it (see filteredTexts). */
+export function applyFilterPipeline(steps: readonly FilterStep[], responses: readonly string[], doc: Doc): string[] {
+  return filteredTexts(applyFilterSteps(steps, responses, doc));
+}
+
+/**
+ * What string metrics compare: filtered text as is, and Python's str() of anything else a step
+ * produced (map's values, regex_pos's tag lists), as lm-eval's metrics see them after `str(...)`.
+ */
+export function filteredTexts(values: readonly unknown[]): string[] {
+  return values.map(pythonStr);
 }

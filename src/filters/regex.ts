@@ -18,8 +18,9 @@ export function regexFilter(args: FilterArgs): Filter {
   const fallback = stringArg('regex', args, 'fallback', '[invalid]');
   const regex = compilePythonRegex(pattern, 'filter regex: regex_pattern');
 
-  const extract = (response: string): string => {
-    const matches = pythonFindall(regex, response);
+  const extract = (response: unknown): string => {
+    // lm-eval reads a response that is not text as "".
+    const matches = pythonFindall(regex, typeof response === 'string' ? response : '');
     const match = matches.at(groupSelect);
     if (match === undefined) return fallback;
     if (typeof match === 'string') return pythonStrip(match);

@@ -1,6 +1,6 @@
 import { checkArgNames, type Filter, type FilterArgs, integerArg } from './types.ts';
 
-function firstResponse(responses: readonly string[]): string {
+function firstResponse(responses: readonly unknown[]): unknown {
   const first = responses[0];
   // Every document has at least one repeat; an empty list is a bug upstream, not a user error.
   if (first === undefined) throw new Error('filter received no responses for a document');
@@ -28,7 +28,7 @@ export function takeFirstKFilter(args: FilterArgs): Filter {
 export function majorityVoteFilter(args: FilterArgs): Filter {
   checkArgNames('majority_vote', args, []);
   return (responses) => {
-    const counts = new Map<string, number>();
+    const counts = new Map<unknown, number>();
     for (const response of responses) counts.set(response, (counts.get(response) ?? 0) + 1);
     let best = firstResponse(responses);
     for (const [response, count] of counts) {

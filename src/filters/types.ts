@@ -4,8 +4,30 @@ import type { Doc } from '../documents/types.ts';
 /**
  * One pipeline step, applied to one document's responses (one per repeat), as lm-eval's
  * Filter.apply does per instance. Steps that reduce (take_first, majority_vote) return one item.
+ * Responses start as text; a step may turn them into other values (map: any mapped value,
+ * regex_pos: lists of tags), as lm-eval's filters may.
  */
-export type Filter = (responses: readonly string[], doc: Doc) => string[];
+export type Filter = (responses: readonly unknown[], doc: Doc) => unknown[];
+
+/** A step that needs text: lm-eval's string methods fail on anything else, so we name the step. */
+export function textOf(filterName: string, response: unknown): string {
+  if (typeof response !== 'string') {
+    throw new UserError(`filter ${filterName} needs text, got ${JSON.stringify(response)} from an earlier step`, {
+      field: 'filter_list',
+    });
+  }
+  return response;
+}
+
+export function booleanArg(filterName: string, args: FilterArgs, name: string): boolean {
+  const value = args[name] ?? false;
+  if (typeof value !== 'boolean') {
+    throw new UserError(`${name} must be true or false, got ${JSON.stringify(value)}`, {
+      field: `filter ${filterName}`,
+    });
+  }
+  return value;
+}
 
 export type FilterArgs = Readonly<Record<string, unknown>>;
 

@@ -4,6 +4,8 @@ import { renderChatTemplate } from '../backends/llamacpp/chat.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { PythonRandom } from '../python/random.ts';
 import type { ChatMessage } from '../requests/types.ts';
+import { toDocResponse } from '../responses/collect.ts';
+import { createMetricScorer } from '../scoring/metric-scorer.ts';
 import { loadCatalog } from '../task/index.ts';
 import { type BuildOptions, buildInstances, type ChatFormat } from './build.ts';
 
@@ -91,5 +93,36 @@ describe('buildInstances: prompts as lm-eval builds them', () => {
 
   it('without a chat format nothing changes: no messages, the plain prompt', async () => {
     for (const request of (await build('arc_easy', 0))[0]!.requests[0]!) expect('messages' in request).toBe(false);
+  });
+});
+
+describe('buildInstances for acc_mutual_info', () => {
+  it('adds lm-eval\'s unconditional ("", delimiter + choice) requests after the conditional ones', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
+    const [arc] = catalog.resolve(['arc_easy']).tasks;
+    const task = { ...arc!, metrics: [...arc!.metrics, { metric: 'acc_mutual_info' }] };
+    const docs = await task.loadDocs({ fewshot: false });
+    const options = { numFewshot: 0, limit: 1, rnd: new PythonRandom(1234) };
+    const [plain] = buildInstances(arc!, docs, options);
+    const [instance] = buildInstances(task, docs, options);
+    const choices = instance!.choices!;
+    expect(instance!.requests[0]).toEqual([
+      ...plain!.requests[0]!,
+      ...choices.map((choice) => ({ kind: 'loglikelihood', context: '', continuation: ` ${choice}` })),
+    ]);
+
+    // The second half comes back as the unconditional log-likelihoods; acc still reads the first.
+    const result = (logprob: number) => ({ logprob, isGreedy: false, tokens: 1, truncated: false });
+    const conditional = choices.map((_, i) => result(-1 - i));
+    const unconditional = choices.map((_, i) => result(i === choices.length - 1 ? -9 : -1 - i));
+    const response = toDocResponse('multiple_choice', instance!, [[...conditional, ...unconditional]]);
+    expect(response).toMatchObject({
+      logprobs: conditional.map((r) => r.logprob),
+      unconditionalLogprobs: unconditional.map((r) => r.logprob),
+    });
+    const gold = choices.length - 1;
+    const [scored] = await createMetricScorer(task).scoreDoc({ ...instance!, target: gold }, response, {});
+    // acc picks choice 0 (-1); PMI is 0 for every choice but the last (-k + 9 > 0), which wins.
+    expect(scored!.values).toMatchObject({ acc: 0, acc_mutual_info: 1 });
   });
 });

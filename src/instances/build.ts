@@ -135,14 +135,30 @@ function requestsFor(
   o: Pick<BuildOptions, 'maxGenToks' | 'reasoning'>,
 ): Request[] {
   switch (task.outputType) {
-    case 'multiple_choice':
+    case 'multiple_choice': {
       if (!choices) throw new Error(`task ${task.name}: multiple_choice without doc_to_choice`);
-      return choices.map((choice) => ({
-        kind: 'loglikelihood',
-        ...prompt,
-        // Under a chat template the answer follows the assistant's turn opening directly (lm-eval).
-        continuation: (prompt.messages ? '' : task.targetDelimiter) + choice,
-      }));
+      // Under a chat template the answer follows the assistant's turn opening directly (lm-eval).
+      const delimiter = prompt.messages ? '' : task.targetDelimiter;
+      return [
+        ...choices.map(
+          (choice): Request => ({
+            kind: 'loglikelihood',
+            ...prompt,
+            continuation: delimiter + choice,
+          }),
+        ),
+        // acc_mutual_info subtracts log P(choice) with no context: lm-eval's extra ("", choice) requests.
+        ...(task.metrics.some((m) => m.metric === 'acc_mutual_info')
+          ? choices.map(
+              (choice): Request => ({
+                kind: 'loglikelihood',
+                context: '',
+                continuation: delimiter + choice,
+              }),
+            )
+          : []),
+      ];
+    }
     case 'loglikelihood':
       // lm-eval scores doc_to_target as it stands: a loglikelihood task writes its own leading space.
       return [{ kind: 'loglikelihood', ...prompt, continuation: String(target) }];

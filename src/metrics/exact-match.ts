@@ -67,10 +67,11 @@ function exactMatchScore(prediction: string, references: readonly string[], opti
   return references.some((reference) => normalise(reference, options) === normalisedPrediction) ? 1 : 0;
 }
 
-function predictionOf(input: ScoreInput): string {
+/** The filtered text a string metric compares (the raw first repeat when no pipeline ran). */
+export function predictionOf(input: ScoreInput, metric = 'exact_match'): string {
   if (input.filtered !== undefined) return input.filtered;
   if (input.response.kind === 'text' && input.response.texts[0] !== undefined) return input.response.texts[0];
-  throw new Error('exact_match: no filtered text for a text response');
+  throw new Error(`${metric}: no filtered text for a text response`);
 }
 
 export const exact_match: SyncMetric = {

@@ -1,9 +1,11 @@
 import { aggregations } from './aggregations.ts';
+import { acc_all, acc_bytes, acc_mutual_info, brier_score, f1, likelihood, mcc } from './choice-metrics.ts';
 import { exact_match } from './exact-match.ts';
 import { type IfevalMetricName, ifevalMetrics } from './ifeval/index.ts';
 import { math_equiv } from './math/index.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
+import { bleu, chrf, rouge1, rouge2, rougeLsum, ter } from './text-overlap.ts';
 import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
 export type { Metric, SampleValue, SyncMetric } from './types.ts';
@@ -18,6 +20,19 @@ const builtin = {
   word_perplexity,
   byte_perplexity,
   bits_per_byte,
+  acc_mutual_info,
+  f1,
+  mcc,
+  bleu,
+  chrf,
+  rouge1,
+  rouge2,
+  rougeLsum,
+  brier_score,
+  acc_bytes,
+  likelihood,
+  acc_all,
+  ter,
 } satisfies Record<Exclude<MetricName, PluginMetricName>, SyncMetric>;
 
 /**

@@ -1,5 +1,5 @@
 import { PythonRandom } from '../python/random.ts';
-import { aggregations, mean, plainValues } from './aggregations.ts';
+import { aggregations, mean, plainValues, questionsAllCorrect } from './aggregations.ts';
 import type { SampleValue } from './types.ts';
 
 /** lm-eval's sample_stddev (ddof = 1). */
@@ -36,11 +36,24 @@ export function bootstrapStderr(
 }
 
 /**
- * lm-eval bootstraps median, perplexity and matthews_corrcoef. It reports no stderr for
- * weighted_perplexity and bits_per_byte; we bootstrap those too, the same way, since a
+ * lm-eval bootstraps median, perplexity, matthews_corrcoef, f1, bleu, chrf and ter. It reports no
+ * stderr for weighted_perplexity and bits_per_byte; we bootstrap those too, the same way, since a
  * corpus-level number still has sampling error.
  */
-const BOOTSTRAPPED = new Set(['median', 'perplexity', 'weighted_perplexity', 'bits_per_byte', 'matthews_corrcoef']);
+const BOOTSTRAPPED = new Set([
+  'median',
+  'perplexity',
+  'weighted_perplexity',
+  'bits_per_byte',
+  'matthews_corrcoef',
+  'f1',
+  'bleu',
+  'chrf',
+  'ter',
+]);
+
+/** Corpus scores too slow to resample 1000 times: lm-eval caps their resamples at 100. */
+const SLOW_TO_BOOTSTRAP = new Set(['bleu', 'chrf', 'ter']);
 
 export interface StderrOptions {
   /** Resamples for bootstrapped aggregations; 0 or less turns stderr off, as in lm-eval. */
@@ -58,6 +71,12 @@ export function stderrFor(
   const { bootstrapIters = 1000, seed = 0 } = opts;
   if (values.length < 2 || bootstrapIters <= 0) return null;
   if (aggregation === 'mean') return meanStderr(plainValues(values, 'mean'));
+  // lm-eval's acc_all_stderr groups by question id alone (not paragraph and question, as the score does).
+  if (aggregation === 'acc_all') {
+    const questions = questionsAllCorrect(values, true);
+    return questions.length < 2 ? null : meanStderr(questions);
+  }
   const statistic = BOOTSTRAPPED.has(aggregation) ? aggregations[aggregation] : undefined;
-  return statistic ? bootstrapStderr(statistic, values, bootstrapIters, seed) : null;
+  const iters = SLOW_TO_BOOTSTRAP.has(aggregation) ? Math.min(bootstrapIters, 100) : bootstrapIters;
+  return statistic ? bootstrapStderr(statistic, values, iters, seed) : null;
 }

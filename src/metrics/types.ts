@@ -1,8 +1,20 @@
 import type { DocResponse } from '../responses/types.ts';
 import type { Doc } from '../documents/types.ts';
 
-/** A per-sample value: a number, or (value, weight) for corpus-level aggregations like perplexity. */
-export type SampleValue = number | readonly [number, number];
+/**
+ * A per-sample value: a number, or an item only a corpus-level aggregation turns into a number,
+ * shaped as lm-eval writes it to the samples file.
+ */
+export type SampleValue = number | readonly [number, number] | CorpusItem;
+
+/** Per-document items of corpus-level metrics (lm-eval's passthrough metrics). */
+export type CorpusItem =
+  /** bleu, chrf, ter: (reference, prediction) strings, for sacrebleu's corpus scores. */
+  | readonly [reference: string, prediction: string]
+  /** brier_score (softmax of the log-likelihoods) and likelihood (the log-likelihoods): (gold, scores). */
+  | readonly [gold: number, scores: readonly number[]]
+  /** acc_all: whether this answer was judged right, and the (paragraph, question) it belongs to. */
+  | readonly [correct: number, paragraph: string, question: string];
 
 export interface ScoreInput {
   readonly doc: Doc;
@@ -24,7 +36,13 @@ export type AggregationName =
   | 'weighted_perplexity'
   | 'bits_per_byte'
   | 'matthews_corrcoef'
-  | 'agg_inst_level_acc';
+  | 'agg_inst_level_acc'
+  | 'f1'
+  | 'bleu'
+  | 'chrf'
+  | 'brier_score'
+  | 'acc_all'
+  | 'ter';
 
 /** The built-in metrics by lm-eval name; `metrics` must have every one (checked at compile time). */
 export type MetricName =
@@ -39,7 +57,20 @@ export type MetricName =
   | 'inst_level_strict_acc'
   | 'prompt_level_loose_acc'
   | 'inst_level_loose_acc'
-  | 'math_equiv';
+  | 'math_equiv'
+  | 'acc_mutual_info'
+  | 'f1'
+  | 'mcc'
+  | 'bleu'
+  | 'chrf'
+  | 'rouge1'
+  | 'rouge2'
+  | 'rougeLsum'
+  | 'brier_score'
+  | 'acc_bytes'
+  | 'likelihood'
+  | 'acc_all'
+  | 'ter';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.

@@ -12,12 +12,17 @@ export function toDocResponse(
   const first = results[0] ?? [];
   switch (outputType) {
     case 'multiple_choice': {
-      const lls = first as readonly LoglikelihoodResult[];
+      const all = first as readonly LoglikelihoodResult[];
+      const choices = instance.choices ?? [];
+      // Twice as many results as choices: the second half are acc_mutual_info's unconditional ones.
+      const mutualInfo = choices.length > 0 && all.length === 2 * choices.length;
+      const lls = mutualInfo ? all.slice(0, choices.length) : all;
       return {
         kind: 'choices',
         logprobs: lls.map((r) => r.logprob),
         isGreedy: lls.map((r) => r.isGreedy),
-        choices: instance.choices ?? [],
+        choices,
+        ...(mutualInfo ? { unconditionalLogprobs: all.slice(choices.length).map((r) => r.logprob) } : {}),
       };
     }
     case 'loglikelihood': {

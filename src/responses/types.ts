@@ -7,6 +7,11 @@ export interface ChoicesResponse {
   readonly logprobs: readonly number[];
   readonly isGreedy: readonly boolean[];
   readonly choices: readonly string[];
+  /**
+   * log P(choice) with an empty context, one per choice, where the task asked for acc_mutual_info
+   * (lm-eval then adds the ("", delimiter + choice) requests after the conditional ones).
+   */
+  readonly unconditionalLogprobs?: readonly number[];
 }
 
 export interface LoglikelihoodResponse {

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { applyFilterPipeline, buildFilterPipeline, defaultFilterPipeline } from '../filters/index.ts';
+import { applyFilterSteps, buildFilterPipeline, defaultFilterPipeline, filteredTexts } from '../filters/index.ts';
 import type { DocInstance } from '../instances/types.ts';
 import { aggregationFor, aggregations, metricFor, metrics } from '../metrics/index.ts';
 import type { ExplainedValue, Metric, MetricResult, SampleValue, ScoreInput } from '../metrics/types.ts';
@@ -52,10 +52,12 @@ export function checkFilters(task: TaskDefinition): void {
       try {
         buildFilterPipeline([step]);
       } catch (e) {
-        if (!(e instanceof UserError) || !step.location) throw e;
+        if (!(e instanceof UserError)) throw e;
         // The filter's own field (regex_pattern...) stays in the message; step.location says where.
-        const field = e.location.field && e.location.field !== 'filter_list' ? `${e.location.field}: ` : '';
-        throw new UserError(`task ${task.name}: ${field}${e.message}`, step.location, e.hint);
+        // Without one (a task built in code) the filter's location stands, and the task is still named.
+        const field =
+          step.location && e.location.field && e.location.field !== 'filter_list' ? `${e.location.field}: ` : '';
+        throw new UserError(`task ${task.name}: ${field}${e.message}`, step.location ?? e.location, e.hint);
       }
     }
   }
@@ -79,10 +81,11 @@ async function scoreDoc(
     let filteredAll: readonly string[] | undefined;
     let filtered: unknown;
     if (response.kind === 'text') {
-      const texts = applyFilterPipeline(pipeline.steps, response.texts, instance.doc);
+      const values = applyFilterSteps(pipeline.steps, response.texts, instance.doc);
+      const texts = filteredTexts(values);
       filteredAll = texts;
       filteredText = texts[0] ?? '';
-      filtered = texts.length === 1 ? filteredText : texts;
+      filtered = values.length === 1 ? values[0] : values;
     } else if (response.kind === 'choices') {
       filtered = response.logprobs.map((lp, i) => [lp, response.isGreedy[i]]);
     } else {
