@@ -14,7 +14,7 @@ import { checkContamination, normalizedWords } from '../src/analysis/contaminati
 import { readLeaderboardCsv } from '../src/analysis/read-leaderboard.ts';
 import type { SampleItem, TaskSamples } from '../src/analysis/read-samples.ts';
 import { scoreOf } from '../src/analysis/scores.ts';
-import { bootstrapMeanCI, SeededRandom, spearman } from '../src/analysis/stats.ts';
+import { bootstrapMeanCI, SeededRandom, spearman } from '../src/stats/stats.ts';
 import { argValue, machineLine } from './lib/workloads.ts';
 
 const DATA = process.env.EVALBOARD_DATA_DIR ?? new URL('../../shared/datasets', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonReport } from '../src/analysis/compare.ts';
-import { binomialCdf } from '../src/analysis/stats.ts';
+import { binomialCdf } from '../src/stats/stats.ts';
 import { dummyRun, samplesOf } from './analysis-helpers.ts';
 import { evalboard, tempDir } from './helpers.ts';
 

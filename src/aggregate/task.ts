@@ -1,4 +1,4 @@
-import { aggregations, stderrFor } from '../metrics/index.ts';
+import { aggregations, uncertaintyFor } from '../metrics/index.ts';
 import { unlistedMetric } from '../scoring/process-results.ts';
 import type { ResolvedMetric, ScoredDoc } from '../scoring/types.ts';
 
@@ -7,6 +7,8 @@ export interface MetricSummary {
   readonly filter: string;
   readonly value: number;
   readonly stderr: number | null;
+  /** 95 % percentile bootstrap interval; null where no stderr is defined either. */
+  readonly ci: readonly [number, number] | null;
   readonly higherIsBetter: boolean;
   readonly n: number;
 }
@@ -29,11 +31,13 @@ export function aggregateTask(
       const values = scored.map((doc) => doc[f]!.values[m.spec.metric]).filter((v) => v !== undefined);
       if (values.length === 0 && scored.length > 0) continue;
       const aggregate = aggregations[m.aggregation]!;
+      const { stderr, ci } = uncertaintyFor(m.aggregation, values, o);
       out.push({
         metric: m.spec.metric,
         filter,
         value: values.length ? aggregate(values) : Number.NaN,
-        stderr: stderrFor(m.aggregation, values, o),
+        stderr,
+        ci,
         higherIsBetter: m.higherIsBetter,
         n: values.length,
       });

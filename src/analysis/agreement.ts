@@ -5,7 +5,7 @@
  */
 import type { RunResults } from './read-results.ts';
 import { scoreOf, taskNames } from './scores.ts';
-import { kendallTauB, spearman } from './stats.ts';
+import { kendallTauB, spearman } from '../stats/stats.ts';
 
 export interface AgreementReport {
   readonly tasks: readonly string[];

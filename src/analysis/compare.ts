@@ -11,7 +11,7 @@ import {
   mean,
   pairedBootstrapDiffCI,
   pairedPermutationTest,
-} from './stats.ts';
+} from '../stats/stats.ts';
 
 export interface CompareRun {
   readonly label: string;

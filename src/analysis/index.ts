@@ -18,4 +18,4 @@ export { type LeaderboardColumns, readLeaderboardCsv } from './read-leaderboard.
 export { type MetricValue, type RunResults, readResultsFile, readResultsInputs } from './read-results.ts';
 export { readSamplesFile, samplesForInput, type TaskSamples } from './read-samples.ts';
 export { type ReportRun, reportHtml } from './report-page.ts';
-export * from './stats.ts';
+export * from '../stats/stats.ts';

@@ -152,10 +152,8 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   return prepared.map((p, t) => {
     const docs = outcomes[t]!;
     const scored = docs.map((d) => d.scored);
-    const summaries = aggregateTask(scorers[t]!.metrics, scored, {
-      bootstrapIters: o.bootstrapIters,
-      seed: o.fewshotSeed,
-    });
+    // lm-eval seeds bootstrap chunk i with random.Random(i) whatever --seed says: seed 0 keeps its stderrs.
+    const summaries = aggregateTask(scorers[t]!.metrics, scored, { bootstrapIters: o.bootstrapIters, seed: 0 });
     return {
       ...p,
       results: docs.map((d) => d.results),

@@ -10,7 +10,7 @@ import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
 
 export type { Metric, SampleValue, SyncMetric } from './types.ts';
 export { aggregations } from './aggregations.ts';
-export { stderrFor } from './stderr.ts';
+export { stderrFor, uncertaintyFor } from './stderr.ts';
 
 const builtin = {
   acc,

@@ -32,7 +32,7 @@ export function buildReport(
     higher_is_better: {},
     'n-samples': {},
     config,
-    evalboard: { schema_version: REPORT_SCHEMA_VERSION, tasks: {} },
+    evalboard: { schema_version: REPORT_SCHEMA_VERSION, tasks: {}, ci: {} },
     timing,
   };
   const sorted = [...outcomes].sort((a, b) => a.task.name.localeCompare(b.task.name));
@@ -41,7 +41,9 @@ export function buildReport(
     const entries: MetricEntries = { alias: name };
     const scores = new Map<string, Scored>();
     const better: Record<string, boolean> = {};
+    const intervals: Record<string, [number, number] | null> = {};
     for (const s of o.summaries) {
+      intervals[key(s.metric, s.filter)] = s.ci ? [s.ci[0], s.ci[1]] : null;
       entries[key(s.metric, s.filter)] = s.value;
       entries[stderrKey(s.metric, s.filter)] = s.stderr ?? 'N/A';
       scores.set(key(s.metric, s.filter), s);
@@ -54,6 +56,7 @@ export function buildReport(
     report['n-shot'][name] = o.numFewshot;
     report.higher_is_better[name] = better;
     report['n-samples'][name] = { original: o.docs.eval.length, effective: o.instances.length };
+    report.evalboard.ci![name] = intervals;
     report.evalboard.tasks[name] = {
       ...tokenCounts(o),
       task_hash: taskConfigHash(o.task.config),

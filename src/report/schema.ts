@@ -117,6 +117,11 @@ export const resultsReportSchema = z.object({
   evalboard: z.object({
     schema_version: z.literal(REPORT_SCHEMA_VERSION),
     tasks: record(taskTokenCountsSchema.extend({ task_hash: z.string(), sources: sourcesSchema.nullable() })),
+    /**
+     * Per task, "metric,filter" → its 95 % percentile bootstrap interval [low, high] (or null where
+     * no stderr is defined). Kept out of `results`, whose keys lm-eval's readers iterate.
+     */
+    ci: record(record(z.tuple([z.number(), z.number()]).nullable())).optional(),
   }),
   /** Wall-clock facts; excluded when comparing two runs. */
   timing: z.object({
