@@ -4,6 +4,7 @@ import { registerBuildNative } from './build-native.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
+import { registerScore } from './score.ts';
 import { registerTasks } from './tasks.ts';
 
 const program = new Command('evalboard')
@@ -14,6 +15,7 @@ registerRun(program);
 registerTasks(program);
 registerBuildNative(program);
 registerReproduce(program);
+registerScore(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');

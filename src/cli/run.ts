@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
+import { openScoreCache } from '../cache/score-store.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
@@ -21,8 +22,9 @@ import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
 import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 import { Progress } from './progress.ts';
+import { codeRunnerFor, UNSAFE_CODE_OPTIONS, type UnsafeCodeFlags } from './unsafe-code.ts';
 
-export interface RunFlags {
+export interface RunFlags extends UnsafeCodeFlags {
   model: string;
   model_args?: string;
   tasks: string;
@@ -49,7 +51,7 @@ export interface RunFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('evaluate a model on tasks and write lm-eval-compatible results')
     .option('--model <name>', 'backend: llamacpp, dummy', DEFAULT_MODEL)
@@ -74,10 +76,11 @@ export function registerRun(program: Command): void {
     .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
     .option('--predict_only', 'save model outputs (needs --log_samples) without computing metrics')
     .option('--quiet', 'no progress output')
-    .option('-v, --verbose', 'stack traces and backend logs')
-    .action(async (flags: RunFlags) => {
-      await executeRun(flags, process.argv.slice(2));
-    });
+    .option('-v, --verbose', 'stack traces and backend logs');
+  for (const [flag, help] of UNSAFE_CODE_OPTIONS) command.option(flag, help);
+  command.action(async (flags: RunFlags) => {
+    await executeRun(flags, process.argv.slice(2));
+  });
 }
 
 /** The flags of `evalboard run` for an argv (used by `reproduce` to rerun a recorded command). */
@@ -138,6 +141,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   if (taskNames.length === 0)
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
   const { tasks, groups } = catalog.resolve(taskNames);
+  const codeRunner = codeRunnerFor(tasks, flags);
 
   const opened = await openBackend({
     model: flags.model,
@@ -153,6 +157,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     flags.apply_chat_template && opened.chatTemplate
       ? chatFormat(opened.chatTemplate, flags.system_instruction)
       : undefined;
+  // Sandbox outcomes live next to the requests, so a resumed run re-executes nothing that finished.
+  const scoreCache = cache && codeRunner ? openScoreCache(cache.path) : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
   const paths = flags.output_path
@@ -182,6 +188,9 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,
+      samplingSeed: seeds.random,
+      ...(codeRunner ? { codeRunner } : {}),
+      ...(scoreCache ? { scoreCache } : {}),
       progress,
       signal: interrupt.signal,
       ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
@@ -200,6 +209,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     interrupt.dispose();
     progress.stop();
     for (const writer of streamed.values()) await writer.close();
+    scoreCache?.close();
     await opened.close();
   }
 

@@ -2,6 +2,7 @@ import { aggregateTask, type MetricSummary } from '../aggregate/index.ts';
 import type { Backend } from '../backends/types.ts';
 import { buildInstances, type ChatFormat } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
+import type { MetricContext } from '../metrics/types.ts';
 import type { Result } from '../requests/types.ts';
 import { toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
@@ -40,6 +41,10 @@ export interface EvaluateOptions {
   readonly scoreConcurrency?: number;
   /** Where expensive per-document values are memoised (default: in memory, for this run). */
   readonly scoreCache?: ScoreCache;
+  /** Runs model code for metrics that execute it (pass@k); absent unless the run allowed it. */
+  readonly codeRunner?: MetricContext['codeRunner'];
+  /** Seeds sampled generations: repeat j of doc i gets a seed derived from it (batching-independent). */
+  readonly samplingSeed?: number;
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
   readonly signal?: AbortSignal;
   /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
@@ -108,6 +113,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       rnd: new PythonRandom(o.fewshotSeed),
       ...(o.chat ? { chat: o.chat } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
+      ...(o.samplingSeed !== undefined ? { samplingSeed: o.samplingSeed } : {}),
       ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
     });
     prepared.push({ task, docs, numFewshot, instances });
@@ -121,7 +127,11 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   const owner = prepared.flatMap((p, t) => p.instances.map((_, i) => [t, i] as const));
   const outcomes = prepared.map((p) => new Array<DocOutcome>(p.instances.length));
   const queue = new ScoringQueue(o.scoreConcurrency ?? DEFAULT_SCORE_CONCURRENCY);
-  const context = { cache: o.scoreCache ?? memoryScoreCache(), ...(o.signal ? { signal: o.signal } : {}) };
+  const context = {
+    cache: o.scoreCache ?? memoryScoreCache(),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.codeRunner ? { codeRunner: o.codeRunner } : {}),
+  };
   const onInstanceDone = (k: number, results: readonly (readonly Result[])[]) => {
     const [t, i] = owner[k]!;
     const p = prepared[t]!;
