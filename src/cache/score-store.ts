@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import type { MetricResult } from '../metrics/types.ts';
 import type { ScoreCache } from '../scoring/types.ts';
 import { openRequestCache } from './store.ts';
 
@@ -37,7 +36,7 @@ export function openScoreCache(path: string): PersistentScoreCache {
       const row = select.get(key);
       if (!row) return undefined;
       try {
-        const value = JSON.parse(row.value) as MetricResult;
+        const value = JSON.parse(row.value) as NonNullable<ReturnType<ScoreCache['get']>>;
         counts.hits++;
         return value;
       } catch {

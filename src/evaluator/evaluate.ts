@@ -2,7 +2,6 @@ import { aggregateTask, type MetricSummary } from '../aggregate/index.ts';
 import type { Backend } from '../backends/types.ts';
 import { buildInstances, type ChatFormat } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
-import type { MetricContext } from '../metrics/types.ts';
 import type { Result } from '../requests/types.ts';
 import { toDocResponse } from '../responses/collect.ts';
 import { DEFAULT_THINK, splitThinking, type ThinkOptions } from '../responses/think.ts';
@@ -12,7 +11,7 @@ import { PythonRandom } from '../python/random.ts';
 import { memoryScoreCache } from '../scoring/cache.ts';
 import { createMetricScorer } from '../scoring/metric-scorer.ts';
 import { ScoringQueue } from '../scoring/run.ts';
-import type { ScoreCache, ScoredDoc, TaskScorer } from '../scoring/types.ts';
+import type { ScoreCache, ScoreContext, ScoredDoc, TaskScorer } from '../scoring/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
@@ -42,7 +41,7 @@ export interface EvaluateOptions {
   /** Where expensive per-document values are memoised (default: in memory, for this run). */
   readonly scoreCache?: ScoreCache;
   /** Runs model code for metrics that execute it (pass@k); absent unless the run allowed it. */
-  readonly codeRunner?: MetricContext['codeRunner'];
+  readonly codeRunner?: ScoreContext['codeRunner'];
   /** Seeds sampled generations: repeat j of doc i gets a seed derived from it (batching-independent). */
   readonly samplingSeed?: number;
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */

@@ -37,7 +37,10 @@ export function readOutputsFile(path: string): OutputsFile {
       throw new UserError('each line needs a "doc_id" (an integer >= 0)', where);
     const list = given ?? (Array.isArray(resps) && Array.isArray(resps[0]) ? resps[0] : resps);
     if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string'))
-      throw new UserError('each line needs "outputs" (or a samples row\'s "resps"): a non-empty list of strings', where);
+      throw new UserError(
+        'each line needs "outputs" (or a samples row\'s "resps"): a non-empty list of strings',
+        where,
+      );
     if (!outputs.has(docId as number)) outputs.set(docId as number, list);
   });
   return { path, sha256: createHash('sha256').update(text).digest('hex'), outputs };

@@ -13,7 +13,9 @@ export interface ScoreOutputsOptions extends Omit<EvaluateOptions, 'backend'> {
  * documents through the instances), so the results and samples equal what `run` would write
  * for a model that had generated them.
  */
-export async function scoreOutputs(o: ScoreOutputsOptions): Promise<{ outcomes: TaskOutcome[]; backend: OutputsBackend }> {
+export async function scoreOutputs(
+  o: ScoreOutputsOptions,
+): Promise<{ outcomes: TaskOutcome[]; backend: OutputsBackend }> {
   if (o.tasks.length !== 1)
     throw new UserError('an outputs file holds one task’s outputs', { field: '--tasks' }, 'score one task at a time');
   const backend = new OutputsBackend(o.outputs.path, o.outputs.sha256);

@@ -29,7 +29,11 @@ function kOf(kwargs: ScoreInput['kwargs'], fixed: number | undefined): number {
   const k = kwargs.k;
   const list = Array.isArray(k) ? k : [k ?? 1];
   if (list.length !== 1 || !Number.isInteger(list[0]) || (list[0] as number) < 1)
-    throw new UserError(`pass_at_k takes one k (an integer >= 1), got ${JSON.stringify(k)}`, { field: 'metric_list' }, 'list pass_at_1, pass_at_5, pass_at_10 for several');
+    throw new UserError(
+      `pass_at_k takes one k (an integer >= 1), got ${JSON.stringify(k)}`,
+      { field: 'metric_list' },
+      'list pass_at_1, pass_at_5, pass_at_10 for several',
+    );
   return list[0] as number;
 }
 
@@ -43,10 +47,18 @@ async function scorePassAtK(
   const completions = input.filteredAll ?? (input.filtered !== undefined ? [input.filtered] : []);
   const n = completions.length;
   if (n < k)
-    throw new UserError(`${name} needs at least ${k} samples per problem, the task has ${n}`, { field: 'repeats' }, `set repeats: ${k} or more`);
+    throw new UserError(
+      `${name} needs at least ${k} samples per problem, the task has ${n}`,
+      { field: 'repeats' },
+      `set repeats: ${k} or more`,
+    );
   const runner = o.codeRunner;
   if (!runner)
-    throw new UserError(`${name} executes model code`, { field: '--confirm_run_unsafe_code' }, 'add --confirm_run_unsafe_code to run it in the sandbox');
+    throw new UserError(
+      `${name} executes model code`,
+      { field: '--confirm_run_unsafe_code' },
+      'add --confirm_run_unsafe_code to run it in the sandbox',
+    );
   const timeout = input.kwargs.timeout;
   const wall = typeof timeout === 'number' && timeout > 0 ? { wallSeconds: timeout } : {};
   const outcomes = await Promise.all(

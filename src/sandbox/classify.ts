@@ -30,7 +30,10 @@ function signalName(n: number): string | undefined {
 
 /** The exception type on the traceback's last line: "ValueError: ..." → "ValueError". */
 function exceptionOf(stderrTail: string): string | undefined {
-  const lines = stderrTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderrTail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines.at(-1);
   const match = last && /^([A-Za-z_][\w.]*)(?::|$)/.exec(last);
   return match ? match[1] : undefined;

@@ -157,7 +157,19 @@ function executeOnce(program: string, limits: ResourceLimits, c: ExecuteContext)
     chownSync(dir, uid, uid);
     command = 'unshare';
     const wrapperArgs = [dir, String(uid), ...prlimitArgs(limits)];
-    args = ['--net', '--pid', '--fork', '--mount', '--kill-child', '--', '/bin/sh', '-c', NAMESPACE_WRAPPER, 'sh', ...wrapperArgs];
+    args = [
+      '--net',
+      '--pid',
+      '--fork',
+      '--mount',
+      '--kill-child',
+      '--',
+      '/bin/sh',
+      '-c',
+      NAMESPACE_WRAPPER,
+      'sh',
+      ...wrapperArgs,
+    ];
   } else {
     command = 'prlimit';
     args = [...prlimitArgs(limits), '--', c.python, '-I', '-B', 'main.py'];
@@ -215,8 +227,6 @@ function executeOnce(program: string, limits: ResourceLimits, c: ExecuteContext)
         child.stderr.destroy();
       }, 200).unref();
     });
-    child.on('close', (code, signal) =>
-      finish({ code, signal, wallTimeout, outputExceeded, stderrHead, stderrTail }),
-    );
+    child.on('close', (code, signal) => finish({ code, signal, wallTimeout, outputExceeded, stderrHead, stderrTail }));
   });
 }
