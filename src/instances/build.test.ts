@@ -45,3 +45,36 @@ describe('buildInstances with a chat format', () => {
     },
   );
 });
+
+describe('buildInstances with sampled repeats', () => {
+  it('gives each sample of each doc its own seed, derived from the run seed alone', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
+    const [greedy] = catalog.resolve(['humaneval']).tasks;
+    const sampled = {
+      ...greedy!,
+      repeats: 4,
+      generation: { ...greedy!.generation!, doSample: true, temperature: 0.8, topP: 0.95 },
+    };
+    const docs = await greedy!.loadDocs();
+    const build = (task: typeof sampled, limit: number, samplingSeed: number) =>
+      buildInstances(task, docs, { numFewshot: 0, limit, rnd: new PythonRandom(1234), samplingSeed });
+    const seedsOf = (instances: ReturnType<typeof build>) =>
+      instances.map((i) => i.requests.map((r) => (r[0]!.kind === 'generateUntil' ? r[0]!.settings.seed : null)));
+
+    const three = build(sampled, 3, 0);
+    const seeds = seedsOf(three).flat();
+    expect(new Set(seeds).size).toBe(12);
+    for (const seed of seeds) expect(Number.isSafeInteger(seed)).toBe(true);
+    const settings = three[0]!.requests[0]![0]!.kind === 'generateUntil' && three[0]!.requests[0]![0]!.settings;
+    expect(settings).toMatchObject({ temperature: 0.8, topP: 0.95 });
+    // The same samples whatever else runs with them; another run seed, other samples.
+    expect(seedsOf(build(sampled, 2, 0))).toEqual(seedsOf(three).slice(0, 2));
+    expect(
+      seedsOf(build(sampled, 3, 1))
+        .flat()
+        .some((seed, i) => seed === seeds[i]),
+    ).toBe(false);
+    // Greedy tasks keep their requests (and cache keys) as they were: no seed.
+    expect(seedsOf(build(greedy!, 3, 0)).flat()).toEqual([undefined, undefined, undefined]);
+  });
+});
