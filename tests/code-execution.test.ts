@@ -96,19 +96,8 @@ describe('code execution through the pipeline a model’s completions take', () 
   });
 
   it('runs humaneval and mbpp on stories260K only with --confirm_run_unsafe_code, recording each execution', () => {
-    const args = [
-      'run',
-      '--model',
-      'llamacpp',
-      '--model_args',
-      `pretrained=${STORIES}`,
-      '--tasks',
-      'humaneval,mbpp',
-      '--limit',
-      '3',
-      '--data_dir',
-      DATA,
-    ];
+    const model = ['--model', 'llamacpp', '--model_args', `pretrained=${STORIES}`];
+    const args = ['run', ...model, ...'--tasks humaneval,mbpp --limit 3'.split(' '), '--data_dir', DATA];
     const refused = evalboard(args);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--confirm_run_unsafe_code');
@@ -116,7 +105,7 @@ describe('code execution through the pipeline a model’s completions take', () 
     const out = tempDir('run-');
     const r = evalboard([...args, '--confirm_run_unsafe_code', '--output_path', out, '--log_samples']);
     expect(r.status).toBe(0);
-    const results = readResults(out) as { results: Record<string, Record<string, number>> };
+    const results = readResults(out) as unknown as { results: Record<string, Record<string, number>> };
     expect(results.results.humaneval!['pass_at_k,none']).toBeTypeOf('number');
     expect(results.results.mbpp!['pass_at_1,none']).toBeTypeOf('number');
     for (const [task, metric] of [

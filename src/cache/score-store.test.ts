@@ -10,7 +10,9 @@ describe('the persistent score cache', () => {
   it('keeps every value set before the process was killed, in a file the request cache still reads', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'evalboard-scores-')), 'cache.sqlite');
     const script = new URL('./score-kill.fixture.ts', import.meta.url).pathname;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script, path, '50'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, path, '50'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     expect(child.signal).toBe('SIGKILL');
 
     const scores = openScoreCache(path);

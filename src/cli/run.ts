@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { openScoreCache } from '../cache/score-store.ts';
-import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
@@ -17,27 +16,20 @@ import {
 import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
-import { loadCatalog } from '../task/index.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import { addReportAndDataOptions, normalizeFlags, parseBatchSize, parseThink, parseNonNegativeInt } from './options.ts';
+import { type EvaluationFlags, evaluationOptions, parseEvaluationFlags, resolveTasks } from './common-flags.ts';
 import { Progress } from './progress.ts';
 import { codeRunnerFor, UNSAFE_CODE_OPTIONS, type UnsafeCodeFlags } from './unsafe-code.ts';
 
-export interface RunFlags extends UnsafeCodeFlags {
+export interface RunFlags extends UnsafeCodeFlags, EvaluationFlags {
   model: string;
   model_args?: string;
   tasks: string;
-  num_fewshot?: string;
   batch_size: string;
-  limit?: string;
   output_path?: string;
   log_samples?: boolean;
-  seed: string;
-  bootstrap_iters: string;
-  include_path?: string[];
-  data_dir?: string;
-  allow_network?: boolean;
   use_cache?: string;
   no_cache?: boolean;
   apply_chat_template?: boolean;
@@ -59,14 +51,8 @@ export function registerRun(program: Command): void {
     .option('--tasks <names>', 'comma-separated tasks or groups (see `evalboard tasks`)', 'synthetic')
     .option('--num_fewshot <n>', 'few-shot examples per prompt (default: each task’s own)')
     .option('--batch_size <n>', 'requests evaluated together, or "auto"', '16')
-    .option('--limit <n>', 'first N docs per task (or a fraction < 1)')
-    .option('--output_path <dir>', 'write results (and samples) under this folder')
-    .option('--log_samples', 'write per-doc samples JSONL next to the results')
-    .option('--seed <seeds>', 'one seed, or random,numpy,torch,fewshot as lm-eval', '0,1234,1234,1234')
-    .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
-    .option('--include_path <dir...>', 'extra folders of task YAML')
-    .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
-    .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub')
+    .option('--limit <n>', 'first N docs per task (or a fraction < 1)');
+  addReportAndDataOptions(command)
     .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
     .option('--no_cache', 'do not read or write the request cache')
     .option('--apply_chat_template', "wrap prompts in the model's chat template")
@@ -114,10 +100,8 @@ export interface RunOutput {
 
 export async function executeRun(flags: RunFlags, argv: readonly string[], hooks: RunHooks = {}): Promise<RunOutput> {
   const started = new Date();
-  const seeds = parseSeeds(flags.seed);
-  const limit = parseLimit(flags.limit);
-  const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
-  const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
+  const parsed = parseEvaluationFlags(flags);
+  const { seeds, limit, numFewshot, bootstrapIters } = parsed;
   const batchSize = parseBatchSize(flags.batch_size);
   const think = parseThink(flags.think, flags.think_tags);
   if (flags.predict_only && !(flags.log_samples && flags.output_path))
@@ -128,19 +112,13 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
 
-  const { catalog, warnings } = await loadCatalog({
-    includePaths: flags.include_path ?? [],
-    dataDir: resolveDataDir(flags.data_dir),
-    allowNetwork: !!flags.allow_network,
-  });
-  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
   const taskNames = flags.tasks
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (taskNames.length === 0)
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
-  const { tasks, groups } = catalog.resolve(taskNames);
+  const { tasks, groups } = await resolveTasks(flags, taskNames);
   const codeRunner = codeRunnerFor(tasks, flags);
 
   const opened = await openBackend({
@@ -179,12 +157,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     outcomes = await evaluate({
       backend,
       tasks,
-      ...(numFewshot !== undefined ? { numFewshot } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-      fewshotSeed: seeds.fewshot,
-      bootstrapIters,
+      ...evaluationOptions(parsed),
       ...(chat ? { chat } : {}),
-      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,

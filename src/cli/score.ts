@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { cacheDirFromEnv, defaultCachePath } from '../cache/index.ts';
 import { openScoreCache } from '../cache/score-store.ts';
-import { resolveDataDir } from '../documents/data-dir.ts';
-import { UserError } from '../errors.ts';
 import { readOutputsFile } from '../evaluator/outputs-file.ts';
 import { scoreOutputs } from '../evaluator/score-outputs.ts';
 import { buildReport } from '../report/build.ts';
@@ -10,23 +8,16 @@ import { sampleRows, writeSamplesInOrder } from '../report/samples.ts';
 import type { RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
-import { loadCatalog } from '../task/index.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import { addReportAndDataOptions } from './options.ts';
+import { type EvaluationFlags, evaluationOptions, parseEvaluationFlags, resolveTasks } from './common-flags.ts';
 import { codeRunnerFor, UNSAFE_CODE_OPTIONS, type UnsafeCodeFlags } from './unsafe-code.ts';
 
-interface ScoreFlags extends UnsafeCodeFlags {
+interface ScoreFlags extends UnsafeCodeFlags, EvaluationFlags {
   tasks: string;
   outputs: string;
   output_path?: string;
   log_samples?: boolean;
-  limit?: string;
-  num_fewshot?: string;
-  seed: string;
-  bootstrap_iters: string;
-  include_path?: string[];
-  data_dir?: string;
-  allow_network?: boolean;
   use_cache?: string;
   no_cache?: boolean;
 }
@@ -37,15 +28,9 @@ export function registerScore(program: Command): void {
     .description('score outputs produced elsewhere with a task’s filters and metrics; writes the files `run` writes')
     .requiredOption('--tasks <name>', 'the task the outputs answer')
     .requiredOption('--outputs <file>', 'JSONL: {"doc_id": N, "outputs": ["…", …]} per document, or a samples file')
-    .option('--output_path <dir>', 'write results (and samples) under this folder')
-    .option('--log_samples', 'write per-doc samples JSONL next to the results')
     .option('--limit <n>', 'first N docs (or a fraction < 1)')
-    .option('--num_fewshot <n>', 'few-shot examples per prompt, as the outputs were generated with')
-    .option('--seed <seeds>', 'one seed, or random,numpy,torch,fewshot as lm-eval', '0,1234,1234,1234')
-    .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
-    .option('--include_path <dir...>', 'extra folders of task YAML')
-    .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
-    .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub')
+    .option('--num_fewshot <n>', 'few-shot examples per prompt, as the outputs were generated with');
+  addReportAndDataOptions(command)
     .option('--use_cache <path>', 'score cache file (default: scores under $EVALBOARD_CACHE)')
     .option('--no_cache', 'do not read or write the score cache');
   for (const [flag, help] of UNSAFE_CODE_OPTIONS) command.option(flag, help);
@@ -56,18 +41,10 @@ export function registerScore(program: Command): void {
 
 async function executeScore(flags: ScoreFlags, argv: readonly string[]): Promise<void> {
   const started = new Date();
-  const seeds = parseSeeds(flags.seed);
-  const limit = parseLimit(flags.limit);
-  const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
-  const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
+  const parsed = parseEvaluationFlags(flags);
+  const { seeds, limit, numFewshot, bootstrapIters } = parsed;
   const outputs = readOutputsFile(flags.outputs);
-  const { catalog, warnings } = await loadCatalog({
-    includePaths: flags.include_path ?? [],
-    dataDir: resolveDataDir(flags.data_dir),
-    allowNetwork: !!flags.allow_network,
-  });
-  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
-  const { tasks, groups } = catalog.resolve([flags.tasks.trim()]);
+  const { tasks, groups } = await resolveTasks(flags, [flags.tasks.trim()]);
   const codeRunner = codeRunnerFor(tasks, flags);
   const scoreCache = flags.no_cache
     ? undefined
@@ -77,13 +54,9 @@ async function executeScore(flags: ScoreFlags, argv: readonly string[]): Promise
     scored = await scoreOutputs({
       outputs,
       tasks,
-      ...(numFewshot !== undefined ? { numFewshot } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-      fewshotSeed: seeds.fewshot,
-      bootstrapIters,
+      ...evaluationOptions(parsed),
       ...(codeRunner ? { codeRunner } : {}),
       ...(scoreCache ? { scoreCache } : {}),
-      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
   } finally {
     scoreCache?.close();

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../requests/types.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { loadCatalog } from '../task/index.ts';
 import { PythonRandom } from '../python/random.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { buildInstances, type ChatFormat } from './build.ts';
 
 /** A visible stand-in for a model's template: every turn tagged, the assistant's turn opened. */
@@ -56,7 +57,7 @@ describe('buildInstances with sampled repeats', () => {
       generation: { ...greedy!.generation!, doSample: true, temperature: 0.8, topP: 0.95 },
     };
     const docs = await greedy!.loadDocs();
-    const build = (task: typeof sampled, limit: number, samplingSeed: number) =>
+    const build = (task: TaskDefinition, limit: number, samplingSeed: number) =>
       buildInstances(task, docs, { numFewshot: 0, limit, rnd: new PythonRandom(1234), samplingSeed });
     const seedsOf = (instances: ReturnType<typeof build>) =>
       instances.map((i) => i.requests.map((r) => (r[0]!.kind === 'generateUntil' ? r[0]!.settings.seed : null)));

@@ -49,8 +49,11 @@ function sandboxProcesses(): string[] {
   });
 }
 
-/** Scores one completion with pass@1 through the metric, as a task would. */
-async function scoreOne(completion: string) {
+/**
+ * Scores one completion with pass@1 through the metric, as a task would, and checks it ended as
+ * a failed sample with the expected outcome; returns that outcome.
+ */
+async function failedExecution(completion: string, expected: Partial<ExecutionOutcome>): Promise<ExecutionOutcome> {
   const result = await pass_at_1.score(
     {
       doc: {},
@@ -61,8 +64,10 @@ async function scoreOne(completion: string) {
     },
     { codeRunner: sandbox },
   );
+  expect(result.value).toBe(0);
   const execution = (result.details.executions as ExecutionOutcome[])[0]!;
-  return { value: result.value, execution };
+  expect(execution).toMatchObject(expected);
+  return execution;
 }
 
 describe('the sandbox', () => {
@@ -116,17 +121,14 @@ describe('the sandbox', () => {
   ];
   for (const [name, body, expected] of hostile)
     it(`fails ${name} with its reason`, async () => {
-      const { value, execution } = await scoreOne(`def f():\n    ${body}\n    return 1\n`);
-      expect(value).toBe(0);
-      expect(execution).toMatchObject(expected);
+      await failedExecution(`def f():\n    ${body}\n    return 1\n`, expected);
     });
 
   it('cannot open a socket to 127.0.0.1', async () => {
-    const { value, execution } = await scoreOne(
+    const execution = await failedExecution(
       `def f():\n    import socket\n    socket.create_connection(('127.0.0.1', ${port}), timeout=2)\n    return 1\n`,
+      { status: 'error', exception: 'OSError' },
     );
-    expect(value).toBe(0);
-    expect(execution).toMatchObject({ status: 'error', exception: 'OSError' });
     expect(execution.stderr).toContain('Network is unreachable');
     expect(connections).toBe(0);
   });
@@ -143,9 +145,7 @@ describe('the sandbox', () => {
       '    time.sleep(0.5)',
       '    return 0',
     ].join('\n');
-    const { value, execution } = await scoreOne(setsidEscape);
-    expect(value).toBe(0);
-    expect(execution).toMatchObject({ status: 'failed', exception: 'AssertionError' });
+    await failedExecution(setsidEscape, { status: 'failed', exception: 'AssertionError' });
     expect(sandboxProcesses()).toEqual([]);
   });
 
