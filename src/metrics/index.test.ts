@@ -207,7 +207,19 @@ describe('hand-checked cases', () => {
       score('exact_match', { kind: 'text', texts: ['a'] }, 'a', { filtered: 'a', kwargs: { ignorecase: true } }),
     ).toThrow(/unknown argument "ignorecase"/);
     expect(Object.keys(metrics).sort()).toEqual(
-      ['acc', 'acc_norm', 'bits_per_byte', 'byte_perplexity', 'exact_match', 'perplexity', 'word_perplexity'].sort(),
+      [
+        'acc',
+        'acc_norm',
+        'bits_per_byte',
+        'byte_perplexity',
+        'exact_match',
+        'perplexity',
+        'word_perplexity',
+        'pass_at_k',
+        'pass_at_1',
+        'pass_at_5',
+        'pass_at_10',
+      ].sort(),
     );
   });
 });
