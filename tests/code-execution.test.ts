@@ -120,5 +120,19 @@ describe('code execution through the pipeline a model’s completions take', () 
         expect(['passed', 'failed', 'error', 'timeout', 'killed']).toContain(details.executions[0]!.status);
       }
     }
+
+    // The run's samples file is an outputs file: scoring it gives the run's rows back.
+    const samplesFile = listFiles(out).find((f) => f.includes('samples_mbpp_'))!;
+    const rescored = samples(score('mbpp', samplesFile, ['--limit', '3']), 'mbpp');
+    const comparable = (rows: Record<string, unknown>[]) =>
+      rows.map(({ doc_id, resps, filtered_resps, prompt_hash, pass_at_1, details }) => ({
+        doc_id,
+        resps,
+        filtered_resps,
+        prompt_hash,
+        pass_at_1,
+        details,
+      }));
+    expect(comparable(rescored)).toEqual(comparable(samples(out, 'mbpp')));
   });
 });
