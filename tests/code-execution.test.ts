@@ -74,6 +74,32 @@ describe('code execution through the pipeline a model’s completions take', () 
     expect(again.timing.cache).toMatchObject({ hits: 164, fresh: 0 });
   });
 
+  it('scores 10 samples per problem with pass@1, pass@5 and pass@10 (humaneval_10)', () => {
+    const rows = jsonl(join(DATA, 'humaneval/HumanEval.jsonl')).slice(0, 2);
+    // Doc 0: 3 of 10 samples pass; doc 1: none does.
+    const broken = '    return None\n';
+    const outputs = join(tempDir('outputs-'), 'outputs.jsonl');
+    const lines = rows.map((row, i) => {
+      const good = i === 0 ? 3 : 0;
+      const samples = Array.from({ length: 10 }, (_, j) => (j < good ? row.canonical_solution : broken));
+      return JSON.stringify({ doc_id: i, outputs: samples });
+    });
+    writeFileSync(outputs, lines.join('\n'));
+    const rowsOut = samples(score('humaneval_10', outputs, ['--limit', '2']), 'humaneval_10');
+    const expected = [
+      [0.3, 1 - 21 / 252, 1],
+      [0, 0, 0],
+    ];
+    rowsOut.forEach((row, i) => {
+      expect(row.filter).toBe('create_test');
+      [row.pass_at_1, row.pass_at_5, row.pass_at_10].forEach((value, m) => {
+        expect(Math.abs((value as number) - expected[i]![m]!)).toBeLessThan(1e-12);
+      });
+    });
+    const details = rowsOut[0]!.details as Record<string, { n: number; c: number }>;
+    expect(details.pass_at_10).toMatchObject({ n: 10, c: 3 });
+  });
+
   it('passes MBPP’s test-split reference code except two problems lm-eval fails too', () => {
     const rows = jsonl(join(DATA, 'mbpp/mbpp.jsonl')).filter(
       (r) => (r.task_id as number) >= 11 && (r.task_id as number) <= 510,
