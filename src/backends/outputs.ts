@@ -9,6 +9,12 @@ import type {
 import { cutAtFirstStop } from '../requests/stop.ts';
 import { type Backend, type BackendInfo, type CallOptions, type Capability, reportResult } from './types.ts';
 
+/** An outputs file holds generations; the capability check stops log-likelihood tasks before this. */
+function generationOnly(reqs: readonly unknown[]): never[] {
+  if (reqs.length > 0) throw new UserError('scoring outputs works for generate_until tasks only');
+  return [];
+}
+
 /** The dispatcher passes each request's repeat index along with the call options. */
 type RepeatCallOptions = CallOptions & { readonly repeats?: readonly number[] };
 
@@ -57,12 +63,12 @@ export class OutputsBackend implements Backend {
     });
   }
 
-  async loglikelihood(): Promise<LoglikelihoodResult[]> {
-    throw new UserError('scoring outputs works for generate_until tasks only');
+  async loglikelihood(reqs: readonly unknown[]): Promise<LoglikelihoodResult[]> {
+    return generationOnly(reqs);
   }
 
-  async loglikelihoodRolling(): Promise<LoglikelihoodRollingResult[]> {
-    throw new UserError('scoring outputs works for generate_until tasks only');
+  async loglikelihoodRolling(reqs: readonly unknown[]): Promise<LoglikelihoodRollingResult[]> {
+    return generationOnly(reqs);
   }
 
   async close(): Promise<void> {}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pass_at_1 } from '../metrics/pass-at-k.ts';
+import type { UserError } from '../errors.ts';
 import { createSandbox } from './sandbox.ts';
 import type { ExecutionOutcome } from './types.ts';
 
@@ -153,5 +154,24 @@ describe('the sandbox', () => {
     expect(existsSync(sentinel)).toBe(true);
     expect(existsSync('/etc/evalboard-sandbox-escape')).toBe(false);
     expect(sandboxProcesses()).toEqual([]);
+  });
+});
+
+describe('without namespaces', () => {
+  it('refuses to run code unless --allow_unsafe_code allows it', () => {
+    expect(() => createSandbox({ isolate: false })).toThrow(/cannot isolate code execution/);
+    try {
+      createSandbox({ isolate: false });
+    } catch (e) {
+      expect((e as UserError).format()).toContain('--allow_unsafe_code');
+    }
+  });
+
+  it('then still applies the resource limits', async () => {
+    const unisolated = createSandbox({ isolate: false, allowUnsafe: true, workers: 2, limits: { wallSeconds: 3 } });
+    expect(unisolated.isolation).toBe('none');
+    expect(await unisolated.run('assert True')).toEqual({ status: 'passed' });
+    expect(await unisolated.run('import time; time.sleep(60)')).toMatchObject({ status: 'timeout', reason: 'wall' });
+    expect(await unisolated.run('x = bytearray(10 * 2**30)')).toMatchObject({ status: 'killed', reason: 'memory' });
   });
 });

@@ -13,6 +13,8 @@ export interface SandboxOptions {
   readonly workers?: number;
   /** Run without namespaces where they are unavailable (--allow_unsafe_code). */
   readonly allowUnsafe?: boolean;
+  /** false: do not use namespaces even where they work (default: use them when the probe succeeds). */
+  readonly isolate?: boolean;
   /** The Python interpreter (default: the system's python3, which the sandbox user can execute). */
   readonly python?: string;
 }
@@ -99,7 +101,7 @@ class Slots {
  */
 export function createSandbox(o: SandboxOptions = {}): CodeRunner {
   const limits: ResourceLimits = { ...DEFAULT_LIMITS, ...o.limits };
-  const isolated = namespacesAvailable();
+  const isolated = o.isolate !== false && namespacesAvailable();
   if (!isolated && !o.allowUnsafe)
     throw new UserError(
       'cannot isolate code execution here: network, pid and mount namespaces need root and `unshare`',
