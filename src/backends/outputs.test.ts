@@ -4,7 +4,9 @@ import { OutputsBackend } from './outputs.ts';
 
 function backendWith(outputs: Record<string, readonly string[]>): OutputsBackend {
   const backend = new OutputsBackend('outputs.jsonl', 'abc');
-  Object.entries(outputs).forEach(([context, texts], docId) => backend.bind(context, docId, texts));
+  Object.entries(outputs).forEach(([context, texts], docId) => {
+    backend.bind(context, docId, texts);
+  });
   return backend;
 }
 
