@@ -85,6 +85,14 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   // A suite runs the catalog's tasks, and leaves out those whose metrics this build cannot score.
   ['suites', 'task'],
   ['suites', 'scoring'],
+  // Metrics that judge code (pass@k) execute it through the sandbox's CodeRunner.
+  ['metrics', 'sandbox'],
+  // The request cache's file also holds the scoring stage's persistent ScoreCache.
+  ['cache', 'scoring'],
+  // A run that executes model code opens the sandbox (after --confirm_run_unsafe_code).
+  ['cli', 'sandbox'],
+  // The sandbox reports a missing isolation with the shared error type.
+  ['sandbox', 'errors.ts'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
 ];

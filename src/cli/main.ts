@@ -7,6 +7,7 @@ import { normalizeFlags } from './options.ts';
 import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
+import { registerScore } from './score.ts';
 import { registerTasks } from './tasks.ts';
 
 const program = new Command('evalboard')
@@ -20,6 +21,7 @@ registerReproduce(program);
 registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
+registerScore(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');

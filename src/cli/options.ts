@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import type { ThinkOptions } from '../responses/think.ts';
 
@@ -61,4 +62,16 @@ export function parseThink(mode: string, tags = '<think>,</think>'): ThinkOption
       'e.g. --think_tags "<think>,</think>"',
     );
   return { mode, open: parts[0], close: parts[1] };
+}
+
+/** Where results go, the seeds and bootstrap, and where tasks and data come from: `run` and `score` alike. */
+export function addReportAndDataOptions(command: Command): Command {
+  return command
+    .option('--output_path <dir>', 'write results (and samples) under this folder')
+    .option('--log_samples', 'write per-doc samples JSONL next to the results')
+    .option('--seed <seeds>', 'one seed, or random,numpy,torch,fewshot as lm-eval', '0,1234,1234,1234')
+    .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
+    .option('--include_path <dir...>', 'extra folders of task YAML')
+    .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
+    .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub');
 }

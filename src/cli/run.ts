@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
-import { resolveDataDir } from '../documents/data-dir.ts';
+import { openScoreCache } from '../cache/score-store.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
@@ -18,26 +18,20 @@ import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
 import { openSuite } from '../suites/index.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
-import { loadCatalog } from '../task/index.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import { addReportAndDataOptions, normalizeFlags, parseBatchSize, parseThink, parseNonNegativeInt } from './options.ts';
+import { type EvaluationFlags, evaluationOptions, loadTaskCatalog, parseEvaluationFlags } from './common-flags.ts';
 import { Progress } from './progress.ts';
+import { codeRunnerFor, UNSAFE_CODE_OPTIONS, type UnsafeCodeFlags } from './unsafe-code.ts';
 
-export interface RunFlags {
+export interface RunFlags extends UnsafeCodeFlags, EvaluationFlags {
   model: string;
   model_args?: string;
   tasks: string;
-  num_fewshot?: string;
   batch_size: string;
-  limit?: string;
   output_path?: string;
   log_samples?: boolean;
-  seed: string;
-  bootstrap_iters: string;
-  include_path?: string[];
-  data_dir?: string;
-  allow_network?: boolean;
   use_cache?: string;
   no_cache?: boolean;
   apply_chat_template?: boolean;
@@ -53,7 +47,7 @@ export interface RunFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('evaluate a model on tasks and write lm-eval-compatible results')
     .option('--model <name>', 'backend: llamacpp, dummy', DEFAULT_MODEL)
@@ -61,14 +55,8 @@ export function registerRun(program: Command): void {
     .option('--tasks <names>', 'comma-separated tasks or groups (see `evalboard tasks`)', 'synthetic')
     .option('--num_fewshot <n>', 'few-shot examples per prompt (default: each task’s own)')
     .option('--batch_size <n>', 'requests evaluated together, or "auto"', '16')
-    .option('--limit <n>', 'first N docs per task (or a fraction < 1)')
-    .option('--output_path <dir>', 'write results (and samples) under this folder')
-    .option('--log_samples', 'write per-doc samples JSONL next to the results')
-    .option('--seed <seeds>', 'one seed, or random,numpy,torch,fewshot as lm-eval', '0,1234,1234,1234')
-    .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
-    .option('--include_path <dir...>', 'extra folders of task YAML')
-    .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
-    .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub')
+    .option('--limit <n>', 'first N docs per task (or a fraction < 1)');
+  addReportAndDataOptions(command)
     .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
     .option('--no_cache', 'do not read or write the request cache')
     .option('--apply_chat_template', "wrap prompts in the model's chat template")
@@ -82,10 +70,11 @@ export function registerRun(program: Command): void {
     )
     .option('--predict_only', 'save model outputs (needs --log_samples) without computing metrics')
     .option('--quiet', 'no progress output')
-    .option('-v, --verbose', 'stack traces and backend logs')
-    .action(async (flags: RunFlags) => {
-      await executeRun(flags, process.argv.slice(2));
-    });
+    .option('-v, --verbose', 'stack traces and backend logs');
+  for (const [flag, help] of UNSAFE_CODE_OPTIONS) command.option(flag, help);
+  command.action(async (flags: RunFlags) => {
+    await executeRun(flags, process.argv.slice(2));
+  });
 }
 
 /** The flags of `evalboard run` for an argv (used by `reproduce` to rerun a recorded command). */
@@ -119,10 +108,8 @@ export interface RunOutput {
 
 export async function executeRun(flags: RunFlags, argv: readonly string[], hooks: RunHooks = {}): Promise<RunOutput> {
   const started = new Date();
-  const seeds = parseSeeds(flags.seed);
-  const limit = parseLimit(flags.limit);
-  const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
-  const bootstrapIters = parseNonNegativeInt(flags.bootstrap_iters, '--bootstrap_iters') ?? 1000;
+  const parsed = parseEvaluationFlags(flags);
+  const { seeds, limit, numFewshot, bootstrapIters } = parsed;
   const batchSize = parseBatchSize(flags.batch_size);
   const think = parseThink(flags.think, flags.think_tags);
   if (flags.predict_only && !(flags.log_samples && flags.output_path))
@@ -133,12 +120,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
 
-  const { catalog, warnings } = await loadCatalog({
-    includePaths: flags.include_path ?? [],
-    dataDir: resolveDataDir(flags.data_dir),
-    allowNetwork: !!flags.allow_network,
-  });
-  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
+  const catalog = await loadTaskCatalog(flags);
   if (flags.suite && normalizeFlags(argv).some((a) => a === '--tasks' || a.startsWith('--tasks=')))
     throw new UserError('--suite runs its own tasks', { field: '--tasks' }, 'give --suite or --tasks, not both');
   const suite = flags.suite ? await openSuite(flags.suite, catalog, { predictOnly: !!flags.predict_only }) : undefined;
@@ -152,6 +134,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   if (taskNames.length === 0)
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
   const { tasks, groups } = catalog.resolve(taskNames);
+  const codeRunner = codeRunnerFor(tasks, flags);
 
   const opened = await openBackend({
     model: flags.model,
@@ -167,6 +150,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const fewshotAsMultiturn = !!flags.apply_chat_template && (flags.fewshot_as_multiturn ?? true);
   const chat =
     flags.apply_chat_template && opened.chatTemplate ? chatFormat(opened.chatTemplate, fewshotAsMultiturn) : undefined;
+  // Sandbox outcomes live next to the requests, so a resumed run re-executes nothing that finished.
+  const scoreCache = cache && codeRunner ? openScoreCache(cache.path) : undefined;
   const progress = Progress.forStream(process.stderr, !!flags.quiet);
   const interrupt = onInterrupt(() => progress.stop());
   const paths = flags.output_path
@@ -187,16 +172,16 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     outcomes = await evaluate({
       backend,
       tasks,
-      ...(numFewshot !== undefined ? { numFewshot } : {}),
-      ...(limit !== undefined ? { limit } : {}),
-      fewshotSeed: seeds.fewshot,
-      bootstrapIters,
+      ...evaluationOptions(parsed),
       ...(chat ? { chat } : {}),
       ...(flags.system_instruction !== undefined ? { systemInstruction: flags.system_instruction } : {}),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,
+      samplingSeed: seeds.random,
+      ...(codeRunner ? { codeRunner } : {}),
+      ...(scoreCache ? { scoreCache } : {}),
       progress,
       signal: interrupt.signal,
       ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
@@ -215,6 +200,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     interrupt.dispose();
     progress.stop();
     for (const writer of streamed.values()) await writer.close();
+    scoreCache?.close();
     await opened.close();
   }
 

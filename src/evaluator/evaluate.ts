@@ -11,7 +11,7 @@ import { PythonRandom } from '../python/random.ts';
 import { memoryScoreCache } from '../scoring/cache.ts';
 import { createMetricScorer } from '../scoring/metric-scorer.ts';
 import { ScoringQueue } from '../scoring/run.ts';
-import type { ScoreCache, ScoredDoc, TaskScorer } from '../scoring/types.ts';
+import type { ScoreCache, ScoreContext, ScoredDoc, TaskScorer } from '../scoring/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
 import { checkCapabilities } from './capabilities.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
@@ -42,6 +42,10 @@ export interface EvaluateOptions {
   readonly scoreConcurrency?: number;
   /** Where expensive per-document values are memoised (default: in memory, for this run). */
   readonly scoreCache?: ScoreCache;
+  /** Runs model code for metrics that execute it (pass@k); absent unless the run allowed it. */
+  readonly codeRunner?: ScoreContext['codeRunner'];
+  /** Seeds sampled generations: repeat j of doc i gets a seed derived from it (batching-independent). */
+  readonly samplingSeed?: number;
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
   readonly signal?: AbortSignal;
   /** Last look at what will run, after docs are loaded and before any request (reproduce checks hashes here). */
@@ -111,6 +115,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       ...(o.chat ? { chat: o.chat } : {}),
       ...(o.systemInstruction !== undefined ? { systemInstruction: o.systemInstruction } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
+      ...(o.samplingSeed !== undefined ? { samplingSeed: o.samplingSeed } : {}),
       ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
     });
     prepared.push({ task, docs, numFewshot, instances });
@@ -124,7 +129,11 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   const owner = prepared.flatMap((p, t) => p.instances.map((_, i) => [t, i] as const));
   const outcomes = prepared.map((p) => new Array<DocOutcome>(p.instances.length));
   const queue = new ScoringQueue(o.scoreConcurrency ?? DEFAULT_SCORE_CONCURRENCY);
-  const context = { cache: o.scoreCache ?? memoryScoreCache(), ...(o.signal ? { signal: o.signal } : {}) };
+  const context = {
+    cache: o.scoreCache ?? memoryScoreCache(),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.codeRunner ? { codeRunner: o.codeRunner } : {}),
+  };
   const onInstanceDone = (k: number, results: readonly (readonly Result[])[]) => {
     const [t, i] = owner[k]!;
     const p = prepared[t]!;

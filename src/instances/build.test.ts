@@ -8,6 +8,7 @@ import { toDocResponse } from '../responses/collect.ts';
 import { createMetricScorer } from '../scoring/metric-scorer.ts';
 import { loadCatalog } from '../task/index.ts';
 import { type BuildOptions, buildInstances, type ChatFormat } from './build.ts';
+import type { TaskDefinition } from '../task/types.ts';
 
 /** A visible stand-in for a model's template: every turn tagged, the assistant's turn opened. */
 const render = (messages: readonly ChatMessage[], addGenerationPrompt: boolean) =>
@@ -124,5 +125,38 @@ describe('buildInstances for acc_mutual_info', () => {
     const [scored] = await createMetricScorer(task).scoreDoc({ ...instance!, target: gold }, response, {});
     // acc picks choice 0 (-1); PMI is 0 for every choice but the last (-k + 9 > 0), which wins.
     expect(scored!.values).toMatchObject({ acc: 0, acc_mutual_info: 1 });
+  });
+});
+
+describe('buildInstances with sampled repeats', () => {
+  it('gives each sample of each doc its own seed, derived from the run seed alone', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: resolveDataDir() });
+    const [greedy] = catalog.resolve(['humaneval']).tasks;
+    const sampled = {
+      ...greedy!,
+      repeats: 4,
+      generation: { ...greedy!.generation!, doSample: true, temperature: 0.8, topP: 0.95 },
+    };
+    const docs = await greedy!.loadDocs();
+    const build = (task: TaskDefinition, limit: number, samplingSeed: number) =>
+      buildInstances(task, docs, { numFewshot: 0, limit, rnd: new PythonRandom(1234), samplingSeed });
+    const seedsOf = (instances: ReturnType<typeof build>) =>
+      instances.map((i) => i.requests.map((r) => (r[0]!.kind === 'generateUntil' ? r[0]!.settings.seed : null)));
+
+    const three = build(sampled, 3, 0);
+    const seeds = seedsOf(three).flat();
+    expect(new Set(seeds).size).toBe(12);
+    for (const seed of seeds) expect(Number.isSafeInteger(seed)).toBe(true);
+    const settings = three[0]!.requests[0]![0]!.kind === 'generateUntil' && three[0]!.requests[0]![0]!.settings;
+    expect(settings).toMatchObject({ temperature: 0.8, topP: 0.95 });
+    // The same samples whatever else runs with them; another run seed, other samples.
+    expect(seedsOf(build(sampled, 2, 0))).toEqual(seedsOf(three).slice(0, 2));
+    expect(
+      seedsOf(build(sampled, 3, 1))
+        .flat()
+        .some((seed, i) => seed === seeds[i]),
+    ).toBe(false);
+    // Greedy tasks keep their requests (and cache keys) as they were: no seed.
+    expect(seedsOf(build(greedy!, 3, 0)).flat()).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Doc, TaskDocs } from '../documents/types.ts';
 import type { ChatMessage, LoglikelihoodRequest, Request } from '../requests/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
@@ -19,6 +20,8 @@ export interface BuildOptions {
   readonly maxGenToks?: number;
   /** Reasoning markers: stop strings inside them do not end a generation (--think strip). */
   readonly reasoning?: { readonly open: string; readonly close: string };
+  /** The run's seed: each sampled generation gets its own seed derived from it (see samplingSeed). */
+  readonly samplingSeed?: number;
 }
 
 export interface ChatFormat {
@@ -55,6 +58,10 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
     const choices = task.docToChoice?.(doc);
     const once = requestsFor(task, { context, ...(messages ? { messages } : {}) }, target, choices, o);
     const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
+    const sampled = task.generation?.doSample && o.samplingSeed !== undefined;
+    const requests = Array.from({ length: repeats }, (_, repeat) =>
+      sampled ? once.map((r) => withSeed(r, samplingSeed(o.samplingSeed!, task.name, docId, repeat))) : once,
+    );
     return {
       task: task.name,
       docId,
@@ -62,7 +69,7 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
       context,
       target,
       ...(choices ? { choices } : {}),
-      requests: Array.from({ length: repeats }, () => once),
+      requests,
     };
   });
 }
@@ -121,6 +128,18 @@ function multipleInputInstance(
   };
 }
 
+/**
+ * The seed of sample `repeat` of doc `docId`: a hash of the run seed and the sample's place, so a
+ * sample is the same whatever the batch size, order or interruption, and repeats differ.
+ */
+export function samplingSeed(runSeed: number, task: string, docId: number, repeat: number): number {
+  return createHash('sha256').update(`${runSeed}\0${task}\0${docId}\0${repeat}`).digest().readUInt32BE(0) >>> 1;
+}
+
+function withSeed(request: Request, seed: number): Request {
+  return request.kind === 'generateUntil' ? { ...request, settings: { ...request.settings, seed } } : request;
+}
+
 /** The prompt of a doc's requests: rendered text, and the chat it came from. */
 interface Prompt {
   readonly context: string;
@@ -175,6 +194,7 @@ function requestsFor(
             until: g.until,
             maxGenToks: o.maxGenToks ?? g.maxGenToks,
             temperature: g.doSample ? g.temperature : 0,
+            ...(g.doSample && g.topP !== undefined ? { topP: g.topP } : {}),
             ...(o.reasoning ? { reasoning: o.reasoning } : {}),
           },
         },

@@ -221,6 +221,10 @@ describe('hand-checked cases', () => {
         'prompt_level_loose_acc',
         'inst_level_loose_acc',
         'math_equiv',
+        'pass_at_k',
+        'pass_at_1',
+        'pass_at_5',
+        'pass_at_10',
       ]),
     );
   });

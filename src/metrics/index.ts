@@ -4,6 +4,7 @@ import { exact_match } from './exact-match.ts';
 import { type IfevalMetricName, ifevalMetrics } from './ifeval/index.ts';
 import { math_equiv } from './math/index.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
+import { pass_at_1, pass_at_5, pass_at_10, pass_at_k } from './pass-at-k.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
 import { bleu, chrf, rouge1, rouge2, rougeLsum, ter } from './text-overlap.ts';
 import type { Aggregation, Metric, MetricName, SyncMetric } from './types.ts';
@@ -36,14 +37,18 @@ const builtin = {
 } satisfies Record<Exclude<MetricName, PluginMetricName>, SyncMetric>;
 
 /**
- * Metrics that score asynchronously (they load a detector, run code, ask a CAS) or explain their
+ * Metrics that score asynchronously (they load a detector, run code in the sandbox, ask a CAS) or explain their
  * values (ExplainedValue, written to the samples row).
  */
-type PluginMetricName = IfevalMetricName | 'math_equiv';
+type PluginMetricName = IfevalMetricName | 'math_equiv' | 'pass_at_k' | 'pass_at_1' | 'pass_at_5' | 'pass_at_10';
 
 const plugins = {
   ...ifevalMetrics,
   math_equiv,
+  pass_at_k,
+  pass_at_1,
+  pass_at_5,
+  pass_at_10,
 } satisfies Record<PluginMetricName, Metric>;
 
 /** Every metric, by its lm-eval name, for lookups by a name read from a task file. */

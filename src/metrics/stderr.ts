@@ -124,7 +124,9 @@ export function uncertaintyFor(
   }
   if (aggregation === 'acc_all') {
     const questions = questionsAllCorrect(values, true);
-    return questions.length < 2 ? { stderr: null, ci: null } : { stderr: meanStderr(questions), ci: interval(questions) };
+    return questions.length < 2
+      ? { stderr: null, ci: null }
+      : { stderr: meanStderr(questions), ci: interval(questions) };
   }
   const statistic = BOOTSTRAPPED.has(aggregation) ? aggregations[aggregation] : undefined;
   if (!statistic) return { stderr: null, ci: null };

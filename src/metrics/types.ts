@@ -1,5 +1,6 @@
 import type { DocResponse } from '../responses/types.ts';
 import type { Doc } from '../documents/types.ts';
+import type { CodeRunner } from '../sandbox/types.ts';
 
 /**
  * A per-sample value: a number, or an item only a corpus-level aggregation turns into a number,
@@ -70,7 +71,11 @@ export type MetricName =
   | 'acc_bytes'
   | 'likelihood'
   | 'acc_all'
-  | 'ter';
+  | 'ter'
+  | 'pass_at_k'
+  | 'pass_at_1'
+  | 'pass_at_5'
+  | 'pass_at_10';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.
@@ -83,6 +88,13 @@ export interface ExplainedValue {
 
 export type MetricResult = SampleValue | ExplainedValue;
 
+/** What the scoring stage lends a metric: Ctrl-C, and the sandbox for metrics that run code. */
+export interface MetricContext {
+  readonly signal?: AbortSignal;
+  /** Present only when the run allowed executing model code (--confirm_run_unsafe_code). */
+  readonly codeRunner?: CodeRunner;
+}
+
 export interface Metric<Value extends MetricResult | Promise<MetricResult> = MetricResult | Promise<MetricResult>> {
   readonly name: string;
   readonly higherIsBetter: boolean;
@@ -91,7 +103,7 @@ export interface Metric<Value extends MetricResult | Promise<MetricResult> = Met
    * One document's value. A metric that runs code, asks a judge or a CAS returns a promise; the
    * scoring stage runs many documents at once and honours `signal` (Ctrl-C).
    */
-  readonly score: (input: ScoreInput, o?: { readonly signal?: AbortSignal }) => Value;
+  readonly score: (input: ScoreInput, o?: MetricContext) => Value;
   /** Expensive and deterministic in its input: the scoring stage caches its values by input. */
   readonly cacheable?: boolean;
 }

@@ -5,7 +5,7 @@
  * documents at once (see run.ts) and caches expensive values (see cache.ts).
  */
 import type { DocInstance } from '../instances/types.ts';
-import type { Metric, MetricResult, SampleValue } from '../metrics/types.ts';
+import type { Metric, MetricContext, MetricResult, SampleValue } from '../metrics/types.ts';
 import type { DocResponse } from '../responses/types.ts';
 import type { MetricSpec } from '../task/types.ts';
 
@@ -33,9 +33,8 @@ export interface ScoreCache {
   set(key: string, value: MetricResult): void;
 }
 
-export interface ScoreContext {
+export interface ScoreContext extends MetricContext {
   readonly cache?: ScoreCache;
-  readonly signal?: AbortSignal;
 }
 
 /** What a task plugs into the scoring stage; the default is filters + the metric registry. */

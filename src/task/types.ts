@@ -39,6 +39,8 @@ export interface GenerationKwargs {
   readonly maxGenToks: number;
   readonly temperature: number;
   readonly doSample: boolean;
+  /** Nucleus sampling's top_p (with do_sample). */
+  readonly topP?: number;
 }
 
 export interface TaskDefinition {
@@ -89,6 +91,8 @@ export interface TaskDefinition {
    */
   readonly processResults?: (doc: Doc, results: readonly unknown[]) => Readonly<Record<string, ProcessedValue>>;
   readonly repeats: number;
+  /** The task's metrics execute model code (lm-eval's unsafe_code): runs need --confirm_run_unsafe_code. */
+  readonly unsafeCode?: boolean;
   /** Plain, JSON-serialisable config echoed into the report's `configs`. */
   readonly config: Readonly<Record<string, unknown>>;
 }

@@ -26,6 +26,7 @@ const generationSchema = z.looseObject({
   max_gen_toks: z.number().int().positive().nullish(),
   do_sample: z.boolean().nullish(),
   temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
 });
 
 const fewshotSchema = z.looseObject({

@@ -195,6 +195,7 @@ export async function buildTask(
     metrics: metricSpecs(config, outputType, at),
     processResults,
     repeats: config.repeats ?? 1,
+    ...(config.unsafe_code ? { unsafeCode: true } : {}),
     config: dumpConfig(config, outputType, fewshotDelimiter),
     file: resolved.file.path,
     alias: config.task_alias ?? undefined,
@@ -252,6 +253,7 @@ function generationKwargs(config: TaskConfig, fewshotDelimiter: string): Generat
     maxGenToks: g.max_gen_toks ?? DEFAULT_MAX_GEN_TOKS,
     temperature: g.temperature ?? 0,
     doSample: g.do_sample ?? false,
+    ...(g.top_p != null ? { topP: g.top_p } : {}),
   };
 }
 
