@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReproduce } from './reproduce.ts';
@@ -8,6 +9,7 @@ import { registerTasks } from './tasks.ts';
 
 const program = new Command('evalboard')
   .description('Evaluate language models on lm-eval-compatible tasks')
+  .version(evalboardVersion(), '--version', 'print the evalboard version')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerRun(program);

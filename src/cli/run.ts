@@ -1,5 +1,5 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
@@ -19,65 +19,28 @@ import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import { loadCatalog } from '../task/index.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { normalizeFlags, parseBatchSize, parseThink, parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
+import {
+  normalizeFlags,
+  parseBatchSize,
+  parseGenKwargs,
+  parseLimit,
+  parseNonNegativeInt,
+  parseSamples,
+  parseSeeds,
+  parseThink,
+} from './options.ts';
 import { Progress } from './progress.ts';
+import { addRunFlags, type RunFlags, refuseUnsupportedFlags } from './run-flags.ts';
+import { expandTaskPaths, folderHint, withGenKwargs, writeOutPrompts } from './run-tasks.ts';
 
-export interface RunFlags {
-  model: string;
-  model_args?: string;
-  tasks: string;
-  num_fewshot?: string;
-  batch_size: string;
-  limit?: string;
-  output_path?: string;
-  log_samples?: boolean;
-  seed: string;
-  bootstrap_iters: string;
-  include_path?: string[];
-  data_dir?: string;
-  allow_network?: boolean;
-  use_cache?: string;
-  no_cache?: boolean;
-  apply_chat_template?: boolean;
-  system_instruction?: string;
-  verbose?: boolean;
-  quiet?: boolean;
-  think: string;
-  think_tags?: string;
-  max_gen_toks?: string;
-  predict_only?: boolean;
-}
+export type { RunFlags } from './run-flags.ts';
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('evaluate a model on tasks and write lm-eval-compatible results')
-    .option('--model <name>', 'backend: llamacpp, dummy', DEFAULT_MODEL)
-    .option('--model_args <args>', `backend arguments, key=value,... (llamacpp default: ${DEFAULT_MODEL_ARGS})`)
-    .option('--tasks <names>', 'comma-separated tasks or groups (see `evalboard tasks`)', 'synthetic')
-    .option('--num_fewshot <n>', 'few-shot examples per prompt (default: each task’s own)')
-    .option('--batch_size <n>', 'requests evaluated together, or "auto"', '16')
-    .option('--limit <n>', 'first N docs per task (or a fraction < 1)')
-    .option('--output_path <dir>', 'write results (and samples) under this folder')
-    .option('--log_samples', 'write per-doc samples JSONL next to the results')
-    .option('--seed <seeds>', 'one seed, or random,numpy,torch,fewshot as lm-eval', '0,1234,1234,1234')
-    .option('--bootstrap_iters <n>', 'bootstrap resamples for non-mean stderrs', '1000')
-    .option('--include_path <dir...>', 'extra folders of task YAML')
-    .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
-    .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub')
-    .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
-    .option('--no_cache', 'do not read or write the request cache')
-    .option('--apply_chat_template', "wrap prompts in the model's chat template")
-    .option('--system_instruction <text>', 'system prompt (with --apply_chat_template)')
-    .option('--think <mode>', 'reasoning blocks in generations: strip (before filters and metrics) or keep', 'strip')
-    .option('--think_tags <open,close>', 'reasoning markers', '<think>,</think>')
-    .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
-    .option('--predict_only', 'save model outputs (needs --log_samples) without computing metrics')
-    .option('--quiet', 'no progress output')
-    .option('-v, --verbose', 'stack traces and backend logs')
-    .action(async (flags: RunFlags) => {
-      await executeRun(flags, process.argv.slice(2));
-    });
+  addRunFlags(
+    program.command('run').description('evaluate a model on tasks and write lm-eval-compatible results'),
+  ).action(async (flags: RunFlags) => {
+    await executeRun(flags, process.argv.slice(2));
+  });
 }
 
 /** The flags of `evalboard run` for an argv (used by `reproduce` to rerun a recorded command). */
@@ -111,6 +74,7 @@ export interface RunOutput {
 
 export async function executeRun(flags: RunFlags, argv: readonly string[], hooks: RunHooks = {}): Promise<RunOutput> {
   const started = new Date();
+  refuseUnsupportedFlags(flags);
   const seeds = parseSeeds(flags.seed);
   const limit = parseLimit(flags.limit);
   const numFewshot = parseNonNegativeInt(flags.num_fewshot, '--num_fewshot');
@@ -124,20 +88,33 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       'add --log_samples and --output_path',
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
-
-  const { catalog, warnings } = await loadCatalog({
-    includePaths: flags.include_path ?? [],
-    dataDir: resolveDataDir(flags.data_dir),
-    allowNetwork: !!flags.allow_network,
-  });
-  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
-  const taskNames = flags.tasks
+  if (flags.samples !== undefined && limit !== undefined)
+    throw new UserError('--samples and --limit exclude each other', { field: '--samples' }, 'give one of them');
+  const samples = flags.samples === undefined ? undefined : parseSamples(flags.samples, readTextFile);
+  const genKwargs = flags.gen_kwargs === undefined ? undefined : parseGenKwargs(flags.gen_kwargs);
+  if (flags.fewshot_as_multiturn && !flags.apply_chat_template)
+    throw new UserError('few-shot turns need a chat', { field: '--fewshot_as_multiturn' }, 'add --apply_chat_template');
+  const taskEntries = flags.tasks
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (taskNames.length === 0)
+  if (taskEntries.length === 0)
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
-  const { tasks, groups } = catalog.resolve(taskNames);
+  const { names: taskNames, includePaths: taskFolders } = await expandTaskPaths(taskEntries);
+
+  const { catalog, warnings } = await loadCatalog({
+    includePaths: [...(flags.include_path ?? []), ...taskFolders],
+    dataDir: resolveDataDir(flags.data_dir),
+    allowNetwork: !!flags.allow_network,
+  });
+  const resolved = catalog.resolve(taskNames, folderHint(taskEntries));
+  const tasks = genKwargs ? resolved.tasks.map((t) => withGenKwargs(t, genKwargs)) : resolved.tasks;
+  const groups = resolved.groups;
+  const unknownSampled = Object.keys(samples ?? {}).filter((name) => !tasks.some((t) => t.name === name));
+  if (unknownSampled.length > 0)
+    throw new UserError(`names tasks that are not run: ${unknownSampled.join(', ')}`, { field: '--samples' });
+  // After resolving: a requested task that needs a broken file fails with that file as its one line.
+  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
 
   const opened = await openBackend({
     model: flags.model,
@@ -175,6 +152,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       tasks,
       ...(numFewshot !== undefined ? { numFewshot } : {}),
       ...(limit !== undefined ? { limit } : {}),
+      ...(samples ? { samples } : {}),
       fewshotSeed: seeds.fewshot,
       bootstrapIters,
       ...(chat ? { chat } : {}),
@@ -182,9 +160,14 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,
+      allowCodeExecution: !!flags.confirm_run_unsafe_code,
+      fewshotAsMultiturn: !!flags.fewshot_as_multiturn,
       progress,
       signal: interrupt.signal,
-      ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
+      beforeDispatch: (prepared, dispatchTo) => {
+        if (flags.write_out) writeOutPrompts(prepared, (text) => process.stderr.write(text));
+        hooks.beforeDispatch?.(prepared, dispatchTo);
+      },
       // Samples are appended to <file>.partial as documents finish, so a crash keeps every scored row;
       // the finished run renames it to <file>, in doc order.
       ...(paths && flags.log_samples ? { onDocScored: streamSample } : {}),
@@ -217,7 +200,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     num_fewshot: numFewshot ?? null,
     apply_chat_template: !!flags.apply_chat_template,
     system_instruction: flags.system_instruction ?? null,
-    gen_kwargs: null,
+    fewshot_as_multiturn: !!flags.fewshot_as_multiturn,
+    gen_kwargs: flags.gen_kwargs ?? null,
     think: think.mode === 'strip' ? `strip ${think.open},${think.close}` : 'keep',
     max_gen_toks: maxGenToks ?? null,
     predict_only: !!flags.predict_only,
@@ -254,7 +238,17 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   process.stdout.write(`${resultsTable(report)}\n`);
   const groupTable = resultsTable(report, 'groups');
   if (groupTable) process.stdout.write(`\n${groupTable}\n`);
+  if (flags.show_config) process.stdout.write(`\n${JSON.stringify(report.configs, null, 2)}\n`);
   return { report, outcomes, resultsPath };
+}
+
+/** A file's text, or undefined where the argument is not a readable file (so it is the JSON itself). */
+function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function modelName(model: string, args: Readonly<Record<string, string>>): string {
@@ -266,7 +260,7 @@ function chatFormat(apply: ChatTemplate, system: string | undefined): ChatFormat
   return { ...(system ? { system } : {}), render: (messages) => apply(messages, true) };
 }
 
-/** The command line minus where files go, so runs into different folders compare equal. */
+/** The command line minus where files go and what is only printed, so such runs compare equal. */
 function numberAffectingArgv(argv: readonly string[]): string[] {
   const placement = new Set(['--output_path', '--use_cache']);
   const out: string[] = [];
@@ -276,7 +270,7 @@ function numberAffectingArgv(argv: readonly string[]): string[] {
       if (!argv[i]!.includes('=')) i++;
       continue;
     }
-    if (name === '--quiet' || name === '--verbose' || name === '-v') continue;
+    if (['--quiet', '--verbose', '-v', '--write_out', '--show_config'].includes(name)) continue;
     out.push(argv[i]!);
   }
   return out;

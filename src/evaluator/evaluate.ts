@@ -25,6 +25,8 @@ export interface EvaluateOptions {
   /** Overrides each task's default number of few-shot examples. */
   readonly numFewshot?: number;
   readonly limit?: number;
+  /** Per task name, the only documents to evaluate, by index (lm-eval's --samples); excludes limit. */
+  readonly samples?: Readonly<Record<string, readonly number[]>>;
   readonly fewshotSeed: number;
   readonly bootstrapIters: number;
   /** Sends prompts as chats rendered by the model's template (--apply_chat_template). */
@@ -32,6 +34,10 @@ export interface EvaluateOptions {
   /** What to do with reasoning blocks in generations (default: strip `<think>…</think>`). */
   readonly think?: ThinkOptions;
   readonly maxGenToks?: number;
+  /** May scorers run model-written code in the sandbox (lm-eval's --confirm_run_unsafe_code)? */
+  readonly allowCodeExecution?: boolean;
+  /** Few-shot examples as alternating chat turns (lm-eval's --fewshot_as_multiturn; with chat only). */
+  readonly fewshotAsMultiturn?: boolean;
   /** Collect responses (and filter them) without scoring: lm-eval's --predict_only. */
   readonly predictOnly?: boolean;
   /** A task's scorer in place of the default (filters + metric registry), e.g. a judge. */
@@ -105,6 +111,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
     const instances = buildInstances(task, docs, {
       numFewshot,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.samples?.[task.name] ? { docIds: o.samples[task.name] } : {}),
       rnd: new PythonRandom(o.fewshotSeed),
       ...(o.chat ? { chat: o.chat } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.ts';
 import type { TaskDocs } from '../documents/types.ts';
 import type { ChatMessage, Request } from '../requests/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
@@ -8,6 +9,8 @@ export interface BuildOptions {
   readonly numFewshot: number;
   /** First N docs only (lm-eval's --limit); a fraction < 1 means that share of the docs. */
   readonly limit?: number;
+  /** Only these documents, by index, in doc order (lm-eval's --samples); excludes limit. */
+  readonly docIds?: readonly number[];
   /** A fresh sampler seeded with the few-shot seed; used for this task's docs in order. */
   readonly rnd: FewshotRandom;
   /** Sends the prompt as a chat: requests carry the messages and the template's rendering of them. */
@@ -32,10 +35,17 @@ export function effectiveDocCount(total: number, limit: number | undefined): num
 
 /** Documents → instances with their requests, in doc order (the sampler's order matters). */
 export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOptions): DocInstance[] {
-  const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
+  const docIds = o.docIds
+    ? [...new Set(o.docIds)].sort((a, b) => a - b)
+    : Array.from({ length: effectiveDocCount(docs.eval.length, o.limit) }, (_, i) => i);
   const fewshotDocs = docs.fewshot ?? docs.eval;
   const rendered: RenderedExamples = new Map();
-  return evalDocs.map((doc, docId) => {
+  return docIds.map((docId) => {
+    const doc = docs.eval[docId];
+    if (doc === undefined)
+      throw new UserError(`task ${task.name} has no document ${docId} (it has ${docs.eval.length})`, {
+        field: '--samples',
+      });
     const prompt = buildFewshotContext(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
     const messages = o.chat && chatMessages(o.chat, prompt);
     const context = messages ? o.chat!.render(messages) : prompt;

@@ -45,6 +45,8 @@ const runConfigSchema = z.object({
   num_fewshot: count.nullable(),
   apply_chat_template: z.boolean(),
   system_instruction: z.string().nullable(),
+  /** Few-shot examples sent as chat turns (--fewshot_as_multiturn); absent in older files. */
+  fewshot_as_multiturn: z.boolean().optional(),
   gen_kwargs: z.string().nullable(),
   /** "strip <open>,<close>" or "keep". */
   think: z.string(),
