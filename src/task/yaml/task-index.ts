@@ -159,8 +159,9 @@ function definedName(value: Record<string, unknown>): string | undefined {
 /** A file that does not parse may still say which task it is, so asking for it names the file. */
 async function nameInBrokenFile(path: string): Promise<string | undefined> {
   const text = await readFile(path, 'utf8').catch(() => '');
-  const match = /^(?:task|group):[ \t]*["']?([\w.:-]+)["']?[ \t]*$/m.exec(text);
-  return match?.[1];
+  // A task file's `task:` wins over a lm-eval v0.3 style `group:` tag; a group file has only `group:`.
+  const named = (key: string) => new RegExp(`^(?:- )?${key}:[ \\t]*["']?([\\w.:-]+)["']?[ \\t]*$`, 'm').exec(text)?.[1];
+  return named('task') ?? named('group');
 }
 
 /**
