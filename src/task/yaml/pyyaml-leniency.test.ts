@@ -63,6 +63,11 @@ describe('task YAML parsed as PyYAML parses it', () => {
     });
   });
 
+  it('reads YAML 1.1 sexagesimal numbers as PyYAML does: "02:00" stays text (lm-eval mmlu_it choices)', () => {
+    const text = 'a: 02:00\nb: 1:30\nc: 00:00\nd: 190:20:30\ne: 1:30.5\nf: yes\n';
+    expect(parseYamlText(text, 't.yaml').value).toEqual({ a: '02:00', b: 90, c: '00:00', d: 685230, e: 90.5, f: true });
+  });
+
   it('still reports YAML that PyYAML rejects too, at the first problem', () => {
     expect(() => parseYamlText('task: t\ndoc_to_text: "never closed\n', 'bad.yaml')).toThrow(
       expect.objectContaining({

@@ -11,6 +11,7 @@ import {
   type Node,
   parseDocument,
   type ScalarTag,
+  type Tags,
   visit,
 } from 'yaml';
 import { type ErrorLocation, UserError } from '../../errors.ts';
@@ -82,7 +83,7 @@ export function parseYamlText(text: string, path: string): YamlFile {
   const parse = (source: string, lineCounter: LineCounter) =>
     parseDocument(source, {
       version: '1.1',
-      customTags: [functionTag],
+      customTags: (tags) => [...tags.map(asPyYamlTag), functionTag],
       lineCounter,
       uniqueKeys: false, // PyYAML lets a later duplicate key win; conflictingDuplicate() reports it
       prettyErrors: false,
@@ -143,6 +144,15 @@ export function parseYamlText(text: string, path: string): YamlFile {
   };
   const ambiguity = conflictingDuplicate(doc, path, position);
   return { path, value: value as Record<string, unknown>, locate, ...(ambiguity && { ambiguity }) };
+}
+
+/**
+ * PyYAML reads `02:00` and `00:00` as strings: its sexagesimal integers start with 1-9, the
+ * `yaml` package's with any digit (it would make 120 and 0 of those).
+ */
+function asPyYamlTag(tag: Tags[number]): Tags[number] {
+  if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:int' || tag.format !== 'TIME') return tag;
+  return { ...tag, test: /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/ } as ScalarTag;
 }
 
 /**
