@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
 import { registerAnalyze } from './analyze.ts';
+import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
 import { normalizeFlags } from './options.ts';
@@ -12,6 +13,7 @@ import { registerTasks } from './tasks.ts';
 
 const program = new Command('evalboard')
   .description('Evaluate language models on lm-eval-compatible tasks')
+  .version(evalboardVersion(), '--version', 'print the evalboard version')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 registerRun(program);

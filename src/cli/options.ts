@@ -75,3 +75,76 @@ export function addReportAndDataOptions(command: Command): Command {
     .option('--data_dir <dir>', 'local dataset folder (default $EVALBOARD_DATA_DIR)')
     .option('--allow_network', 'download datasets missing from --data_dir from the Hugging Face hub');
 }
+
+const DIGITS = String.raw`\d(?:_?\d)*`;
+/** What Python's float() accepts: underscores between digits, "inf", "nan", surrounding spaces. */
+const PYTHON_FLOAT = new RegExp(
+  String.raw`^\s*[+-]?(?:(?:${DIGITS}\.(?:${DIGITS})?|\.${DIGITS}|${DIGITS})(?:[eE][+-]?${DIGITS})?|inf(?:inity)?|nan)\s*$`,
+  'i',
+);
+
+/** lm-eval's handle_arg_string: true/false (any case), digits → int, float() → float, else the text. */
+function pythonArgValue(text: string): string | number | boolean {
+  if (text.toLowerCase() === 'true') return true;
+  if (text.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (!PYTHON_FLOAT.test(text)) return text;
+  const plain = text.trim().replace(/_/g, '').toLowerCase();
+  if (plain.endsWith('nan')) return Number.NaN;
+  if (plain.endsWith('inf') || plain.endsWith('infinity')) return plain.startsWith('-') ? -Infinity : Infinity;
+  return Number(plain);
+}
+
+/**
+ * --gen_kwargs as lm-eval reads it: JSON when it contains "{", else simple_parse_args_string
+ * (key=value pairs split on commas, values as handle_arg_string types them).
+ */
+export function parseGenKwargs(text: string): Record<string, unknown> {
+  if (text.includes('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new UserError(`not JSON: ${(e as Error).message}`, { field: '--gen_kwargs' });
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new UserError('JSON --gen_kwargs must be an object', { field: '--gen_kwargs' });
+    return parsed as Record<string, unknown>;
+  }
+  const kwargs: Record<string, unknown> = {};
+  for (const arg of text.trim().split(',').filter(Boolean)) {
+    const [key, ...value] = arg.split('=');
+    kwargs[key!] = pythonArgValue(value.join('='));
+  }
+  return kwargs;
+}
+
+/**
+ * --samples: per task, the doc ids to evaluate, as JSON text or the path of a JSON file (lm-eval
+ * tries the file first).
+ */
+export function parseSamples(text: string, readFile: (path: string) => string | undefined): Record<string, number[]> {
+  const source = readFile(text) ?? text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(source);
+  } catch (e) {
+    throw new UserError(
+      `not JSON or a JSON file: ${(e as Error).message}`,
+      { field: '--samples' },
+      `e.g. '{"arc_easy":[0,5,7]}'`,
+    );
+  }
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((ids) => Array.isArray(ids) && ids.every((id) => Number.isInteger(id) && id >= 0));
+  if (!valid)
+    throw new UserError(
+      'must map task names to lists of doc ids',
+      { field: '--samples' },
+      `e.g. '{"arc_easy":[0,5,7]}'`,
+    );
+  return parsed as Record<string, number[]>;
+}

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { DEFAULT_MODEL, DEFAULT_MODEL_ARGS } from '../backends/index.ts';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { openScoreCache } from '../cache/score-store.ts';
+import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
@@ -17,62 +18,30 @@ import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
 import { openSuite } from '../suites/index.ts';
+import { loadCatalog } from '../task/index.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
-import { addReportAndDataOptions, normalizeFlags, parseBatchSize, parseThink, parseNonNegativeInt } from './options.ts';
-import { type EvaluationFlags, evaluationOptions, loadTaskCatalog, parseEvaluationFlags } from './common-flags.ts';
+import {
+  normalizeFlags,
+  parseBatchSize,
+  parseGenKwargs,
+  parseNonNegativeInt,
+  parseSamples,
+  parseThink,
+} from './options.ts';
+import { evaluationOptions, parseEvaluationFlags } from './common-flags.ts';
 import { Progress } from './progress.ts';
-import { codeRunnerFor, UNSAFE_CODE_OPTIONS, type UnsafeCodeFlags } from './unsafe-code.ts';
+import { addRunFlags, type RunFlags, refuseUnsupportedFlags } from './run-flags.ts';
+import { expandTaskPaths, folderHint, withGenKwargs, writeOutPrompts } from './run-tasks.ts';
+import { codeRunnerFor } from './unsafe-code.ts';
 
-export interface RunFlags extends UnsafeCodeFlags, EvaluationFlags {
-  model: string;
-  model_args?: string;
-  tasks: string;
-  batch_size: string;
-  output_path?: string;
-  log_samples?: boolean;
-  use_cache?: string;
-  no_cache?: boolean;
-  apply_chat_template?: boolean;
-  system_instruction?: string;
-  fewshot_as_multiturn?: boolean;
-  verbose?: boolean;
-  quiet?: boolean;
-  think: string;
-  think_tags?: string;
-  max_gen_toks?: string;
-  predict_only?: boolean;
-  suite?: string;
-}
+export type { RunFlags } from './run-flags.ts';
 
 export function registerRun(program: Command): void {
-  const command = program
-    .command('run')
-    .description('evaluate a model on tasks and write lm-eval-compatible results')
-    .option('--model <name>', 'backend: llamacpp, dummy', DEFAULT_MODEL)
-    .option('--model_args <args>', `backend arguments, key=value,... (llamacpp default: ${DEFAULT_MODEL_ARGS})`)
-    .option('--tasks <names>', 'comma-separated tasks or groups (see `evalboard tasks`)', 'synthetic')
-    .option('--num_fewshot <n>', 'few-shot examples per prompt (default: each task’s own)')
-    .option('--batch_size <n>', 'requests evaluated together, or "auto"', '16')
-    .option('--limit <n>', 'first N docs per task (or a fraction < 1)');
-  addReportAndDataOptions(command)
-    .option('--use_cache <path>', 'request cache file (default: one per model and tasks under $EVALBOARD_CACHE)')
-    .option('--no_cache', 'do not read or write the request cache')
-    .option('--apply_chat_template', "wrap prompts in the model's chat template")
-    .option('--system_instruction <text>', 'system prompt: a system turn with --apply_chat_template, else prepended')
-    .option('--think <mode>', 'reasoning blocks in generations: strip (before filters and metrics) or keep', 'strip')
-    .option('--think_tags <open,close>', 'reasoning markers', '<think>,</think>')
-    .option('--max_gen_toks <n>', "cap on every generation's tokens (overrides the tasks')")
-    .option(
-      '--suite <name>',
-      'run a suite (openllm_v2, or a suite YAML file) instead of --tasks; adds normalised scores',
-    )
-    .option('--predict_only', 'save model outputs (needs --log_samples) without computing metrics')
-    .option('--quiet', 'no progress output')
-    .option('-v, --verbose', 'stack traces and backend logs');
-  for (const [flag, help] of UNSAFE_CODE_OPTIONS) command.option(flag, help);
-  command.action(async (flags: RunFlags) => {
+  addRunFlags(
+    program.command('run').description('evaluate a model on tasks and write lm-eval-compatible results'),
+  ).action(async (flags: RunFlags) => {
     await executeRun(flags, process.argv.slice(2));
   });
 }
@@ -108,6 +77,7 @@ export interface RunOutput {
 
 export async function executeRun(flags: RunFlags, argv: readonly string[], hooks: RunHooks = {}): Promise<RunOutput> {
   const started = new Date();
+  refuseUnsupportedFlags(flags);
   const parsed = parseEvaluationFlags(flags);
   const { seeds, limit, numFewshot, bootstrapIters } = parsed;
   const batchSize = parseBatchSize(flags.batch_size);
@@ -119,21 +89,41 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       'add --log_samples and --output_path',
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
-
-  const catalog = await loadTaskCatalog(flags);
+  if (flags.samples !== undefined && limit !== undefined)
+    throw new UserError('--samples and --limit exclude each other', { field: '--samples' }, 'give one of them');
+  const samples = flags.samples === undefined ? undefined : parseSamples(flags.samples, readTextFile);
+  const genKwargs = flags.gen_kwargs === undefined ? undefined : parseGenKwargs(flags.gen_kwargs);
+  const multiturn = parseMultiturn(flags.fewshot_as_multiturn);
+  if (multiturn && !flags.apply_chat_template)
+    throw new UserError('few-shot turns need a chat', { field: '--fewshot_as_multiturn' }, 'add --apply_chat_template');
   if (flags.suite && normalizeFlags(argv).some((a) => a === '--tasks' || a.startsWith('--tasks=')))
     throw new UserError('--suite runs its own tasks', { field: '--tasks' }, 'give --suite or --tasks, not both');
-  const suite = flags.suite ? await openSuite(flags.suite, catalog, { predictOnly: !!flags.predict_only }) : undefined;
-  for (const notice of suite?.notices ?? []) process.stderr.write(`warning: ${notice}\n`);
-  const taskNames = suite
-    ? [...suite.taskNames]
+  const taskEntries = flags.suite
+    ? []
     : flags.tasks
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
+  const { names: requested, includePaths: taskFolders } = await expandTaskPaths(taskEntries);
+
+  const { catalog, warnings } = await loadCatalog({
+    includePaths: [...(flags.include_path ?? []), ...taskFolders],
+    dataDir: resolveDataDir(flags.data_dir),
+    allowNetwork: !!flags.allow_network,
+  });
+  const suite = flags.suite ? await openSuite(flags.suite, catalog, { predictOnly: !!flags.predict_only }) : undefined;
+  for (const notice of suite?.notices ?? []) process.stderr.write(`warning: ${notice}\n`);
+  const taskNames = suite ? [...suite.taskNames] : requested;
   if (taskNames.length === 0)
     throw new UserError('no task given', { field: '--tasks' }, '`evalboard tasks` lists them');
-  const { tasks, groups } = catalog.resolve(taskNames);
+  const resolved = catalog.resolve(taskNames, folderHint(taskEntries));
+  const tasks = genKwargs ? resolved.tasks.map((t) => withGenKwargs(t, genKwargs)) : resolved.tasks;
+  const groups = resolved.groups;
+  const unknownSampled = Object.keys(samples ?? {}).filter((name) => !tasks.some((t) => t.name === name));
+  if (unknownSampled.length > 0)
+    throw new UserError(`names tasks that are not run: ${unknownSampled.join(', ')}`, { field: '--samples' });
+  // After resolving: a requested task that needs a broken file fails with that file as its one line.
+  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
   const codeRunner = codeRunnerFor(tasks, flags);
 
   const opened = await openBackend({
@@ -147,7 +137,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   });
   const { backend, inner, cache, modelArgsText, modelArgs } = opened;
   // lm-eval main's default: few-shot examples become turns whenever a chat template is applied.
-  const fewshotAsMultiturn = !!flags.apply_chat_template && (flags.fewshot_as_multiturn ?? true);
+  const fewshotAsMultiturn = !!flags.apply_chat_template && (multiturn ?? true);
   const chat =
     flags.apply_chat_template && opened.chatTemplate ? chatFormat(opened.chatTemplate, fewshotAsMultiturn) : undefined;
   // Sandbox outcomes live next to the requests, so a resumed run re-executes nothing that finished.
@@ -173,6 +163,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       backend,
       tasks,
       ...evaluationOptions(parsed),
+      ...(samples ? { samples } : {}),
       ...(chat ? { chat } : {}),
       ...(flags.system_instruction !== undefined ? { systemInstruction: flags.system_instruction } : {}),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
@@ -184,7 +175,10 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(scoreCache ? { scoreCache } : {}),
       progress,
       signal: interrupt.signal,
-      ...(hooks.beforeDispatch ? { beforeDispatch: hooks.beforeDispatch } : {}),
+      beforeDispatch: (prepared, dispatchTo) => {
+        if (flags.write_out) writeOutPrompts(prepared, (text) => process.stderr.write(text));
+        hooks.beforeDispatch?.(prepared, dispatchTo);
+      },
       // Samples are appended to <file>.partial as documents finish, so a crash keeps every scored row;
       // the finished run renames it to <file>, in doc order.
       ...(paths && flags.log_samples ? { onDocScored: streamSample } : {}),
@@ -219,7 +213,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     apply_chat_template: !!flags.apply_chat_template,
     system_instruction: flags.system_instruction ?? null,
     fewshot_as_multiturn: fewshotAsMultiturn,
-    gen_kwargs: null,
+    gen_kwargs: flags.gen_kwargs ?? null,
     think: think.mode === 'strip' ? `strip ${think.open},${think.close}` : 'keep',
     max_gen_toks: maxGenToks ?? null,
     predict_only: !!flags.predict_only,
@@ -259,7 +253,17 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const groupTable = resultsTable(report, 'groups');
   if (groupTable) process.stdout.write(`\n${groupTable}\n`);
   if (report.suite) process.stdout.write(`\n${suiteTable(report.suite)}\n`);
+  if (flags.show_config) process.stdout.write(`\n${JSON.stringify(report.configs, null, 2)}\n`);
   return { report, outcomes, resultsPath };
+}
+
+/** A file's text, or undefined where the argument is not a readable file (so it is the JSON itself). */
+function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function modelName(model: string, args: Readonly<Record<string, string>>): string {
@@ -267,11 +271,17 @@ function modelName(model: string, args: Readonly<Record<string, string>>): strin
   return spec.replace(/^hf:/, '').replace(/\.gguf$/, '');
 }
 
+/** lm-eval main's reading: bare flag → true; else "true", "1" or "yes" (any case) → true; unset → undefined. */
+function parseMultiturn(value: boolean | string | undefined): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  return ['true', '1', 'yes'].includes(value.toLowerCase());
+}
+
 function chatFormat(apply: ChatTemplate, fewshotAsMultiturn: boolean): ChatFormat {
   return { render: apply, fewshotAsMultiturn };
 }
 
-/** The command line minus where files go, so runs into different folders compare equal. */
+/** The command line minus where files go and what is only printed, so such runs compare equal. */
 function numberAffectingArgv(argv: readonly string[]): string[] {
   const placement = new Set(['--output_path', '--use_cache']);
   const out: string[] = [];
@@ -281,7 +291,7 @@ function numberAffectingArgv(argv: readonly string[]): string[] {
       if (!argv[i]!.includes('=')) i++;
       continue;
     }
-    if (name === '--quiet' || name === '--verbose' || name === '-v') continue;
+    if (['--quiet', '--verbose', '-v', '--write_out', '--show_config'].includes(name)) continue;
     out.push(argv[i]!);
   }
   return out;

@@ -25,6 +25,8 @@ export interface EvaluateOptions {
   /** Overrides each task's default number of few-shot examples. */
   readonly numFewshot?: number;
   readonly limit?: number;
+  /** Per task name, the only documents to evaluate, by index (lm-eval's --samples); excludes limit. */
+  readonly samples?: Readonly<Record<string, readonly number[]>>;
   readonly fewshotSeed: number;
   readonly bootstrapIters: number;
   /** Sends prompts as chats rendered by the model's template (--apply_chat_template). */
@@ -111,6 +113,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
     const instances = buildInstances(task, docs, {
       numFewshot,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.samples?.[task.name] ? { docIds: o.samples[task.name] } : {}),
       rnd: new PythonRandom(o.fewshotSeed),
       ...(o.chat ? { chat: o.chat } : {}),
       ...(o.systemInstruction !== undefined ? { systemInstruction: o.systemInstruction } : {}),

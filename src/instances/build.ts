@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Doc, TaskDocs } from '../documents/types.ts';
 import type { ChatMessage, LoglikelihoodRequest, Request } from '../requests/types.ts';
+import { UserError } from '../errors.ts';
 import type { TaskDefinition } from '../task/types.ts';
 import { chatMessages } from './chat.ts';
 import { type FewshotRandom, type PromptParts, plainPrompt, promptParts, type RenderedExamples } from './fewshot.ts';
@@ -10,6 +11,8 @@ export interface BuildOptions {
   readonly numFewshot: number;
   /** First N docs only (lm-eval's --limit); a fraction < 1 means that share of the docs. */
   readonly limit?: number;
+  /** Only these documents, by index, in doc order (lm-eval's --samples); excludes limit. */
+  readonly docIds?: readonly number[];
   /** A fresh sampler seeded with the few-shot seed; used for this task's docs in order. */
   readonly rnd: FewshotRandom;
   /** lm-eval's --system_instruction: a system turn under a chat template, else prepended to the prompt. */
@@ -41,14 +44,21 @@ export function effectiveDocCount(total: number, limit: number | undefined): num
 
 /** Documents → instances with their requests, in doc order (the sampler's order matters). */
 export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOptions): DocInstance[] {
-  const evalDocs = docs.eval.slice(0, effectiveDocCount(docs.eval.length, o.limit));
+  const docIds = o.docIds
+    ? [...new Set(o.docIds)].sort((a, b) => a - b)
+    : Array.from({ length: effectiveDocCount(docs.eval.length, o.limit) }, (_, i) => i);
   const fewshotDocs = docs.fewshot ?? docs.eval;
   const rendered: RenderedExamples = new Map();
   // lm-eval decides "multiple input" once, from the task's first document.
   const first = docs.eval[0];
   const multipleInput =
     task.outputType === 'multiple_choice' && first !== undefined && task.docToInputIndex?.(first) !== undefined;
-  return evalDocs.map((doc, docId) => {
+  return docIds.map((docId) => {
+    const doc = docs.eval[docId];
+    if (doc === undefined)
+      throw new UserError(`task ${task.name} has no document ${docId} (it has ${docs.eval.length})`, {
+        field: '--samples',
+      });
     const parts = promptParts(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
     if (multipleInput) return multipleInputInstance(task, doc, docId, parts, o);
     const chat = o.chat;

@@ -64,7 +64,7 @@ export class TaskCatalog {
    * Names from the CLI → the tasks to run (each once, in order of first mention) and the
    * groups to aggregate. Unknown names fail together, with the closest known names.
    */
-  resolve(names: readonly string[]): { tasks: TaskDefinition[]; groups: GroupDefinition[] } {
+  resolve(names: readonly string[], unknownHint?: string): { tasks: TaskDefinition[]; groups: GroupDefinition[] } {
     const tasks = new Map<string, TaskDefinition>();
     const groups = new Map<string, GroupDefinition>();
     const unknown: string[] = [];
@@ -91,11 +91,20 @@ export class TaskCatalog {
     };
     for (const name of names) visit(name, []);
     if (unknown.length > 0) {
-      const hints = unknown.map((u) => `${u} → ${this.closest(u).join(' / ') || '?'}`).join('; ');
+      // Only names with a close match get a suggestion; the others are left to the full list.
+      const suggestions = unknown.flatMap((u) => {
+        const near = this.closest(u);
+        return near.length > 0 ? [`${u} → ${near.join(' / ')}`] : [];
+      });
+      const hints = [
+        ...(suggestions.length > 0 ? [`did you mean: ${suggestions.join('; ')}`] : []),
+        ...(unknownHint ? [unknownHint] : []),
+        '`evalboard tasks` lists them all',
+      ];
       throw new UserError(
         `unknown task${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
         { field: '--tasks' },
-        `did you mean: ${hints}; \`evalboard tasks\` lists them all`,
+        hints.join('; '),
       );
     }
     return { tasks: [...tasks.values()], groups: [...groups.values()] };

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../errors.ts';
 import type { TaskDefinition } from '../types.ts';
@@ -79,16 +79,39 @@ describe('loadTaskYamls', () => {
     ]);
   });
 
-  it('fails on bad YAML with file, line, column and key', async () => {
-    const dir = taskFolder({ 'bad.yaml': 'task: bad\ndoc_to_text: "x" y\nfoo: 1\n' });
-    const error = await loadTaskYamls([dir]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).location).toMatchObject({
-      file: join(dir, 'bad.yaml'),
-      line: 2,
-      column: 18,
-      field: 'doc_to_text',
+  it('warns once about bad YAML, with file, line, column and key, and fails only the task it defines', async () => {
+    const index = await load({
+      'bad.yaml': 'task: bad\ndoc_to_text: "x" y\nfoo: 1\n',
+      'good.yaml': `${base}task: good\ndoc_to_text: q\n`,
     });
+    const dir = dirname(index.list().find((e) => e.name === 'good')!.file!);
+    const where = { file: join(dir, 'bad.yaml'), line: 2, column: 18, field: 'doc_to_text' };
+    expect(index.warnings).toEqual([expect.objectContaining({ brokenFile: true, location: where })]);
+    expect((index.get('good') as TaskDefinition).name).toBe('good');
+    expect(userError(() => index.get('bad')).location).toEqual(where);
+  });
+
+  it('loads the rest of a folder holding an alias bomb; asking for its task names the file', async () => {
+    let bomb = 'task: lol\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++)
+      bomb += `l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`;
+    const index = await load({ 'lol.yaml': bomb, 'good.yaml': `${base}task: good\ndoc_to_text: q\n` });
+    expect(index.warnings).toHaveLength(1);
+    expect(index.warnings[0]!.location.file).toMatch(/lol\.yaml$/);
+    expect((index.get('good') as TaskDefinition).name).toBe('good');
+    expect(userError(() => index.get('lol')).format()).toMatch(/lol\.yaml: YAML aliases expand too far/);
+  });
+
+  it('fails a task whose include is broken, naming the included file', async () => {
+    const index = await load({
+      _broken_yaml: 'doc_to_text: [unclosed\n',
+      'uses.yaml': `${base}include: _broken_yaml\ntask: uses\n`,
+      'other.yaml': `${base}task: other\ndoc_to_text: q\n`,
+    });
+    expect(userError(() => index.get('uses')).location.file).toMatch(/_broken_yaml$/);
+    expect((index.get('other') as TaskDefinition).name).toBe('other');
   });
 
   it('reports wrong values at their key, in the file that wrote them', async () => {

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 import type { GroupDefinition, TaskDefinition } from '../types.ts';
@@ -31,7 +31,8 @@ type Entry =
 /**
  * Indexes every *.yaml under the folders (later folders override earlier ones, as lm-eval's
  * --include_path overrides its built-in tasks) and builds each task and group. A file that is
- * not valid YAML fails the load; a task whose config is wrong fails only when asked for.
+ * not valid YAML is reported as a warning; it, and a task whose config is wrong, fail only when
+ * asked for.
  */
 export async function loadTaskYamls(dirs: readonly string[], options: TaskLoadOptions = {}): Promise<TaskIndex> {
   clearYamlCache();
@@ -55,10 +56,23 @@ export async function loadTaskYamls(dirs: readonly string[], options: TaskLoadOp
     // one file at a time left the load waiting on ~170 sequential reads.
     for (const path of paths) void readYamlFile(path).catch(() => undefined);
     for (const path of paths) {
-      const file = await readYamlFile(path);
-      const { task, group } = file.value;
-      const name =
-        typeof group === 'string' && Array.isArray(task) ? group : typeof task === 'string' ? task : undefined;
+      let file: YamlFile;
+      try {
+        file = await readYamlFile(path);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        // One broken file is reported once and blocks only the tasks that need it.
+        warn({ message: e.hint ? `${e.message} (${e.hint})` : e.message, location: e.location, brokenFile: true });
+        const name = await nameInBrokenFile(path);
+        if (name !== undefined && !seenHere.has(name)) {
+          seenHere.add(name);
+          entries.set(name, { kind: 'task', file: path, error: e });
+          taskFiles.delete(name);
+          groupFiles.delete(name);
+        }
+        continue;
+      }
+      const name = definedName(file.value);
       if (name === undefined) continue; // e.g. a template only meant to be included
       if (seenHere.has(name)) {
         warn({ message: `duplicate task name "${name}" skipped`, location: file.locate(['task']) });
@@ -73,7 +87,7 @@ export async function loadTaskYamls(dirs: readonly string[], options: TaskLoadOp
         });
         continue;
       }
-      if (Array.isArray(task)) {
+      if (Array.isArray(file.value.task)) {
         groupFiles.set(name, file);
         taskFiles.delete(name);
         entries.set(name, { kind: 'group', file: path });
@@ -134,6 +148,46 @@ export async function loadTaskYamls(dirs: readonly string[], options: TaskLoadOp
       return entry.definition!;
     },
   };
+}
+
+/** The task or group a file defines: `task: name`, or `group: name` over a `task:` list. */
+function definedName(value: Record<string, unknown>): string | undefined {
+  const { task, group } = value;
+  return typeof group === 'string' && Array.isArray(task) ? group : typeof task === 'string' ? task : undefined;
+}
+
+/** A file that does not parse may still say which task it is, so asking for it names the file. */
+async function nameInBrokenFile(path: string): Promise<string | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  // A task file's `task:` wins over a lm-eval v0.3 style `group:` tag; a group file has only `group:`.
+  const named = (key: string) => new RegExp(`^(?:- )?${key}:[ \\t]*["']?([\\w.:-]+)["']?[ \\t]*$`, 'm').exec(text)?.[1];
+  return named('task') ?? named('group');
+}
+
+/**
+ * The task and group names to run for a --tasks entry that is a path: a .yaml file's own task or
+ * group, or those of a folder's .yaml files (not its subfolders'), as lm-eval's --tasks reads them.
+ * A broken file still gives its name when it states one, so running it reports the file.
+ */
+export async function tasksDefinedAt(path: string): Promise<string[]> {
+  const files = (await stat(path)).isDirectory()
+    ? (await readdir(path))
+        .filter((name) => name.endsWith('.yaml'))
+        .sort()
+        .map((name) => join(resolve(path), name))
+    : [resolve(path)];
+  const names: string[] = [];
+  for (const file of files) {
+    let name: string | undefined;
+    try {
+      name = definedName((await readYamlFile(file)).value);
+    } catch (e) {
+      name = await nameInBrokenFile(file);
+      if (name === undefined) throw e;
+    }
+    if (name !== undefined && !names.includes(name)) names.push(name);
+  }
+  return names;
 }
 
 async function yamlFilesUnder(dir: string): Promise<string[]> {

@@ -32,4 +32,6 @@ export interface TaskLoadOptions extends Omit<DatasetOptions, 'baseDir'> {}
 export interface TaskWarning {
   readonly message: string;
   readonly location: ErrorLocation;
+  /** The file could not be read or parsed: its tasks fail when asked for, the others load. */
+  readonly brokenFile?: boolean;
 }

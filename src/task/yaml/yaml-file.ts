@@ -11,9 +11,11 @@ import {
   type Node,
   parseDocument,
   type ScalarTag,
+  type Tags,
   visit,
 } from 'yaml';
 import { type ErrorLocation, UserError } from '../../errors.ts';
+import { indentQuotedContinuations } from './pyyaml-leniency.ts';
 
 /** A `!function module.name` reference, resolved later against `<yaml dir>/<module>.ts`. */
 export class FunctionRef {
@@ -78,14 +80,22 @@ export function parseYamlText(text: string, path: string): YamlFile {
     identify: (v) => v instanceof FunctionRef,
     resolve: (ref: string) => new FunctionRef(ref.trim(), path),
   };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    version: '1.1',
-    customTags: [functionTag],
-    lineCounter,
-    uniqueKeys: false, // PyYAML lets a later duplicate key win; conflictingDuplicate() reports it
-    prettyErrors: false,
-  });
+  const parse = (source: string, lineCounter: LineCounter) =>
+    parseDocument(source, {
+      version: '1.1',
+      customTags: (tags) => [...tags.map(asPyYamlTag), functionTag],
+      lineCounter,
+      uniqueKeys: false, // PyYAML lets a later duplicate key win; conflictingDuplicate() reports it
+      prettyErrors: false,
+    });
+  let lineCounter = new LineCounter();
+  let doc = parse(text, lineCounter);
+  if (doc.errors.length > 0) {
+    // Parse again as PyYAML reads quoted scalars; keep the first errors if that does not help.
+    const lenientLines = new LineCounter();
+    const lenient = parse(indentQuotedContinuations(text), lenientLines);
+    if (lenient.errors.length === 0) [doc, lineCounter] = [lenient, lenientLines];
+  }
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -99,7 +109,17 @@ export function parseYamlText(text: string, path: string): YamlFile {
       field: keyAt(doc.contents, problem.pos[0]),
     });
   }
-  const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    // The `yaml` package's guard against alias bombs ("billion laughs"); PyYAML would expand it.
+    throw new UserError(
+      `YAML aliases expand too far: ${(e as Error).message}`,
+      { file: path },
+      'a task file should not need more than a few aliases',
+    );
+  }
   if (value === null || value === undefined) return { path, value: {}, locate: () => ({ file: path }) };
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new UserError('a task file must be a mapping of keys to values', { file: path, line: 1, column: 1 });
@@ -124,6 +144,15 @@ export function parseYamlText(text: string, path: string): YamlFile {
   };
   const ambiguity = conflictingDuplicate(doc, path, position);
   return { path, value: value as Record<string, unknown>, locate, ...(ambiguity && { ambiguity }) };
+}
+
+/**
+ * PyYAML reads `02:00` and `00:00` as strings: its sexagesimal integers start with 1-9, the
+ * `yaml` package's with any digit (it would make 120 and 0 of those).
+ */
+function asPyYamlTag(tag: Tags[number]): Tags[number] {
+  if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:int' || tag.format !== 'TIME') return tag;
+  return { ...tag, test: /^[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+$/ } as ScalarTag;
 }
 
 /**
