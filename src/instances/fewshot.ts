@@ -57,15 +57,8 @@ export interface PromptParts {
  * the docs in order, with one `rnd` per task; skipping a doc (e.g. --limit after the fact)
  * changes every later prompt.
  */
-export function buildFewshotContext(
-  task: TaskDefinition,
-  doc: Doc,
-  numFewshot: number,
-  rnd: FewshotRandom,
-  fewshotDocs: readonly Doc[],
-  rendered?: RenderedExamples,
-): string {
-  return plainPrompt(task, promptParts(task, doc, numFewshot, rnd, fewshotDocs, rendered));
+export function buildFewshotContext(...args: Parameters<typeof promptParts>): string {
+  return plainPrompt(args[0], promptParts(...args));
 }
 
 /** The parts of a doc's prompt; draws its few-shot examples from `rnd` (see buildFewshotContext). */
