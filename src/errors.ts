@@ -28,7 +28,7 @@ export class UserError extends Error {
   format(): string {
     const { file, line, column, field } = this.location;
     let where = '';
-    if (file) where += file + (line ? `:${line}` : '') + (line && column ? `:${column}` : '') + ': ';
+    if (file) where += `${file + (line ? `:${line}` : '') + (line && column ? `:${column}` : '')}: `;
     if (field) where += `${field}: `;
     return `${where}${this.message}${this.hint ? ` (${this.hint})` : ''}`;
   }

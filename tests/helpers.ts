@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../src/errors.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const MODEL_DIR = process.env.EVALBOARD_MODEL_PATH ?? join(ROOT, '../shared/models');
@@ -64,4 +65,15 @@ export function withoutTiming(outputPath: string): string {
   const parsed = JSON.parse(readFileSync(file, 'utf8'));
   delete parsed.timing;
   return JSON.stringify(parsed);
+}
+
+/** The UserError `fn` throws; any other outcome fails the test. */
+export function userErrorOf(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error('expected a UserError');
 }

@@ -3,20 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../errors.ts';
+import { userErrorOf } from '../../tests/helpers.ts';
 import { parseJsonDocument, parseJsonl, readJsonl } from './json-rows.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'evalboard-json-'));
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('JSON Lines', () => {
   it('reads one object per line, skipping blank lines', () => {
@@ -24,7 +14,7 @@ describe('JSON Lines', () => {
   });
 
   it('names the bad line', () => {
-    const e = userError(() => parseJsonl('{"a":1}\n{"a":\n', 'f.jsonl'));
+    const e = userErrorOf(() => parseJsonl('{"a":1}\n{"a":\n', 'f.jsonl'));
     expect(e.location).toMatchObject({ file: 'f.jsonl', line: 2 });
     expect(e.message).toMatch(/^bad JSON on line 2/);
   });
@@ -57,7 +47,7 @@ describe('JSON documents', () => {
   });
 
   it('locates a syntax error by line', () => {
-    const e = userError(() => parseJsonDocument('[\n{"a":1},\n{"a":}\n]', 'f.json'));
+    const e = userErrorOf(() => parseJsonDocument('[\n{"a":1},\n{"a":}\n]', 'f.json'));
     expect(e.location.line).toBe(3);
   });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../errors.ts';
+import { userErrorOf } from '../../../tests/helpers.ts';
 import type { TaskDefinition } from '../types.ts';
 import { loadTaskYamls } from './task-index.ts';
 import type { YamlGroupDefinition, YamlTaskDefinition } from './types.ts';
@@ -24,16 +24,6 @@ const base = 'dataset_path: local/qa\ntest_split: test\n';
 async function load(files: Record<string, string>) {
   const dir = taskFolder(files);
   return loadTaskYamls([dir], { dataDir: join(dir, 'data') });
-}
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('loadTaskYamls', () => {
@@ -88,7 +78,7 @@ describe('loadTaskYamls', () => {
     const where = { file: join(dir, 'bad.yaml'), line: 2, column: 18, field: 'doc_to_text' };
     expect(index.warnings).toEqual([expect.objectContaining({ brokenFile: true, location: where })]);
     expect((index.get('good') as TaskDefinition).name).toBe('good');
-    expect(userError(() => index.get('bad')).location).toEqual(where);
+    expect(userErrorOf(() => index.get('bad')).location).toEqual(where);
   });
 
   it('loads the rest of a folder holding an alias bomb; asking for its task names the file', async () => {
@@ -101,7 +91,7 @@ describe('loadTaskYamls', () => {
     expect(index.warnings).toHaveLength(1);
     expect(index.warnings[0]!.location.file).toMatch(/lol\.yaml$/);
     expect((index.get('good') as TaskDefinition).name).toBe('good');
-    expect(userError(() => index.get('lol')).format()).toMatch(/lol\.yaml: YAML aliases expand too far/);
+    expect(userErrorOf(() => index.get('lol')).format()).toMatch(/lol\.yaml: YAML aliases expand too far/);
   });
 
   it('fails a task whose include is broken, naming the included file', async () => {
@@ -110,7 +100,7 @@ describe('loadTaskYamls', () => {
       'uses.yaml': `${base}include: _broken_yaml\ntask: uses\n`,
       'other.yaml': `${base}task: other\ndoc_to_text: q\n`,
     });
-    expect(userError(() => index.get('uses')).location.file).toMatch(/_broken_yaml$/);
+    expect(userErrorOf(() => index.get('uses')).location.file).toMatch(/_broken_yaml$/);
     expect((index.get('other') as TaskDefinition).name).toBe('other');
   });
 
@@ -119,7 +109,7 @@ describe('loadTaskYamls', () => {
       _t_yaml: 'output_type: choose_one\n',
       't.yaml': `${base}include: _t_yaml\ntask: t\n`,
     });
-    const error = userError(() => index.get('t'));
+    const error = userErrorOf(() => index.get('t'));
     expect(error.location).toMatchObject({ line: 1, column: 1, field: 'output_type' });
     expect(error.location.file).toMatch(/_t_yaml$/);
   });
@@ -128,7 +118,7 @@ describe('loadTaskYamls', () => {
     const index = await load({ 't.yaml': `${base}task: t\ndoc_to_text: "{{q}} {{context}}"\n` });
     const task = index.get('t') as TaskDefinition;
     const doc = (await task.loadDocs()).eval[1]!;
-    const error = userError(() => task.docToText(doc));
+    const error = userErrorOf(() => task.docToText(doc));
     expect(error.message).toBe('task t, doc 1 (test split): doc_to_text uses context, which the doc does not have');
     expect(error.location).toMatchObject({ line: 4, field: 'doc_to_text' });
   });
@@ -142,7 +132,7 @@ describe('loadTaskYamls', () => {
     });
     const task = index.get('t') as TaskDefinition;
     expect(task.docToText((await task.loadDocs()).eval[0]!)).toBe('<2+2?>');
-    expect(userError(() => index.get('u')).message).toMatch(/no nowhere\.ts next to the YAML/);
+    expect(userErrorOf(() => index.get('u')).message).toMatch(/no nowhere\.ts next to the YAML/);
   });
 
   it('runs process_results from utils.ts and checks what it returns', async () => {
@@ -160,10 +150,10 @@ describe('loadTaskYamls', () => {
     expect(task.processResults?.(doc, ['1'])).toEqual({ acc: 1 });
     const bad = index.get('b') as TaskDefinition;
     const badDoc = (await bad.loadDocs()).eval[0]!;
-    expect(userError(() => bad.processResults?.(badDoc, ['1'])).message).toBe(
+    expect(userErrorOf(() => bad.processResults?.(badDoc, ['1'])).message).toBe(
       'task b, doc 0 (test split): process_results "acc" is yes; expected {metric: number or [number, number]}',
     );
-    expect(userError(() => index.get('s')).message).toBe('process_results must be a !function reference');
+    expect(userErrorOf(() => index.get('s')).message).toBe('process_results must be a !function reference');
   });
 
   it('indexes groups: tags expand, inline tasks register, aggregate metrics keep their filter', async () => {
