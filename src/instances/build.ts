@@ -72,15 +72,7 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
     const requests = Array.from({ length: repeats }, (_, repeat) =>
       sampled ? once.map((r) => withSeed(r, samplingSeed(o.samplingSeed!, task.name, docId, repeat))) : once,
     );
-    return {
-      task: task.name,
-      docId,
-      doc,
-      context,
-      target,
-      ...(choices ? { choices } : {}),
-      requests,
-    };
+    return { task: task.name, docId, doc, context, target, ...(choices ? { choices } : {}), requests };
   });
 }
 
