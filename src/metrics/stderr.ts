@@ -73,6 +73,29 @@ export interface StderrOptions {
   readonly seed?: number;
 }
 
+/**
+ * How an aggregation's sampling error is measured: from per-item numbers whose mean it is (mean,
+ * and acc_all's per-question scores), or by resampling the corpus statistic; null where none is
+ * defined (n < 2, resampling off, or an aggregation lm-eval gives no stderr).
+ */
+type ErrorPlan =
+  | { readonly numbers: readonly number[] }
+  | { readonly statistic: (values: readonly SampleValue[]) => number; readonly iters: number }
+  | null;
+
+function errorPlan(aggregation: string, values: readonly SampleValue[], bootstrapIters: number): ErrorPlan {
+  if (values.length < 2 || bootstrapIters <= 0) return null;
+  if (aggregation === 'mean') return { numbers: plainValues(values, 'mean') };
+  // lm-eval's acc_all_stderr groups by question id alone (not paragraph and question, as the score does).
+  if (aggregation === 'acc_all') {
+    const questions = questionsAllCorrect(values, true);
+    return questions.length < 2 ? null : { numbers: questions };
+  }
+  const statistic = BOOTSTRAPPED.has(aggregation) ? aggregations[aggregation] : undefined;
+  if (!statistic) return null;
+  return { statistic, iters: SLOW_TO_BOOTSTRAP.has(aggregation) ? Math.min(bootstrapIters, 100) : bootstrapIters };
+}
+
 /** Standard error of an aggregation over these samples, or null where none is defined (n < 2). */
 export function stderrFor(
   aggregation: string,
@@ -80,16 +103,9 @@ export function stderrFor(
   opts: StderrOptions = {},
 ): number | null {
   const { bootstrapIters = 1000, seed = 0 } = opts;
-  if (values.length < 2 || bootstrapIters <= 0) return null;
-  if (aggregation === 'mean') return meanStderr(plainValues(values, 'mean'));
-  // lm-eval's acc_all_stderr groups by question id alone (not paragraph and question, as the score does).
-  if (aggregation === 'acc_all') {
-    const questions = questionsAllCorrect(values, true);
-    return questions.length < 2 ? null : meanStderr(questions);
-  }
-  const statistic = BOOTSTRAPPED.has(aggregation) ? aggregations[aggregation] : undefined;
-  const iters = SLOW_TO_BOOTSTRAP.has(aggregation) ? Math.min(bootstrapIters, 100) : bootstrapIters;
-  return statistic ? bootstrapStderr(statistic, values, iters, seed) : null;
+  const plan = errorPlan(aggregation, values, bootstrapIters);
+  if (!plan) return null;
+  return 'numbers' in plan ? meanStderr(plan.numbers) : bootstrapStderr(plan.statistic, values, plan.iters, seed);
 }
 
 /** A metric's sampling uncertainty: lm-eval's stderr and a 95 % percentile bootstrap interval. */
@@ -113,25 +129,13 @@ export function uncertaintyFor(
   opts: StderrOptions = {},
 ): Uncertainty {
   const { bootstrapIters = 1000, seed = 0 } = opts;
-  if (values.length < 2 || bootstrapIters <= 0) return { stderr: null, ci: null };
-  const interval = (numbers: ArrayLike<number>): readonly [number, number] => {
-    const { low, high } = bootstrapMeanCI(numbers, { iterations: bootstrapIters, seed, level: CI_LEVEL });
-    return [low, high];
-  };
-  if (aggregation === 'mean') {
-    const numbers = plainValues(values, 'mean');
-    return { stderr: meanStderr(numbers), ci: interval(numbers) };
+  const plan = errorPlan(aggregation, values, bootstrapIters);
+  if (!plan) return { stderr: null, ci: null };
+  if ('numbers' in plan) {
+    const { low, high } = bootstrapMeanCI(plan.numbers, { iterations: bootstrapIters, seed, level: CI_LEVEL });
+    return { stderr: meanStderr(plan.numbers), ci: [low, high] };
   }
-  if (aggregation === 'acc_all') {
-    const questions = questionsAllCorrect(values, true);
-    return questions.length < 2
-      ? { stderr: null, ci: null }
-      : { stderr: meanStderr(questions), ci: interval(questions) };
-  }
-  const statistic = BOOTSTRAPPED.has(aggregation) ? aggregations[aggregation] : undefined;
-  if (!statistic) return { stderr: null, ci: null };
-  const iters = SLOW_TO_BOOTSTRAP.has(aggregation) ? Math.min(bootstrapIters, 100) : bootstrapIters;
-  const estimates = bootstrapEstimates(statistic, values, iters, seed);
+  const estimates = bootstrapEstimates(plan.statistic, values, plan.iters, seed);
   const sorted = Float64Array.from(estimates).sort();
   const tail = (1 - CI_LEVEL) / 2;
   return { stderr: sampleStddev(estimates), ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)] };
