@@ -188,26 +188,6 @@ describe('--fewshot_as_multiturn with a chat model (llamacpp)', () => {
       seed: 7,
       tokenizer: { from: 'hf', dir: join(MODEL_DIR, 'bpe-49152') },
     });
-    const out = join(dir, 'out');
-    const r = evalboard([
-      'run',
-      '--model',
-      'llamacpp',
-      '--model_args',
-      `pretrained=${model}`,
-      '--tasks',
-      'bps',
-      '--limit',
-      '2',
-      '--apply_chat_template',
-      '--fewshot_as_multiturn',
-      '--output_path',
-      out,
-      '--quiet',
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    const config = readResults(out).config as Record<string, unknown>;
-    expect(config).toMatchObject({ apply_chat_template: true, fewshot_as_multiturn: true });
     // bps is 2-shot: as turns, two assistant answers before the turn the model writes.
     const turns = (args: string[]) => {
       const o = join(dir, args.join('-') || 'default');
@@ -236,6 +216,10 @@ describe('--fewshot_as_multiturn with a chat model (llamacpp)', () => {
       return { turns: prompt.split('<|im_start|>assistant').length - 1, config: readResults(o).config };
     };
     // lm-eval main's default with a chat template: turns; "false" puts the shots in one user turn.
+    expect(turns(['--fewshot_as_multiturn'])).toMatchObject({
+      turns: 3,
+      config: { apply_chat_template: true, fewshot_as_multiturn: true },
+    });
     expect(turns([])).toMatchObject({ turns: 3, config: { fewshot_as_multiturn: true } });
     expect(turns(['--fewshot_as_multiturn', 'false'])).toMatchObject({
       turns: 1,

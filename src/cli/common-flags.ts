@@ -2,6 +2,7 @@ import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import type { EvaluateOptions } from '../evaluator/evaluate.ts';
 import { loadCatalog } from '../task/index.ts';
+import type { TaskWarning } from '../task/yaml/index.ts';
 import { parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 
 /** The flags `run` and `score` share: which documents, how prompts are built, where tasks come from. */
@@ -44,18 +45,22 @@ export function evaluationOptions(
   };
 }
 
-/** Loads the task catalog the flags name, its warnings to stderr. */
-export async function loadTaskCatalog(flags: EvaluationFlags) {
-  const { catalog, warnings } = await loadCatalog({
-    includePaths: flags.include_path ?? [],
+/** The task catalog the flags name (--include_path, plus any task folders given), and its load warnings. */
+export function loadTaskCatalog(flags: EvaluationFlags, taskFolders: readonly string[] = []) {
+  return loadCatalog({
+    includePaths: [...(flags.include_path ?? []), ...taskFolders],
     dataDir: resolveDataDir(flags.data_dir),
     allowNetwork: !!flags.allow_network,
   });
-  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
-  return catalog;
 }
 
-/** Loads the task catalog and resolves the named tasks and groups. */
+export function printCatalogWarnings(warnings: readonly TaskWarning[]): void {
+  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
+}
+
+/** Loads the task catalog (warnings to stderr) and resolves the named tasks and groups. */
 export async function resolveTasks(flags: EvaluationFlags, names: readonly string[]) {
-  return (await loadTaskCatalog(flags)).resolve(names);
+  const { catalog, warnings } = await loadTaskCatalog(flags);
+  printCatalogWarnings(warnings);
+  return catalog.resolve(names);
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { openScoreCache } from '../cache/score-store.ts';
-import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
 import { buildReport } from '../report/build.ts';
@@ -18,7 +17,6 @@ import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
 import { openSuite } from '../suites/index.ts';
-import { loadCatalog } from '../task/index.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
@@ -30,7 +28,7 @@ import {
   parseSamples,
   parseThink,
 } from './options.ts';
-import { evaluationOptions, parseEvaluationFlags } from './common-flags.ts';
+import { evaluationOptions, loadTaskCatalog, parseEvaluationFlags, printCatalogWarnings } from './common-flags.ts';
 import { Progress } from './progress.ts';
 import { addRunFlags, type RunFlags, refuseUnsupportedFlags } from './run-flags.ts';
 import { expandTaskPaths, folderHint, withGenKwargs, writeOutPrompts } from './run-tasks.ts';
@@ -106,11 +104,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
         .filter(Boolean);
   const { names: requested, includePaths: taskFolders } = await expandTaskPaths(taskEntries);
 
-  const { catalog, warnings } = await loadCatalog({
-    includePaths: [...(flags.include_path ?? []), ...taskFolders],
-    dataDir: resolveDataDir(flags.data_dir),
-    allowNetwork: !!flags.allow_network,
-  });
+  const { catalog, warnings } = await loadTaskCatalog(flags, taskFolders);
   const suite = flags.suite ? await openSuite(flags.suite, catalog, { predictOnly: !!flags.predict_only }) : undefined;
   for (const notice of suite?.notices ?? []) process.stderr.write(`warning: ${notice}\n`);
   const taskNames = suite ? [...suite.taskNames] : requested;
@@ -123,7 +117,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   if (unknownSampled.length > 0)
     throw new UserError(`names tasks that are not run: ${unknownSampled.join(', ')}`, { field: '--samples' });
   // After resolving: a requested task that needs a broken file fails with that file as its one line.
-  for (const w of warnings) process.stderr.write(`warning: ${new UserError(w.message, w.location).format()}\n`);
+  printCatalogWarnings(warnings);
   const codeRunner = codeRunnerFor(tasks, flags);
 
   const opened = await openBackend({
