@@ -190,6 +190,20 @@ describe('variants on fake models with known answers', () => {
     expect(JSON.parse(readFileSync(json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
+  it('evalboard report shows the variants section, the significant flip marked', () => {
+    const page = join(tempDir('variants-report-'), 'r.html');
+    const r = evalboard(['report', ...files, '--html', page]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('<h2>Variants: one benchmark, several implementations</h2>');
+    expect(html).toMatch(
+      /<tr class="marked"><td>arc_challenge<\/td><td>arc_challenge<\/td><td>arc_challenge_letter<\/td><td>model-A<\/td><td>model-B<\/td>/,
+    );
+    expect(html).toContain(
+      '<tr><td>arc_challenge</td><td>arc_challenge</td><td>arc_challenge_letter</td><td>model-A</td><td>model-C</td>',
+    );
+  });
+
   it('refuses a variant given twice for one model, and files without samples', () => {
     const twice = userErrorOf(() => loadVariantItems([files[0]!, files[0]!]));
     expect(twice.message).toContain('arc_challenge for model-A is also in');
