@@ -3,6 +3,11 @@ import { intervalChart } from './charts.ts';
 import { type Cell, fixed, type HtmlSection, htmlPage, htmlTable, note, textTable } from './format.ts';
 import type { VariantsReport } from './variants.ts';
 
+/** Three decimals, without the "-0.000" a tiny negative κ or τ would print. */
+function coefficient(value: number): string {
+  return fixed(Math.abs(value) < 5e-4 ? 0 : value, 3);
+}
+
 const SCORE_HEADERS = ['benchmark', 'variant', 'model', 'metric', 'items', 'score', '95% CI'];
 const AGREEMENT_HEADERS = [
   'benchmark',
@@ -53,7 +58,7 @@ function agreementRows(report: VariantsReport): Cell[][] {
     a.bothWrong,
     a.onlyA,
     a.onlyB,
-    a.kappa === null ? 'n/a' : fixed(a.kappa, 3),
+    a.kappa === null ? 'n/a' : coefficient(a.kappa),
   ]);
 }
 
@@ -63,7 +68,7 @@ function rankRows(report: VariantsReport): Cell[][] {
     r.a,
     r.b,
     r.models,
-    r.tau === null ? 'n/a' : fixed(r.tau, 3),
+    r.tau === null ? 'n/a' : coefficient(r.tau),
     r.flips.length,
     r.flips.filter((f) => f.significant).length,
   ]);
