@@ -95,6 +95,8 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['sandbox', 'errors.ts'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
+  // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.
+  ['submissions', 'metrics'],
   // The leaderboard service shows suites' tasks, baselines and normalised scores.
   ['service', 'suites'],
   // The service's demo import reads the leaderboard table with the analysis library's CSV reader.
