@@ -9,6 +9,7 @@ import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
+import { registerServe } from './serve.ts';
 import { registerTasks } from './tasks.ts';
 
 const program = new Command('evalboard')
@@ -24,6 +25,7 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerServe(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
