@@ -10,6 +10,7 @@ import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
 import { registerTasks } from './tasks.ts';
+import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
   .description('Evaluate language models on lm-eval-compatible tasks')
@@ -24,6 +25,7 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerWorker(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
