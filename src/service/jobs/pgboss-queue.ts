@@ -166,6 +166,14 @@ export class PgBossJobQueue implements JobQueue {
     return new Map(rows.map((r: { request_id: number }, i: number) => [r.request_id, i + 1]));
   }
 
+  /** Where the worker left a completed job's results file (a path on the worker's machine). */
+  async resultsPath(jobId: string): Promise<string | null> {
+    if (!UUID.test(jobId)) return null;
+    const job = await this.boss.getJobById(EVALUATION_QUEUE, jobId);
+    const output = job?.state === 'completed' ? (job.output as { results_path?: unknown } | null) : null;
+    return typeof output?.results_path === 'string' ? output.results_path : null;
+  }
+
   /** New votes on an approved request still waiting: it moves up (or down) the queue. */
   async setPriority(requestId: number, priority: number): Promise<void> {
     await this.boss.update(EVALUATION_QUEUE, undefined, { id: jobIdFor(requestId), priority });
