@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcessWorker } from '../src/cli/worker.ts';
@@ -274,4 +275,26 @@ describe('evaluation jobs on PGlite, run by the in-process worker', () => {
       await worker.stop();
     }
   }, 180_000);
+
+  it('a job whose worker dies with no retry left is `expired`, with the reason', async () => {
+    const strict = await openJobQueue(
+      { pglite: db },
+      { expireInSeconds: 1, retryLimit: 0, superviseIntervalSeconds: 1 },
+    );
+    // A bare pg-boss client claims the job and never settles it: a worker that died holding it.
+    const dying = new PgBoss({ db: fromPglite(db), backend: 'pglite', supervise: false, registerInstance: false });
+    try {
+      await dying.start();
+      const id = await strict.enqueue({ requestId: 3, model: STORIES, modelArgs: null, suite, priority: 1 });
+      const [claimed] = await dying.fetch('evaluation');
+      expect(claimed!.id).toBe(id);
+      expect(await queue.getJob(id)).toMatchObject({ state: 'active', attempts: 1 });
+      const job = await waitFor('the claimed job to expire', settled(queue, id), 30_000);
+      expect(job).toMatchObject({ state: 'expired', attempts: 1 });
+      expect(job.error).toMatch(/^job timed out: the worker stopped answering/);
+    } finally {
+      await dying.stop({ graceful: false });
+      await strict.close();
+    }
+  }, 60_000);
 });

@@ -127,12 +127,23 @@ export class PgBossJobQueue implements JobQueue {
     return id;
   }
 
+  /**
+   * pg-boss's state, except: `expired` for a job that failed for good because its worker stopped
+   * answering (heartbeat lost, or run time exceeded) — with retries left that job is `retry`, the
+   * reason in `error` — and `failed` for one cancelled (rejected after approval). `attempts` counts
+   * attempts started; `progress` is the running attempt's, or the finished job's last.
+   */
   async getJob(jobId: string): Promise<JobInfo | null> {
     if (!UUID.test(jobId)) return null;
     const job = await this.boss.getJobById<JobData>(EVALUATION_QUEUE, jobId);
     if (!job) return null;
     const output = (job.output ?? null) as Record<string, unknown> | null;
-    const error = job.state === 'completed' ? null : failureMessage(output);
+    const error =
+      job.state === 'completed'
+        ? null
+        : job.state === 'cancelled'
+          ? 'cancelled: the request was rejected after approval'
+          : failureMessage(output);
     const state: JobState =
       job.state === 'failed' && error !== null && EXPIRY_MESSAGES.has(error)
         ? 'expired'
