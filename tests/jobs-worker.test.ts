@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
+import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcessWorker } from '../src/cli/worker.ts';
 import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
+import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
 import { cacheRows } from './process-helpers.ts';
 
@@ -71,6 +73,22 @@ function scores(resultsPath: string): Record<string, unknown> {
   const parsed = JSON.parse(readFileSync(resultsPath, 'utf8'));
   delete parsed.timing;
   return parsed;
+}
+
+function zipEntries(archive: string): Promise<string[]> {
+  return new Promise((done, fail) => {
+    yauzl.open(archive, { lazyEntries: true }, (err, zip) => {
+      if (err) return fail(err);
+      const names: string[] = [];
+      zip.on('entry', (e: yauzl.Entry) => {
+        names.push(e.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => done(names));
+      zip.on('error', fail);
+      zip.readEntry();
+    });
+  });
 }
 
 interface WorkerProcess {
@@ -244,17 +262,32 @@ describe('evaluation jobs on PGlite, run by the in-process worker', () => {
     await db?.close();
   });
 
-  it('evaluates a request, and fails a model that does not exist at once, to the dead letters', async () => {
+  it('evaluates a request and uploads its output folder; a model that does not exist fails at once, to the dead letters', async () => {
+    const submitted: { entries: string[]; meta: SubmissionMeta }[] = [];
+    const upload = uploadAsSubmission(async (archive, meta) => {
+      submitted.push({ entries: await zipEntries(archive), meta });
+      return 41 + submitted.length;
+    });
     const worker = await startInProcessWorker(queue, {
       workDir: join(dir, 'work'),
       limit: 2,
       pollingIntervalSeconds: 0.5,
+      upload,
     });
     try {
       const id = await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 });
       expect(await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 })).toBe(id);
       const job = await waitFor('the PGlite job to finish', settled(queue, id), 120_000);
-      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null, submissionId: null });
+      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null, submissionId: 42 });
+      // The upload is the run's output folder as a user would zip it: the results file and a samples file per task.
+      expect(submitted).toHaveLength(1);
+      expect(submitted[0]!.meta).toEqual({ modelId: 'local/stories260K', suite, requestId: 1 });
+      const names = submitted[0]!.entries.map((e) => e.replace(/_\d{4}-\d\d-\d\dT[\d.-]+\.json/, '_<time>.json'));
+      expect(names.sort()).toEqual(
+        ['results_<time>.json', ...['bps', 'lcs', 'simplear'].map((t) => `samples_${t}_<time>.jsonl`)].map(
+          (f) => `__work__shared__models__stories260K/${f}`,
+        ),
+      );
       const results = JSON.parse(readFileSync((await queue.resultsPath(id))!, 'utf8'));
       // 2 docs per task; every request the run planned was reported done.
       expect(Object.values(results['n-samples']).map((n) => (n as { effective: number }).effective)).toEqual([2, 2, 2]);

@@ -26,6 +26,7 @@ export type RunHarness = (argv: readonly string[], hooks: HarnessHooks) => Promi
 export interface Finished {
   readonly requestId: number;
   readonly model: string;
+  readonly modelArgs: string | null;
   readonly suite: string;
   /** The --output_path folder: the results file and its samples files, as a user would upload them. */
   readonly outputDir: string;
@@ -71,6 +72,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobDone
   const submissionId = await o.upload({
     requestId: job.requestId,
     model: job.model,
+    modelArgs: job.modelArgs,
     suite: job.suite,
     outputDir,
     resultsPath,
