@@ -11,6 +11,7 @@ import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { registerTasks } from './tasks.ts';
+import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
   .description('Evaluate language models on lm-eval-compatible tasks')
@@ -26,6 +27,7 @@ registerAnalyze(program);
 registerReport(program);
 registerScore(program);
 registerServe(program);
+registerWorker(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
