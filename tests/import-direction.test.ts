@@ -97,6 +97,10 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['python', 'errors.ts'],
   // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.
   ['submissions', 'metrics'],
+  // export mera reads a run's results and samples files.
+  ['submissions', 'report'],
+  // score-submission and export mera are commands over the submissions library.
+  ['cli', 'submissions'],
 ];
 
 /** Imported from anywhere; they import no stage folder themselves. */

@@ -4,11 +4,13 @@ import { registerAnalyze } from './analyze.ts';
 import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
+import { registerExport } from './export.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
+import { registerScoreSubmission } from './score-submission.ts';
 import { registerTasks } from './tasks.ts';
 
 const program = new Command('evalboard')
@@ -24,6 +26,8 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerScoreSubmission(program);
+registerExport(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
