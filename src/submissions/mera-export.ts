@@ -128,6 +128,9 @@ function taskRecords(
       return `id ${key} is in the samples twice (a run with --prompts all or repeats); export a run that answers each item once`;
     }
     seen.add(key);
+    if (task.scoring === 'code' && row.mera_prediction === undefined) {
+      return `doc ${row.doc_id} has no mera_prediction: MERA wants each generation's per-test outputs, which only the MERA code tasks record`;
+    }
     const predicted = rowPrediction(row, settings.targetDelimiter, settings.generative);
     if (task.dialogIds) {
       // A dialog's list stops at its first unanswered question, as MERA's converter writes it.
