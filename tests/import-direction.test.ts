@@ -108,6 +108,10 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['service', 'analysis'],
   // serve and admin open the service's database and app.
   ['cli', 'service'],
+  // export mera reads a run's results and samples files.
+  ['submissions', 'report'],
+  // score-submission and export mera are commands over the submissions library.
+  ['cli', 'submissions'],
 ];
 
 /** Imported from anywhere; they import no stage folder themselves. */
