@@ -95,6 +95,11 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['sandbox', 'errors.ts'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
+  // Judges (Arena-Hard, MT-Bench, AlpacaEval) ask any backend for judgments, as requests.
+  ['judges', 'backends'],
+  ['judges', 'requests'],
+  // Judges read answer, question and judgment files with the dataset readers (JSONL, JSON, CSV).
+  ['judges', 'documents'],
 ];
 
 /** Imported from anywhere; they import no stage folder themselves. */
