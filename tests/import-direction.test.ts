@@ -100,6 +100,10 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['judges', 'requests'],
   // Judges read answer, question and judgment files with the dataset readers (JSONL, JSON, CSV).
   ['judges', 'documents'],
+  // A judge leaderboard is written as a results file and samples rows, so every reader shows it.
+  ['judges', 'report'],
+  // `evalboard judge` opens the judge model and runs a judge plug-in.
+  ['cli', 'judges'],
 ];
 
 /** Imported from anywhere; they import no stage folder themselves. */

@@ -4,6 +4,7 @@ import { registerAnalyze } from './analyze.ts';
 import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
+import { registerJudge } from './judge.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
@@ -24,6 +25,7 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerJudge(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');

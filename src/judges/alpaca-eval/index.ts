@@ -167,10 +167,8 @@ export function leaderboard(models: readonly ModelPreferences[], options: Alpaca
     const half = 1.96 * stats.standard_error;
     return { model, scores, ci: { win_rate: [stats.win_rate - half, stats.win_rate + half] } };
   });
-  const primary = rows.every((r) => 'length_controlled_winrate' in r.scores)
-    ? 'length_controlled_winrate'
-    : rows.every((r) => 'length_controlled_minimal_winrate' in r.scores)
-      ? 'length_controlled_minimal_winrate'
-      : 'win_rate';
+  // The minimal variant lacks the difficulty term and the regularisation to the baseline, so it is
+  // not comparable with the published LC numbers: it never becomes the headline score.
+  const primary = rows.every((r) => 'length_controlled_winrate' in r.scores) ? 'length_controlled_winrate' : 'win_rate';
   return { benchmark: 'alpaca-eval', primary, rows, judgments: [], malformed: {}, notes };
 }
