@@ -279,6 +279,29 @@ describe('evalboard judge arena-hard with a scripted judge on the 500 v0.1 quest
     delete backends['scripted-judge'];
   }, 120_000);
 
+  it('recomputes a leaderboard from Arena-Hard judgment JSONL without a judge', async () => {
+    const dir = tempDir('judge-arena-recompute-');
+    const file = join(dir, 'judgments.jsonl');
+    const game = (score: string | null) => ({ user_prompt: '…', judgment: `… [[${score}]]`, score });
+    // x: 3 questions [B>A, A>B] (2 wins each) and 1 [A>>B, B>>A] (6 losses): share 6/12.
+    // y: 2 questions [A=B, A=B] and 1 [B>>A, A>>B] (6 wins): share (6 + 2) / 10.
+    const lines = [
+      ...[1, 2, 3].map((q) => ({ question_id: `q${q}`, model: 'x', games: [game('B>A'), game('A>B')] })),
+      { question_id: 'q4', model: 'x', games: [game('A>>B'), game('B>>A')] },
+      ...[1, 2].map((q) => ({ question_id: `q${q}`, model: 'y', games: [game('A=B'), game('A=B')] })),
+      { question_id: 'q3', model: 'y', games: [game('B>>A'), game('A>>B')] },
+      { question_id: 'q4', model: 'y', games: [game(null), game(null)] },
+    ];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    await judgeCli(['--judgments', file, '--json', join(dir, 'board.json')]);
+    const board = JSON.parse(readFileSync(join(dir, 'board.json'), 'utf8'));
+    const score = (m: string) => board.rows.find((r: { model: string }) => r.model === m).scores.score;
+    expect(score('x')).toBeCloseTo(50, 9);
+    expect(score('y')).toBeCloseTo(80, 9);
+    expect(score('gpt-4-0314')).toBeCloseTo(50, 12);
+    expect(board.malformed).toEqual({ x: 0, y: 2 });
+  });
+
   it('refuses a run without a judge, naming the flag', () => {
     const r = evalboard(['judge', 'arena-hard', '--answers', join(V01, 'baseline_gpt-4-0314.jsonl')]);
     expect(r.status).toBe(2);

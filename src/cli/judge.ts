@@ -35,6 +35,7 @@ interface JudgeFlags {
   bootstrap_rounds: string;
   seed: string;
   max_tokens?: string;
+  limit?: string;
   batch_size: string;
   output_path?: string;
   json?: string;
@@ -59,6 +60,7 @@ const OPTIONS: readonly (readonly [string, string, string?])[] = [
   ['--bootstrap_rounds <n>', 'Arena-Hard bootstrap rounds for the 95 % interval', '100'],
   ['--seed <n>', 'seed of the bootstrap', '42'],
   ['--max_tokens <n>', 'judge reply length (default: the published config’s)'],
+  ['--limit <n>', 'judge only the first N questions (instructions)'],
   ['--batch_size <n>', 'judge batch size', '1'],
   ['--output_path <dir>', 'write a results file and a samples file per judged model'],
   ['--json <file>', 'write the leaderboard as JSON'],
@@ -98,6 +100,7 @@ export async function executeJudge(
   const recordedFile = name === 'alpaca-eval' ? flags.preferences : flags.judgments;
   let outcome: JudgeOutcome;
   let judgeFacts: Parameters<typeof judgeResultsReport>[2]['judge'] = null;
+  let cache: { hits: number; fresh: number; path: string | null } = { hits: 0, fresh: 0, path: null };
   if (recordedFile) {
     outcome = recompute(name, recordedFile, options);
   } else {
@@ -120,6 +123,8 @@ export async function executeJudge(
       const model = { backend: opened.backend, ...(opened.chatTemplate ? { chatTemplate: opened.chatTemplate } : {}) };
       outcome = await judgeWith(name, model, options);
       judgeFacts = { spec: flags.judge, info: opened.inner.info, id: opened.inner.id };
+      const stats = opened.cache?.stats();
+      cache = { hits: stats?.hits ?? 0, fresh: stats?.fresh ?? 0, path: opened.cache?.path ?? null };
     } finally {
       await opened.close();
     }
@@ -145,7 +150,7 @@ export async function executeJudge(
           start_time: started.toISOString(),
           end_time: ended.toISOString(),
           total_evaluation_time_seconds: (ended.getTime() - started.getTime()) / 1000,
-          cache: { hits: 0, fresh: 0, path: null },
+          cache,
           tokens_per_second: 0,
           requests_per_second: 0,
         },
@@ -187,6 +192,7 @@ function judgeOptions(name: JudgeBenchmarkName, flags: JudgeFlags): AnyOptions {
     bootstrapRounds: positiveInteger(flags.bootstrap_rounds, '--bootstrap_rounds'),
     seed: positiveInteger(flags.seed, '--seed', true),
     maxTokens: flags.max_tokens === undefined ? undefined : positiveInteger(flags.max_tokens, '--max_tokens'),
+    limit: flags.limit === undefined ? undefined : positiveInteger(flags.limit, '--limit'),
   };
   const merged: Record<string, unknown> = { ...defaults[name] };
   for (const [key, value] of Object.entries(given)) if (value !== undefined) merged[key] = value;

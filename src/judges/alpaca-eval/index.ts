@@ -26,6 +26,8 @@ export interface AlpacaEvalOptions {
   readonly lcWeights?: string;
   readonly instructionDifficulty?: string;
   readonly maxTokens?: number;
+  /** Judge only the first N instructions. */
+  readonly limit?: number;
 }
 
 const PROMPT_FILE = 'alpaca-eval-clf-gpt4-turbo.txt';
@@ -46,7 +48,7 @@ export const alpacaEvalJudge: Judge<AlpacaEvalOptions> = {
         { field: '--baseline' },
         'model_outputs.json of the baseline, or an annotations.json (its output_1)',
       );
-    const outputs = readModelOutputs(options.answers, '--answers');
+    const outputs = readModelOutputs(options.answers, '--answers').slice(0, options.limit);
     const baseline = new Map(readModelOutputs(options.baseline, '--baseline').map((o) => [o.instruction, o.output]));
     const name = outputs.find((o) => o.generator)?.generator ?? 'model';
     const template = imStartMessages(promptFile(PROMPT_FILE));

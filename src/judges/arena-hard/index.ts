@@ -17,6 +17,8 @@ export interface ArenaHardOptions {
   readonly bootstrapRounds?: number;
   readonly seed?: number;
   readonly maxTokens?: number;
+  /** Judge only the first N questions. */
+  readonly limit?: number;
 }
 
 interface JudgeConfig {
@@ -49,7 +51,7 @@ export const arenaHardJudge: Judge<ArenaHardOptions> = {
       [options.baseline, '--baseline'],
     ] as const)
       if (!value) throw new UserError('judging Arena-Hard needs this file', { field });
-    const questions = readQuestions(options.questions!);
+    const questions = readQuestions(options.questions!).slice(0, options.limit);
     const judged = readAnswers(options.answers!, '--answers');
     const baseline = readAnswers(options.baseline!, '--baseline');
     const notes: string[] = [];

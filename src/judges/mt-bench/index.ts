@@ -12,6 +12,8 @@ export interface MtBenchOptions {
   readonly answers?: string;
   readonly references?: string;
   readonly maxTokens?: number;
+  /** Judge only the first N questions. */
+  readonly limit?: number;
 }
 
 /** Categories whose questions are graded against a reference answer (FastChat's NEED_REF_CATS). */
@@ -139,7 +141,7 @@ export const mtBenchJudge: Judge<MtBenchOptions> = {
     const prompts = judgePrompts();
     const notes: string[] = [];
     const asks: { question: Question; turn: number; messages: ChatMessage[] }[] = [];
-    for (const question of questions.values()) {
+    for (const question of [...questions.values()].slice(0, options.limit)) {
       const answer = answers.turns.get(question.id);
       if (!answer) {
         notes.push(`question ${question.id}: no answer`);
