@@ -279,6 +279,53 @@ describe('evalboard judge arena-hard with a scripted judge on the 500 v0.1 quest
     delete backends['scripted-judge'];
   }, 120_000);
 
+  it('a judge that fails mid-run loses nothing: the rerun asks only for the judgments not yet made', async () => {
+    const dir = tempDir('judge-arena-crash-');
+    const answers = join(dir, 'answers.jsonl');
+    writeFileSync(
+      answers,
+      questions
+        .slice(0, 100)
+        .map((q) =>
+          JSON.stringify({
+            uid: q.uid,
+            model: 'model-under-test',
+            messages: [{ role: 'assistant', content: `answer of the model under test to ${q.uid}` }],
+          }),
+        )
+        .join('\n'),
+    );
+    const failing = new ScriptedJudge(truth);
+    const generate = failing.generateUntil.bind(failing);
+    failing.generateUntil = async (reqs, o) => {
+      // Answers the first 120 requests, reporting each as it finishes, then the connection "drops".
+      await generate(reqs.slice(0, 120), o);
+      throw new Error('judge connection reset');
+    };
+    backends['scripted-judge'] = async () => failing;
+    const args = ['--answers', answers, '--judge', 'scripted-judge', '--use_cache', join(dir, 'cache.sqlite')];
+    await expect(judgeCli([...args, '--limit', '100'])).rejects.toThrow('judge connection reset');
+    const healthy = new ScriptedJudge(truth);
+    backends['scripted-judge'] = async () => healthy;
+    await judgeCli([...args, '--limit', '100', '--json', join(dir, 'board.json')]);
+    const retried = questions.slice(0, 100).filter((q) => ['late', 'silent'].includes(truth.get(q.uid)!)).length * 2;
+    expect(healthy.requests).toBe(200 - 120 + retried);
+    const fresh = new ScriptedJudge(truth);
+    backends['scripted-judge'] = async () => fresh;
+    await judgeCli([
+      ...args.slice(0, -1),
+      join(dir, 'fresh-cache.sqlite'),
+      '--limit',
+      '100',
+      '--json',
+      join(dir, 'fresh.json'),
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'board.json'), 'utf8')).rows).toEqual(
+      JSON.parse(readFileSync(join(dir, 'fresh.json'), 'utf8')).rows,
+    );
+    delete backends['scripted-judge'];
+  }, 120_000);
+
   it('recomputes a leaderboard from Arena-Hard judgment JSONL without a judge', async () => {
     const dir = tempDir('judge-arena-recompute-');
     const file = join(dir, 'judgments.jsonl');

@@ -116,7 +116,9 @@ describe('AlpacaEval judging with a scripted judge (discrete preferences)', () =
       const path = join(dir, name);
       writeFileSync(
         path,
-        JSON.stringify(instructions.map((instruction, i) => ({ instruction, output: `${generator} says ${i}`, generator }))),
+        JSON.stringify(
+          instructions.map((instruction, i) => ({ instruction, output: `${generator} says ${i}`, generator })),
+        ),
       );
       return path;
     };
