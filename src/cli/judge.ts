@@ -242,6 +242,7 @@ function scoreColumns(outcome: JudgeOutcome): string[] {
 
 function format(value: number | undefined): string {
   if (value === undefined) return '';
+  if (Number.isNaN(value)) return 'n/a';
   return Number.isInteger(value) ? String(value) : value.toFixed(4);
 }
 
