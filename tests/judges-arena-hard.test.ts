@@ -13,6 +13,7 @@ import { SeededRandom } from '../src/stats/stats.ts';
 import { evalboard, listFiles, ROOT, tempDir } from './helpers.ts';
 
 const V01 = join(ROOT, '../shared/datasets/arena-hard/v0.1');
+const V02 = join(ROOT, '../shared/datasets/arena-hard/v2.0');
 
 describe('Arena-Hard verdicts and battles (hand-worked)', () => {
   it('parses verdicts as the published get_score: one distinct label, none (ask again) or conflicting (none)', () => {
@@ -143,6 +144,8 @@ class ScriptedJudge implements Backend {
   readonly capabilities = new Set(['generateUntil'] as const);
   readonly maxLength = 1 << 20;
   requests = 0;
+  /** The question ids the judge was asked about. */
+  readonly asked: string[] = [];
   constructor(private readonly truth: ReadonlyMap<string, Truth>) {}
   async loglikelihood(): Promise<never> {
     throw new Error('not a log-likelihood judge');
@@ -160,6 +163,7 @@ class ScriptedJudge implements Backend {
       )![1]!;
       const id = /answer of the model under test to ([0-9a-f]+)/.exec(prompt)![1]!;
       const modelIsA = aAnswer.includes('answer of the model under test');
+      this.asked.push(id);
       const followUp = messages.at(-1)!.content === RETRY;
       const text = verdictText(this.truth.get(id)!, modelIsA, followUp);
       const result = { text, tokens: 10, hitMaxTokens: false, truncated: false };
@@ -348,6 +352,65 @@ describe('evalboard judge arena-hard with a scripted judge on the 500 v0.1 quest
     expect(score('gpt-4-0314')).toBeCloseTo(50, 12);
     expect(board.malformed).toEqual({ x: 0, y: 2 });
   });
+
+  it('v2.0 with style control: hard prompts against o3-mini, the style-controlled score beside the plain one', async () => {
+    const dir = tempDir('judge-arena-v2-');
+    const v2 = readFileSync(join(V02, 'question.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { uid: string; category: string });
+    const hard = v2.filter((q) => q.category === 'hard_prompt').slice(0, 60);
+    const answers = join(dir, 'answers.jsonl');
+    // Every third answer is long and full of markdown; the others one line.
+    writeFileSync(
+      answers,
+      v2
+        .map((q, k) =>
+          JSON.stringify({
+            uid: q.uid,
+            model: 'model-under-test',
+            messages: [
+              {
+                role: 'assistant',
+                content: {
+                  answer: `answer of the model under test to ${q.uid}${k % 3 === 0 ? '\n## Heading\n- **point**\n'.repeat(50) : ''}`,
+                },
+              },
+            ],
+          }),
+        )
+        .join('\n'),
+    );
+    const v2Truth = new Map(hard.map((q, k) => [q.uid, PATTERN[k % PATTERN.length]!]));
+    const judge = new ScriptedJudge(v2Truth);
+    backends['scripted-judge'] = async () => judge;
+    const output = join(dir, 'out');
+    await judgeCli([
+      '--benchmark_version',
+      'v2.0',
+      '--style_control',
+      '--limit',
+      '60',
+      '--answers',
+      answers,
+      '--judge',
+      'scripted-judge',
+      '--no_cache',
+      '--output_path',
+      output,
+    ]);
+    delete backends['scripted-judge'];
+    // Only hard_prompt questions were asked about, each in both orders (plus follow-ups).
+    const asked = new Set(judge.asked);
+    expect([...asked].every((uid) => v2Truth.has(uid))).toBe(true);
+    expect(asked.size).toBe(60);
+    const results = readResultsFile(listFiles(output).find((f) => /results_.*\.json$/.test(f))!);
+    const scores = results.results['arena_hard_v2.0']!;
+    expect(typeof scores['score,none']).toBe('number');
+    expect(typeof scores['style_controlled_score,none']).toBe('number');
+    expect(results.evalboard.ci!['arena_hard_v2.0']!['style_controlled_score,none']).toHaveLength(2);
+    expect(readSamplesFile(listFiles(output).find((f) => /samples_arena_hard_v2\.0_/.test(f))!)).toHaveLength(60);
+  }, 120_000);
 
   it('refuses a run without a judge, naming the flag', () => {
     const r = evalboard(['judge', 'arena-hard', '--answers', join(V01, 'baseline_gpt-4-0314.jsonl')]);

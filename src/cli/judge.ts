@@ -36,6 +36,8 @@ interface JudgeFlags {
   seed: string;
   max_tokens?: string;
   limit?: string;
+  benchmark_version: string;
+  style_control?: boolean;
   batch_size: string;
   output_path?: string;
   json?: string;
@@ -56,7 +58,13 @@ const OPTIONS: readonly (readonly [string, string, string?])[] = [
   ['--instructions <file>', 'AlpacaEval preferences CSV: instructions.jsonl with the baseline lengths'],
   ['--lc_weights <file>', 'AlpacaEval: length_controlled_v1 weights CSV'],
   ['--instruction_difficulty <file>', 'AlpacaEval: instruction_difficulty.csv (with --lc_weights)'],
-  ['--baseline_model <name>', 'Arena-Hard --judgments: the baseline’s name in the file', 'gpt-4-0314'],
+  [
+    '--benchmark_version <v>',
+    'Arena-Hard: v0.1 (gpt-4-0314 baseline) or v2.0 (hard prompts, o3-mini baseline)',
+    'v0.1',
+  ],
+  ['--style_control', 'Arena-Hard: also the style-controlled score (length, headers, lists, bold), as v2 reports it'],
+  ['--baseline_model <name>', 'Arena-Hard --judgments: the baseline’s name in the file (default: the version’s)'],
   ['--bootstrap_rounds <n>', 'Arena-Hard bootstrap rounds for the 95 % interval', '100'],
   ['--seed <n>', 'seed of the bootstrap', '42'],
   ['--max_tokens <n>', 'judge reply length (default: the published config’s)'],
@@ -157,7 +165,7 @@ export async function executeJudge(
       });
       writeResults(paths.results, report);
       const rows = judgeSampleRows(outcome, row.model);
-      if (rows.length) writeSampleRows(paths.samples(JUDGE_TASK[name]), rows);
+      if (rows.length) writeSampleRows(paths.samples(outcome.task ?? JUDGE_TASK[name]), rows);
       process.stderr.write(`results: ${paths.results}\n`);
     }
   }
@@ -168,11 +176,19 @@ type AnyOptions = ArenaHardOptions & MtBenchOptions & AlpacaEvalOptions;
 
 function judgeOptions(name: JudgeBenchmarkName, flags: JudgeFlags): AnyOptions {
   const data = resolveDataDir(flags.data_dir);
+  const version = flags.benchmark_version;
+  if (version !== 'v0.1' && version !== 'v2.0')
+    throw new UserError(
+      `unknown Arena-Hard version "${version}"`,
+      { field: '--benchmark_version' },
+      'use v0.1 or v2.0',
+    );
+  const arenaBaseline = version === 'v0.1' ? 'baseline_gpt-4-0314.jsonl' : 'baseline_o3-mini-2025-01-31.jsonl';
   const fromData = (...parts: string[]) => (data ? join(data, ...parts) : undefined);
   const defaults: Record<JudgeBenchmarkName, Partial<AnyOptions>> = {
     'arena-hard': {
-      questions: fromData('arena-hard/v0.1/question.jsonl'),
-      baseline: fromData('arena-hard/v0.1/baseline_gpt-4-0314.jsonl'),
+      questions: fromData(`arena-hard/${version}/question.jsonl`),
+      baseline: fromData(`arena-hard/${version}`, arenaBaseline),
     },
     'mt-bench': {
       questions: fromData('mt-bench/question.jsonl'),
@@ -189,6 +205,8 @@ function judgeOptions(name: JudgeBenchmarkName, flags: JudgeFlags): AnyOptions {
     lcWeights: flags.lc_weights,
     instructionDifficulty: flags.instruction_difficulty,
     baselineModel: flags.baseline_model,
+    version,
+    styleControl: flags.style_control,
     bootstrapRounds: positiveInteger(flags.bootstrap_rounds, '--bootstrap_rounds'),
     seed: positiveInteger(flags.seed, '--seed', true),
     maxTokens: flags.max_tokens === undefined ? undefined : positiveInteger(flags.max_tokens, '--max_tokens'),

@@ -32,7 +32,7 @@ export interface JudgeRunFacts {
  * `pretrained=` (what readers take as the model's name).
  */
 export function judgeResultsReport(outcome: JudgeOutcome, row: LeaderboardRow, facts: JudgeRunFacts): ResultsReport {
-  const task = JUDGE_TASK[outcome.benchmark];
+  const task = outcome.task ?? JUDGE_TASK[outcome.benchmark];
   const judged = outcome.judgments.filter((j) => j.model === row.model).length;
   const entries: Record<string, number | string> = { alias: task };
   for (const [name, value] of Object.entries(row.scores)) {

@@ -27,6 +27,8 @@ export interface JudgmentRecord {
 
 export interface JudgeOutcome {
   readonly benchmark: JudgeBenchmarkName;
+  /** The task name the scores are filed under, where it is not the benchmark's default (Arena-Hard v2.0). */
+  readonly task?: string;
   /** Name of the headline score (the leaderboard's sort key). */
   readonly primary: string;
   readonly rows: readonly LeaderboardRow[];

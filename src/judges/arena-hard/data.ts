@@ -5,12 +5,16 @@ import { readRecords, stringField } from '../files.ts';
 export interface ArenaQuestion {
   readonly id: string;
   readonly prompt: string;
+  /** v2.0's `category` (hard_prompt, creative_writing); v0.1's is the benchmark name. */
+  readonly category: string | undefined;
 }
 
 /** v0.1/v2.0 `question.jsonl` (`uid`, `prompt`), or the older layout (`question_id`, `turns[0].content`). */
 export function readQuestions(path: string): ArenaQuestion[] {
   return readRecords(path, '--questions').map((row, i) => {
-    if ('uid' in row) return { id: stringField(row, 'uid', path, i), prompt: stringField(row, 'prompt', path, i) };
+    const category = typeof row.category === 'string' ? row.category : undefined;
+    if ('uid' in row)
+      return { id: stringField(row, 'uid', path, i), prompt: stringField(row, 'prompt', path, i), category };
     const turns = row.turns as { content?: unknown }[] | undefined;
     const content = turns?.[0]?.content;
     if (typeof content !== 'string')
@@ -18,7 +22,7 @@ export function readQuestions(path: string): ArenaQuestion[] {
         file: path,
         field: '--questions',
       });
-    return { id: stringField(row, 'question_id', path, i), prompt: content };
+    return { id: stringField(row, 'question_id', path, i), prompt: content, category };
   });
 }
 
@@ -26,6 +30,8 @@ export interface ModelAnswers {
   readonly model: string;
   /** Question id → the answer's text. */
   readonly answers: ReadonlyMap<string, string>;
+  /** Question id → `metadata.token_len`, where the file records it (v2.0 answer files). */
+  readonly tokenLengths: ReadonlyMap<string, number>;
 }
 
 /**
@@ -37,14 +43,17 @@ export function readAnswers(path: string, field: string): ModelAnswers {
   const rows = readRecords(path, field);
   let model: string | undefined;
   const answers = new Map<string, string>();
+  const tokenLengths = new Map<string, number>();
   rows.forEach((row, i) => {
     const name = row.model ?? row.model_id;
     if (typeof name === 'string') model ??= name;
     const id = 'uid' in row ? stringField(row, 'uid', path, i) : stringField(row, 'question_id', path, i);
     answers.set(id, answerText(row, path, i, field));
+    const tokenLength = (row.metadata as { token_len?: unknown } | undefined)?.token_len;
+    if (typeof tokenLength === 'number') tokenLengths.set(id, tokenLength);
   });
   if (rows.length === 0) throw new UserError('no answers in the file', { file: path, field });
-  return { model: model ?? 'model', answers };
+  return { model: model ?? 'model', answers, tokenLengths };
 }
 
 function answerText(row: Doc, path: string, i: number, field: string): string {

@@ -5,7 +5,11 @@ import { fillTemplate, promptFile } from '../prompts.ts';
 import type { Judge, JudgmentRecord, JudgeOutcome, LeaderboardRow } from '../types.ts';
 import { ratingsWithIntervals } from './bradley-terry.ts';
 import { readAnswers, readJudgments, readQuestions } from './data.ts';
+import { answerStyle, standardise, styleFeatures } from './style.ts';
+import { styleControlledScores } from './style-control.ts';
 import { type Battle, battlesOfQuestion, parseVerdict } from './verdict.ts';
+
+const STYLE_FEATURES = ['length', 'headers', 'lists', 'bold'] as const;
 
 export interface ArenaHardOptions {
   /** Judge mode: the judged model's answers, the questions and the baseline's answers. */
@@ -19,10 +23,18 @@ export interface ArenaHardOptions {
   readonly maxTokens?: number;
   /** Judge only the first N questions. */
   readonly limit?: number;
+  /** Which published configuration (prompts, baseline, categories): v0.1 (default) or v2.0. */
+  readonly version?: ArenaHardVersion;
+  /** Also fit Bradley–Terry with style features (length, headers, lists, bold), as Arena-Hard v2 does. */
+  readonly styleControl?: boolean;
 }
+
+export type ArenaHardVersion = 'v0.1' | 'v2.0';
 
 interface JudgeConfig {
   readonly baseline_model: string;
+  /** Question categories this configuration judges (all when absent). */
+  readonly categories?: readonly string[];
   readonly max_tokens: number;
   readonly number_of_judgment_attempts: number;
   readonly retry_message: string;
@@ -30,9 +42,9 @@ interface JudgeConfig {
   readonly prompt_template: string;
 }
 
-/** The published v0.1 judge configuration (prompts/arena-hard-v0.1.json). */
-export function arenaHardConfig(): JudgeConfig {
-  return JSON.parse(promptFile('arena-hard-v0.1.json')) as JudgeConfig;
+/** The published judge configuration of a version (prompts/arena-hard-<version>.json). */
+export function arenaHardConfig(version: ArenaHardVersion = 'v0.1'): JudgeConfig {
+  return JSON.parse(promptFile(`arena-hard-${version}.json`)) as JudgeConfig;
 }
 
 /**
@@ -44,17 +56,24 @@ export function arenaHardConfig(): JudgeConfig {
 export const arenaHardJudge: Judge<ArenaHardOptions> = {
   name: 'arena-hard',
   async judge(model, options) {
-    const config = arenaHardConfig();
+    const config = arenaHardConfig(options.version);
     for (const [value, field] of [
       [options.answers, '--answers'],
       [options.questions, '--questions'],
       [options.baseline, '--baseline'],
     ] as const)
       if (!value) throw new UserError('judging Arena-Hard needs this file', { field });
-    const questions = readQuestions(options.questions!).slice(0, options.limit);
+    const allQuestions = readQuestions(options.questions!);
+    const questions = allQuestions
+      .filter((q) => !config.categories || config.categories.includes(q.category ?? ''))
+      .slice(0, options.limit);
     const judged = readAnswers(options.answers!, '--answers');
     const baseline = readAnswers(options.baseline!, '--baseline');
     const notes: string[] = [];
+    if (config.categories && questions.length < allQuestions.length && options.limit === undefined)
+      notes.push(
+        `judged the ${config.categories.join(', ')} questions only (${questions.length} of ${allQuestions.length})`,
+      );
     const items = questions.flatMap((q) => {
       const answer = judged.answers.get(q.id);
       const base = baseline.answers.get(q.id);
@@ -74,10 +93,14 @@ export const arenaHardJudge: Judge<ArenaHardOptions> = {
         { role: 'system' as const, content: config.system_prompt },
         {
           role: 'user' as const,
+          // v0.1 names the slots question_1/answer_1/answer_2, v2.0 QUESTION/ANSWER_A/ANSWER_B.
           content: fillTemplate(config.prompt_template, {
             question_1: question.prompt,
             answer_1: first!,
             answer_2: second!,
+            QUESTION: question.prompt,
+            ANSWER_A: first!,
+            ANSWER_B: second!,
           }),
         },
       ]),
@@ -118,15 +141,58 @@ export const arenaHardJudge: Judge<ArenaHardOptions> = {
       });
     });
     const malformed = verdicts.filter((v) => v === null).length;
+    const board = leaderboard(battles, baseline.model, options);
+    if (options.styleControl) {
+      const styles = new Map(
+        items.map(({ question, answer, base }) => {
+          // Token counts only when both files record them; otherwise code points for both.
+          const tokens = judged.tokenLengths.has(question.id) && baseline.tokenLengths.has(question.id);
+          const features = styleFeatures(
+            answerStyle(answer, tokens ? judged.tokenLengths.get(question.id) : undefined),
+            answerStyle(base, tokens ? baseline.tokenLengths.get(question.id) : undefined),
+          );
+          return [question.id, features];
+        }),
+      );
+      const features = standardise(battles.map((b) => styles.get(b.questionId)!));
+      const styled = battles.map((b, i) => ({
+        model: b.modelB,
+        outcome: b.winner === 'model_b' ? 1 : b.winner === 'tie' ? 0.5 : 0,
+        features: features[i]!,
+      }));
+      const [controlled] = styleControlledScores(styled, options.bootstrapRounds ?? 100, options.seed ?? 42);
+      const rows = board.rows.map((row) =>
+        row.model === controlled?.model
+          ? {
+              ...row,
+              scores: {
+                ...row.scores,
+                style_controlled_score: controlled.score,
+                ...Object.fromEntries(
+                  STYLE_FEATURES.map((f, i) => [`style_coefficient_${f}`, controlled.styleCoefficients[i]!]),
+                ),
+              },
+              ci: { ...row.ci, style_controlled_score: [controlled.lower, controlled.upper] as const },
+            }
+          : row,
+      );
+      return { ...board, rows, judgments, malformed: { [judged.model]: malformed }, notes };
+    }
     return {
-      ...leaderboard(battles, baseline.model, options),
+      ...board,
       judgments,
       malformed: { [judged.model]: malformed },
       notes,
     };
   },
   recompute(file, options) {
-    const baselineModel = options.baselineModel ?? arenaHardConfig().baseline_model;
+    if (options.styleControl)
+      throw new UserError(
+        'style control needs both answer files, which a judgments file does not carry',
+        { field: '--style_control' },
+        'judge with --answers, or drop the flag',
+      );
+    const baselineModel = options.baselineModel ?? arenaHardConfig(options.version).baseline_model;
     const battles: Battle[] = [];
     const judgments: JudgmentRecord[] = [];
     const malformed: Record<string, number> = {};
@@ -165,5 +231,13 @@ function leaderboard(battles: readonly Battle[], baseline: string, options: Aren
       scores: { score: r.score, rating: r.rating, battles: battles.filter((b) => b.modelB === r.model).length },
       ci: { score: [r.lower, r.upper], rating: r.ratingInterval },
     }));
-  return { benchmark: 'arena-hard', primary: 'score', rows, judgments: [], malformed: {}, notes: [] };
+  return {
+    benchmark: 'arena-hard',
+    task: `arena_hard_${options.version ?? 'v0.1'}`,
+    primary: 'score',
+    rows,
+    judgments: [],
+    malformed: {},
+    notes: [],
+  };
 }
