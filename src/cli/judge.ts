@@ -31,6 +31,7 @@ interface JudgeFlags {
   instructions?: string;
   lc_weights?: string;
   instruction_difficulty?: string;
+  df_gamed?: string;
   baseline_model?: string;
   bootstrap_rounds: string;
   seed: string;
@@ -64,6 +65,7 @@ const OPTIONS: readonly (readonly [string, string, string?])[] = [
     'v0.1',
   ],
   ['--style_control', 'Arena-Hard: also the style-controlled score (length, headers, lists, bold), as v2 reports it'],
+  ['--df_gamed <file>', 'AlpacaEval: df_gamed.csv, to fit length_controlled_v1 for models not in --lc_weights'],
   ['--baseline_model <name>', 'Arena-Hard --judgments: the baseline’s name in the file (default: the version’s)'],
   ['--bootstrap_rounds <n>', 'Arena-Hard bootstrap rounds for the 95 % interval', '100'],
   ['--seed <n>', 'seed of the bootstrap', '42'],
@@ -204,6 +206,7 @@ function judgeOptions(name: JudgeBenchmarkName, flags: JudgeFlags): AnyOptions {
     instructions: flags.instructions,
     lcWeights: flags.lc_weights,
     instructionDifficulty: flags.instruction_difficulty,
+    dfGamed: flags.df_gamed,
     baselineModel: flags.baseline_model,
     version,
     styleControl: flags.style_control,

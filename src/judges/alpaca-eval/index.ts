@@ -13,6 +13,7 @@ import {
   readPreferences,
 } from './data.ts';
 import { fitLengthControlledMinimal, predictLengthControlled } from './length-control.ts';
+import { fitLengthControlledV1, readGamedBaselines } from './length-control-v1.ts';
 import { winRate } from './winrate.ts';
 
 export interface AlpacaEvalOptions {
@@ -25,6 +26,8 @@ export interface AlpacaEvalOptions {
   /** `length_controlled_v1` weights (the published CSV) and AlpacaEval's instruction_difficulty.csv. */
   readonly lcWeights?: string;
   readonly instructionDifficulty?: string;
+  /** AlpacaEval's df_gamed.csv: fit `length_controlled_v1` for models the weights file does not have. */
+  readonly dfGamed?: string;
   readonly maxTokens?: number;
   /** Judge only the first N instructions. */
   readonly limit?: number;
@@ -150,6 +153,7 @@ export function leaderboard(models: readonly ModelPreferences[], options: Alpaca
   const difficulty = options.instructionDifficulty
     ? readInstructionDifficulty(options.instructionDifficulty)
     : undefined;
+  const gamed = options.dfGamed ? readGamedBaselines(options.dfGamed) : undefined;
   const notes: string[] = [];
   if (weights && !difficulty)
     notes.push('length_controlled_winrate needs --instruction_difficulty as well as --lc_weights; left out');
@@ -165,6 +169,9 @@ export function leaderboard(models: readonly ModelPreferences[], options: Alpaca
     if (w && difficulty) {
       const own = prefs.map((p) => difficulty[p.index]).filter((d): d is number => d !== undefined);
       scores.length_controlled_winrate = predictLengthControlled(w, own);
+    } else if (gamed && withLengths.length === prefs.length && prefs.length > 1) {
+      const fit = fitLengthControlledV1(withLengths, gamed.rows, gamed.difficulty);
+      scores.length_controlled_winrate = fit.length_controlled_winrate;
     }
     const half = 1.96 * stats.standard_error;
     return { model, scores, ci: { win_rate: [stats.win_rate - half, stats.win_rate + half] } };
