@@ -2,11 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alpacaEvalJudge } from '../src/judges/alpaca-eval/index.ts';
-import {
-  fitLengthControlledMinimal,
-  MINIMAL_FIT_C,
-  predictLengthControlled,
-} from '../src/judges/alpaca-eval/length-control.ts';
+import { fitLengthControlledMinimal, predictLengthControlled } from '../src/judges/alpaca-eval/length-control.ts';
 import { ROOT } from './helpers.ts';
 
 // CC BY-NC 4.0 data: read at test time only, never copied into the repository.
@@ -77,8 +73,8 @@ describe('AlpacaEval 2 leaderboard from the published preferences', () => {
     rows.forEach((r, i) => {
       const x = Math.tanh(delta[i]! / sd);
       const p = 1 / (1 + Math.exp(-(fit.length * x + fit.model)));
-      gradient[0]! += MINIMAL_FIT_C * (p - (r.preference - 1)) * x;
-      gradient[1]! += MINIMAL_FIT_C * (p - (r.preference - 1));
+      gradient[0]! += fit.c * (p - (r.preference - 1)) * x;
+      gradient[1]! += fit.c * (p - (r.preference - 1));
     });
     expect(fit.length).not.toBe(0);
     expect(fit.model).not.toBe(0);

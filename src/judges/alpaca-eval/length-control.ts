@@ -1,4 +1,4 @@
-import { fitL1Logistic, logistic } from './l1-logistic.ts';
+import { fitL1LogisticCV, logistic } from './l1-logistic.ts';
 
 /**
  * AlpacaEval 2's length-controlled win rate: a logistic GLM of the judge's (soft) preference on
@@ -46,29 +46,27 @@ export interface MinimalFit {
   readonly length: number;
   /** The model term; the LC win rate is 100 σ(model). */
   readonly model: number;
+  /** The inverse L1 penalty cross-validation chose. */
+  readonly c: number;
   readonly length_controlled_winrate: number;
 }
 
-/** Inverse L1 strength of upstream's unvalidated fit (scikit-learn's C). */
-export const MINIMAL_FIT_C = 100;
-
 /**
- * `length_controlled_minimal` with upstream's fixed inverse penalty (its unvalidated fit): the features
- * are [tanh(std_delta_len), 1] on the model's rows only, std_delta_len = (len_baseline − len_model) / sd.
+ * `length_controlled_minimal`: the features are [tanh(std_delta_len), 1] on the model's rows only,
+ * std_delta_len = (len_baseline − len_model) / sd, no regularisation to the baseline; the L1 penalty
+ * is chosen by 5-fold cross-validation, as upstream's GLM_INFO sets for this variant.
  */
-export function fitLengthControlledMinimal(rows: readonly LengthControlRow[], c = MINIMAL_FIT_C): MinimalFit {
+export function fitLengthControlledMinimal(rows: readonly LengthControlRow[]): MinimalFit {
   const tanhDelta = standardisedLengthDifference(rows);
   // Preference 0 means the judge's answer could not be parsed: upstream counts it as a tie.
   const labels = Float64Array.from(rows, (r) => (r.preference === 0 ? 0.5 : r.preference - 1));
-  const [length, model] = fitL1Logistic(
-    {
-      columns: [tanhDelta, new Float64Array(rows.length).fill(1)],
-      labels,
-      weights: new Float64Array(rows.length).fill(1),
-    },
-    c,
-  );
-  return { length: length!, model: model!, length_controlled_winrate: 100 * logistic(model!) };
+  const { weights, c } = fitL1LogisticCV({
+    columns: [tanhDelta, new Float64Array(rows.length).fill(1)],
+    labels,
+    weights: new Float64Array(rows.length).fill(1),
+  });
+  const [length, model] = weights as [number, number];
+  return { length, model, c, length_controlled_winrate: 100 * logistic(model) };
 }
 
 /** tanh((len_baseline − len_model) / sd), sd the sample standard deviation of that difference over the rows. */
