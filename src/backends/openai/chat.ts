@@ -114,7 +114,9 @@ export class OpenAiChatBackend implements Backend {
     return addGenerationPrompt ? `${turns}<|assistant|>\n` : turns;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.session.client.close();
+  }
 }
 
 export async function createOpenAiChat(o: BackendFactoryOptions): Promise<Backend> {

@@ -250,6 +250,7 @@ export class OpenAiCompletionsBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    this.session.client.close();
     await this.tokenizer?.close();
   }
 }
