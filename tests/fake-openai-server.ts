@@ -41,6 +41,8 @@ export interface FakeServerStats {
   answered: number;
   faults: Record<string, number>;
   maxInFlight: number;
+  /** Authorization headers seen (distinct). */
+  authorizations: Set<string>;
   /** Successful answers per request body: more than 1 is a duplicate the client sent again after success. */
   answeredBodies: Map<string, number>;
 }
@@ -55,7 +57,14 @@ export interface FakeOpenAiServer {
 }
 
 export async function startFakeOpenAiServer(engine: Engine, faults: FaultOptions = {}): Promise<FakeOpenAiServer> {
-  const stats: FakeServerStats = { requests: 0, answered: 0, faults: {}, maxInFlight: 0, answeredBodies: new Map() };
+  const stats: FakeServerStats = {
+    requests: 0,
+    answered: 0,
+    faults: {},
+    maxInFlight: 0,
+    authorizations: new Set(),
+    answeredBodies: new Map(),
+  };
   let inFlight = 0;
   const handle: { faults: FaultOptions } = { faults };
   const random = seededRandom(faults.seed ?? 1);
@@ -75,6 +84,7 @@ export async function startFakeOpenAiServer(engine: Engine, faults: FaultOptions
 
   async function serve(req: IncomingMessage, res: ServerResponse, ordinal: number): Promise<void> {
     const text = await readBody(req);
+    if (req.headers.authorization) stats.authorizations.add(req.headers.authorization);
     const f = handle.faults;
     if (f.latencyMs) await sleep(f.latencyMs);
     const burst = f.burst429;
