@@ -79,7 +79,7 @@ export class ApiClient {
           `${url}: ${error.message}${error.retryable ? ` (gave up after ${attempt + 1} attempts)` : ''}`,
           { field: '--model_args base_url' },
           error.retryable
-            ? 'every finished response is in the request cache: rerun the same command to resume (raise max_retries or timeout for a flaky server)'
+            ? 'every finished response is saved in the request cache: rerun the same command to resume; raise max_retries or timeout for a flaky server'
             : 'check model_args (model, api_key_env) and the server',
         );
       this.counts.retries++;
