@@ -61,7 +61,7 @@ export default async function api(args: string[]): Promise<void> {
       const cpu = process.cpuUsage(cpuBefore);
       // The client's own CPU: with a core to itself, wall time cannot drop below this.
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      const usage = backend.info.details.usage as { retries: number };
+      const usage = backend.usage!() as { retries: number };
       await backend.close();
       const stats = await server.close();
       if (results.length !== requests || results.some((r) => !Number.isFinite(r.logprob)))

@@ -85,7 +85,7 @@ describe('openai-completions against a faulty server', () => {
     expect([...reported.values()].every((n) => n === 1)).toBe(true);
     for (const kind of ['5xx', '429', 'reset', 'truncated', 'slow'])
       expect(stats.faults[kind], kind).toBeGreaterThan(0);
-    const usage = faulty.backend.info.details.usage as { requests: number; retries: number };
+    const usage = faulty.backend.usage!() as { requests: number; retries: number };
     expect(usage.requests).toBe(REQUESTS.length / 4);
     expect(usage.retries).toBeGreaterThan(REQUESTS.length / 4 / 5);
   });
@@ -196,7 +196,7 @@ describe('openai-chat', () => {
     // The "\n" inside the reasoning does not stop the answer; --think strip then removes the reasoning.
     expect(answer!.text).toMatch(/^<think>thinking about 2 turns\n<\/think>\S/);
     expect(splitThinking(answer!.text, { mode: 'strip', ...reasoning }).answer.split(' ')).toHaveLength(3);
-    const usage = backend.info.details.usage as Record<string, unknown>;
+    const usage = backend.usage!() as Record<string, unknown>;
     expect(usage).toMatchObject({ requests: 1, reasoning_tokens: 5, completion_tokens: 3 });
     await close();
   });

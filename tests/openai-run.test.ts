@@ -65,9 +65,7 @@ async function run(server: FakeOpenAiServer, o: RunSpec = {}) {
   return { ...r, out };
 }
 
-function resultsOf(
-  out: string,
-): Record<string, unknown> & { results: unknown; config: { backend: { details: Record<string, unknown> } } } {
+function resultsOf(out: string): Record<string, unknown> & { results: unknown; timing: { usage?: unknown } } {
   const file = listFiles(out).find((f) => /results_.*\.json$/.test(f));
   if (!file) throw new Error(`no results file in ${out}`);
   return JSON.parse(readFileSync(file, 'utf8'));
@@ -108,14 +106,14 @@ describe('evalboard run --model openai-completions', () => {
     // The key went to the server and nowhere else.
     expect([...faulty.stats.authorizations]).toEqual([`Bearer ${SECRET}`]);
     for (const f of listFiles(r.out)) expect(readFileSync(f, 'utf8')).not.toContain(SECRET);
-    const usage = resultsOf(r.out).config.backend.details.usage as Record<string, number>;
+    const usage = resultsOf(r.out).timing.usage as Record<string, number>;
     expect(usage.requests).toBe(faulty.stats.answered);
     expect(usage.retries).toBe(faulty.stats.requests - faulty.stats.answered);
     expect(usage.prompt_tokens).toBeGreaterThan(0);
     expect(usage.cost_usd).toBeCloseTo((usage.prompt_tokens! * 2 + usage.completion_tokens! * 8) / 1e6, 12);
     expect(usage.completion_tokens).toBeGreaterThan(0);
     // Without a price for the model, the cost is unknown rather than zero.
-    expect((resultsOf(clean.out).config.backend.details.usage as Record<string, unknown>).cost_usd).toBeNull();
+    expect((resultsOf(clean.out).timing.usage as Record<string, unknown>).cost_usd).toBeNull();
   });
 
   it('resumes after a kill mid-run, sending only what was never answered', async () => {

@@ -114,6 +114,10 @@ export class OpenAiChatBackend implements Backend {
     return addGenerationPrompt ? `${turns}<|assistant|>\n` : turns;
   }
 
+  usage(): Readonly<Record<string, unknown>> {
+    return this.session.usage.toJSON();
+  }
+
   async close(): Promise<void> {
     this.session.client.close();
   }

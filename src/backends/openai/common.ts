@@ -9,7 +9,7 @@ export interface ApiSession {
   readonly args: OpenAiArgs;
   readonly client: ApiClient;
   readonly usage: UsageMeter;
-  /** Recorded as config.backend.details; `usage` is read when the results file is written. */
+  /** Recorded as config.backend.details: settings that do not change outputs. */
   readonly details: Readonly<Record<string, unknown>>;
 }
 
@@ -31,8 +31,6 @@ export function openApiSession(args: OpenAiArgs): ApiSession {
     timeoutSeconds: args.timeoutMs / 1000,
     promptsPerRequest: args.promptsPerRequest,
   };
-  // A getter, so the results file (written after the run) records the final counts.
-  Object.defineProperty(details, 'usage', { enumerable: true, get: () => usage.toJSON() });
   return { args, client, usage, details };
 }
 

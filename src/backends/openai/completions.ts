@@ -249,6 +249,10 @@ export class OpenAiCompletionsBackend implements Backend {
     );
   }
 
+  usage(): Readonly<Record<string, unknown>> {
+    return this.session.usage.toJSON();
+  }
+
   async close(): Promise<void> {
     this.session.client.close();
     await this.tokenizer?.close();

@@ -44,8 +44,8 @@ export interface ResponseUsage {
 
 /**
  * Tokens the server billed in this run (responses answered from the request cache cost nothing
- * and are not counted), and their cost at the model's price. Recorded in the results file as
- * config.backend.details.usage.
+ * and are not counted), and their cost at the model's price. Recorded in the results file as timing.usage: it
+ * changes between identical runs (retries, cache hits), so it stays out of config.
  */
 export class UsageMeter {
   private prompt = 0;
@@ -69,7 +69,7 @@ export class UsageMeter {
     this.generationsAtMaxTokens++;
   }
 
-  /** Plain JSON, read when the results file is written. */
+  /** Plain JSON for the results file's timing.usage. */
   toJSON(): Record<string, unknown> {
     const { requests, retries, failedAttempts } = this.client.stats();
     const cost = this.price
