@@ -30,6 +30,7 @@ interface RunSpec {
   readonly model?: string;
   readonly modelArgs?: string;
   readonly flags?: readonly string[];
+  readonly tasks?: string;
   /** SIGKILL the run once the cache holds this many rows. */
   readonly killAtRows?: number;
 }
@@ -45,7 +46,7 @@ async function run(server: FakeOpenAiServer, o: RunSpec = {}) {
       '--model_args',
       modelArgs,
       '--tasks',
-      TASKS,
+      o.tasks ?? TASKS,
       '--limit',
       '20',
       // One prompt per HTTP request, so the server's counts are request counts.
@@ -166,5 +167,41 @@ describe('evalboard run --model openai-completions', () => {
       /bps \(multiple_choice\) lacks loglikelihood.*--apply_chat_template.*openai-completions/,
     );
     expect(server.stats.requests).toBe(0);
+  });
+
+  it('openai-chat sends few-shot examples as chat turns and puts separated reasoning where --think strips it', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const inner = hashEngine({ reasoning: true });
+    const server = await serve({
+      completions: inner.completions,
+      chat: (body) => {
+        bodies.push(body);
+        return inner.chat(body);
+      },
+    });
+    const r = await run(server, {
+      model: 'openai-chat',
+      tasks: 'simplear',
+      flags: [
+        '--apply_chat_template',
+        '--num_fewshot',
+        '2',
+        '--system_instruction',
+        'Answer with a number.',
+        '--log_samples',
+      ],
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(bodies).toHaveLength(20);
+    const roles = (bodies[0]!.messages as { role: string }[]).map((m) => m.role);
+    expect(roles).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user']);
+    const samples = listFiles(r.out).find((f) => f.includes('samples_simplear_'))!;
+    const rows = readFileSync(samples, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { resps: string[][]; filtered_resps: unknown });
+    // The raw output keeps the reasoning between the markers; what metrics see does not.
+    expect(rows[0]!.resps[0]![0]).toMatch(/^<think>thinking about 6 turns\n<\/think>/);
+    expect(JSON.stringify(rows.map((row) => row.filtered_resps))).not.toContain('thinking about');
   });
 });
