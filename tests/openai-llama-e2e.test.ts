@@ -62,11 +62,14 @@ async function runSynthetic(model: string, modelArgs: string): Promise<string> {
 
 describe('openai-completions against stories260K behind a vLLM-shaped server', () => {
   it('gives the llamacpp backend log-likelihoods (1e-4 nats) and greedy generations on the synthetic tasks', async () => {
-    const local = await runSynthetic('llamacpp', `pretrained=${STORIES},n_ctx=${N_CTX}`);
-    const api = await runSynthetic(
-      'openai-completions',
-      `base_url=${server.baseUrl},model=stories260K,tokenizer=${STORIES},max_length=${N_CTX},num_concurrent=4`,
-    );
+    // Side by side: the server answers from this process while the local run works in its own.
+    const [local, api] = await Promise.all([
+      runSynthetic('llamacpp', `pretrained=${STORIES},n_ctx=${N_CTX}`),
+      runSynthetic(
+        'openai-completions',
+        `base_url=${server.baseUrl},model=stories260K,tokenizer=${STORIES},max_length=${N_CTX},num_concurrent=4`,
+      ),
+    ]);
     let compared = 0;
     for (const task of TASKS) {
       const want = samplesOf(local, task);
@@ -111,5 +114,33 @@ describe('openai-completions against stories260K behind a vLLM-shaped server', (
     for (const [i, r] of got.entries()) expect(Math.abs(r.logprob - want[i]!.logprob)).toBeLessThan(1e-4);
     await local.close();
     await api.close();
+  });
+
+  it('without a tokenizer finds the continuation by the server text offsets, scoring as the token-id path does', async () => {
+    const open = (tokenizer: string) =>
+      createOpenAiCompletions({
+        args: { base_url: server.baseUrl, model: 'stories260K', tokenizer },
+        batchSize: 2,
+        seed: 1,
+        verbose: false,
+      });
+    const [ids, text] = await Promise.all([open(STORIES), open('none')]);
+    const requests = [
+      { kind: 'loglikelihood', context: 'Once upon a time, there was a little', continuation: ' girl' },
+      // The context's trailing space moves to the continuation, on both paths.
+      { kind: 'loglikelihood', context: 'Once upon a time, there was a little ', continuation: 'dog named Max.' },
+      { kind: 'loglikelihood', context: 'Tom liked to play.', continuation: ' He was happy' },
+      { kind: 'loglikelihood', context: '', continuation: 'Lily went home' },
+    ] as const;
+    const byIds = await ids.loglikelihood(requests);
+    const byOffsets = await text.loglikelihood(requests);
+    expect(byOffsets.map((r) => r.tokens)).toEqual(byIds.map((r) => r.tokens));
+    expect(byIds.map((r) => r.tokens).every((n) => n >= 1)).toBe(true);
+    for (const [i, r] of byOffsets.entries()) {
+      expect(Math.abs(r.logprob - byIds[i]!.logprob)).toBeLessThan(1e-9);
+      expect(r.isGreedy).toBe(byIds[i]!.isGreedy);
+    }
+    await ids.close();
+    await text.close();
   });
 });
