@@ -90,8 +90,6 @@ function breakingEngine(healthy: number): Engine & { answered: () => number } {
 
 describe('evalboard run --model openai-completions', () => {
   it('scores exactly as an error-free run through 20 % 5xx and 429 bursts, recording usage and cost but never the key', async () => {
-    const clean = await run(await serve());
-    expect(clean.code, clean.stderr).toBe(0);
     const faulty = await serve(hashEngine(), {
       errorRate: 0.2,
       burst429: { every: 20, length: 3, retryAfterSeconds: 0.05 },
@@ -99,7 +97,11 @@ describe('evalboard run --model openai-completions', () => {
     });
     const prices = join(tempDir(), 'prices.yaml');
     writeFileSync(prices, 'fake:\n  input_per_million: 2\n  output_per_million: 8\n');
-    const r = await run(faulty, { modelArgs: `,prices=${prices},max_retries=10` });
+    const [clean, r] = await Promise.all([
+      serve().then((server) => run(server)),
+      run(faulty, { modelArgs: `,prices=${prices},max_retries=10` }),
+    ]);
+    expect(clean.code, clean.stderr).toBe(0);
     expect(r.code, r.stderr).toBe(0);
     expect(faulty.stats.faults['5xx']).toBeGreaterThan(5);
     expect(faulty.stats.faults['429']).toBeGreaterThan(5);
@@ -120,12 +122,14 @@ describe('evalboard run --model openai-completions', () => {
   it('resumes after a kill mid-run, sending only what was never answered', async () => {
     const cache = join(tempDir(), 'cache.sqlite');
     const full = await serve(hashEngine());
-    // With a cache, as the resumed run has: identical requests within a call are sent once.
-    const reference = await run(full, { cachePath: join(tempDir(), 'reference.sqlite') });
+    const slow = await serve(hashEngine(), { latencyMs: 40 });
+    const [reference, killed] = await Promise.all([
+      // With a cache, as the resumed run has: identical requests within a call are sent once.
+      run(full, { cachePath: join(tempDir(), 'reference.sqlite') }),
+      run(slow, { cachePath: cache, killAtRows: 20 }),
+    ]);
     expect(reference.code, reference.stderr).toBe(0);
     const total = full.stats.answered;
-    const slow = await serve(hashEngine(), { latencyMs: 40 });
-    const killed = await run(slow, { cachePath: cache, killAtRows: Math.floor(total / 3) });
     expect(killed.signal).toBe('SIGKILL');
     const saved = cacheRows(cache);
     expect(saved).toBeGreaterThan(0);
@@ -140,11 +144,13 @@ describe('evalboard run --model openai-completions', () => {
   it('stops with one line when the server keeps failing, every answer saved; rerunning finishes the run', async () => {
     const cache = join(tempDir(), 'cache.sqlite');
     const referenceServer = await serve();
-    const reference = await run(referenceServer, { cachePath: join(tempDir(), 'reference.sqlite') });
-    expect(reference.code, reference.stderr).toBe(0);
     const engine = breakingEngine(25);
     const breaking = await serve(engine);
-    const r = await run(breaking, { cachePath: cache, modelArgs: ',max_retries=2' });
+    const [reference, r] = await Promise.all([
+      run(referenceServer, { cachePath: join(tempDir(), 'reference.sqlite') }),
+      run(breaking, { cachePath: cache, modelArgs: ',max_retries=2' }),
+    ]);
+    expect(reference.code, reference.stderr).toBe(0);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines.at(-1)).toMatch(
