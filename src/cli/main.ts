@@ -14,6 +14,7 @@ import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { registerScoreSubmission } from './score-submission.ts';
 import { registerTasks } from './tasks.ts';
+import { registerVariants } from './variants.ts';
 import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
@@ -30,6 +31,7 @@ registerAnalyze(program);
 registerReport(program);
 registerScore(program);
 registerJudge(program);
+registerVariants(program);
 registerServe(program);
 registerWorker(program);
 registerScoreSubmission(program);
