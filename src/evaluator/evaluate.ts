@@ -46,6 +46,8 @@ export interface EvaluateOptions {
   readonly scoreCache?: ScoreCache;
   /** Runs model code for metrics that execute it (pass@k); absent unless the run allowed it. */
   readonly codeRunner?: ScoreContext['codeRunner'];
+  /** Tasks with several prompts ask every doc with each (--prompts all), not doc k with prompt k mod P. */
+  readonly allPrompts?: boolean;
   /** Seeds sampled generations: repeat j of doc i gets a seed derived from it (batching-independent). */
   readonly samplingSeed?: number;
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
@@ -119,6 +121,7 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       ...(o.systemInstruction !== undefined ? { systemInstruction: o.systemInstruction } : {}),
       ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
       ...(o.samplingSeed !== undefined ? { samplingSeed: o.samplingSeed } : {}),
+      ...(o.allPrompts ? { allPrompts: true } : {}),
       ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
     });
     prepared.push({ task, docs, numFewshot, instances });

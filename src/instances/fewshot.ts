@@ -86,19 +86,26 @@ export function promptParts(
     } else {
       drawn = rnd.sample(fewshotDocs, draws);
     }
-    for (const example of drawn.filter((candidate) => !pythonEquals(candidate, doc)).slice(0, numFewshot)) {
+    const kept = drawn.filter((candidate) => !pythonEquals(candidate, doc)).slice(0, numFewshot);
+    for (const [n, example] of kept.entries()) {
+      // MERA's first example carries its own instruction: rendered apart from the cached form.
+      if (n === 0 && task.instructionShots) {
+        examples.push(exampleParts(task, example, task.instructionShots.first));
+        continue;
+      }
       let parts = rendered?.get(example);
       if (parts === undefined) {
-        parts = exampleParts(task, example);
+        parts = exampleParts(task, example, task.instructionShots?.rest);
         rendered?.set(example, parts);
       }
       examples.push(parts);
     }
   }
+  const shots = numFewshot > 0 ? task.instructionShots : undefined;
   return {
     description: task.description(doc),
     examples,
-    question: task.docToText(doc),
+    question: shots ? shots.rest(doc) : task.docToText(doc),
     ...(genPrefix !== undefined ? { genPrefix } : {}),
   };
 }
@@ -131,9 +138,13 @@ export function labelled(task: TaskDefinition, example: FewshotExample, prefix: 
   return example.question + task.targetDelimiter + prefix + example.answer + task.fewshotDelimiter;
 }
 
-function exampleParts(task: TaskDefinition, example: Doc): FewshotExample {
+function exampleParts(task: TaskDefinition, example: Doc, text?: (doc: Doc) => string): FewshotExample {
   const choices = () => (task.fewshotDocToChoice ?? task.docToChoice)?.(example) ?? [];
-  const content = task.fewshotDocToText ? task.fewshotDocToText(example) : task.docToText(example);
+  const content = text
+    ? text(example)
+    : task.fewshotDocToText
+      ? task.fewshotDocToText(example)
+      : task.docToText(example);
   const target = task.fewshotDocToTarget ? task.fewshotDocToTarget(example) : task.docToTarget(example);
   const question = typeof content === 'string' ? content : String(choices()[content]);
   let answer: string | undefined;
