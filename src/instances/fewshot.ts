@@ -74,17 +74,18 @@ export function promptParts(
   const examples: FewshotExample[] = [];
   if (numFewshot > 0) {
     const draws = task.fewshotDrawsExtra ? numFewshot + 1 : numFewshot;
+    const pool = task.fewshotPool ? task.fewshotPool(doc, fewshotDocs) : fewshotDocs;
     let drawn: readonly Doc[];
+    // lm-eval stops here too (random.sample's ValueError, or too few examples for first_n).
+    if (draws > pool.length) {
+      throw new UserError(`task ${task.name}: ${draws} few-shot examples requested, only ${pool.length} available`, {
+        field: 'num_fewshot',
+      });
+    }
     if (task.fewshotSampler === 'first_n') {
-      if (draws > fewshotDocs.length) {
-        throw new UserError(
-          `task ${task.name}: ${draws} few-shot examples requested, only ${fewshotDocs.length} available`,
-          { field: 'num_fewshot' },
-        );
-      }
-      drawn = fewshotDocs.slice(0, draws);
+      drawn = pool.slice(0, draws);
     } else {
-      drawn = rnd.sample(fewshotDocs, draws);
+      drawn = rnd.sample(pool, draws);
     }
     const kept = drawn.filter((candidate) => !pythonEquals(candidate, doc)).slice(0, numFewshot);
     for (const [n, example] of kept.entries()) {

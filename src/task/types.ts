@@ -122,6 +122,8 @@ export interface TaskDefinition {
   /** A prompt id the doc itself carries (MERA records: which of the task's instructions it has). */
   readonly docPromptId?: (doc: Doc) => string;
   readonly instructionShots?: InstructionShots;
+  /** The examples a doc's shots may be drawn from (MERA: the same meta.domain / meta.id_task); default all. */
+  readonly fewshotPool?: (doc: Doc, pool: readonly Doc[]) => readonly Doc[];
   /** Multiple choice under a chat template keeps target_delimiter before each choice (MERA's lm-eval fork). */
   readonly chatKeepsTargetDelimiter?: boolean;
   readonly dialogue?: DialogueSpec;
