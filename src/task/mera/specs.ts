@@ -264,7 +264,7 @@ export const MERA_TASKS: readonly MeraTaskSpec[] = [
     name: 'rutie',
     submissionFile: 'ruTiE',
     choices: ['1', '2'],
-    shots: 0,
+    shots: 1,
     fewshotSplit: 'test',
     withoutInstruction: over('{question}\n1. {choice1}\n2. {choice2}\nОтвет:', lstrip),
     metric: 'acc',
