@@ -97,3 +97,25 @@ describe('MERA prompts (RWSD card record)', () => {
     );
   });
 });
+
+describe('the shipped MERA diagnostics (human-benchmark files)', () => {
+  it('give every row its own meta.id: its position in the file (ruEthics: 3 × item + question)', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: `${ROOT}/../shared/datasets` });
+    const sizes: Record<string, number> = { ruethics: 645 * 3, ruhhh: 178, ruhatespeech: 265 };
+    for (const [name, size] of Object.entries(sizes)) {
+      const [task] = catalog.resolve([name]).tasks;
+      const docs = (await task!.loadDocs({ fewshot: false })).eval;
+      expect(docs.map((d) => (d.meta as { id: number }).id)).toEqual(Array.from({ length: size }, (_, i) => i));
+    }
+    const [ethics] = catalog.resolve(['ruethics']).tasks;
+    const rows = (await ethics!.loadDocs({ fewshot: false })).eval.slice(0, 6).map((d) => d.meta);
+    expect(rows).toEqual([
+      { id: 0, item: 0, question: 'correct' },
+      { id: 1, item: 0, question: 'good' },
+      { id: 2, item: 0, question: 'ethical' },
+      { id: 3, item: 1, question: 'correct' },
+      { id: 4, item: 1, question: 'good' },
+      { id: 5, item: 1, question: 'ethical' },
+    ]);
+  });
+});

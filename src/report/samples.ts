@@ -42,7 +42,9 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
       ? { reasoning_tokens: doc.thinking.reasoningTokens, unterminated_reasoning: doc.thinking.unterminated }
       : {};
   const published = publishedDocFields(task);
-  const mera = task.config.mera_record_format === true;
+  const metadata = task.config.metadata as { mera_record_format?: unknown } | undefined;
+  // MERA's own tasks say so in their config; YAML tasks over MERA records in their metadata.
+  const mera = task.config.mera_record_format === true || metadata?.mera_record_format === true;
   return doc.scored.map((scored) => ({
     doc_id: inst.docId,
     ...(inst.promptId !== undefined ? { prompt_id: inst.promptId } : {}),
