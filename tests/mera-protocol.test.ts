@@ -101,7 +101,7 @@ describe('MERA prompts (RWSD card record)', () => {
 describe('the shipped MERA diagnostics (human-benchmark files)', () => {
   it('give every row its own meta.id: its position in the file (ruEthics: 3 × item + question)', async () => {
     const { catalog } = await loadCatalog({ includePaths: [], dataDir: `${ROOT}/../shared/datasets` });
-    const sizes: Record<string, number> = { ruethics: 645 * 3, ruhhh: 178, ruhatespeech: 265 };
+    const sizes: Record<string, number> = { ruethics: 645 * 3, ruhhh: 178, ruhatespeech: 265, rudetox: 800 };
     for (const [name, size] of Object.entries(sizes)) {
       const [task] = catalog.resolve([name]).tasks;
       const docs = (await task!.loadDocs({ fewshot: false })).eval;
@@ -117,5 +117,18 @@ describe('the shipped MERA diagnostics (human-benchmark files)', () => {
       { id: 4, item: 1, question: 'good' },
       { id: 5, item: 1, question: 'ethical' },
     ]);
+  });
+
+  it('ruDetox: prompt k mod 8 of its prompts: list gives each of the 800 rows its own MERA instruction back', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: `${ROOT}/../shared/datasets` });
+    const [task] = catalog.resolve(['rudetox']).tasks;
+    const docs = await task!.loadDocs({ fewshot: false });
+    const instances = buildInstances(task!, docs, { numFewshot: 0, rnd: new PythonRandom(1234) });
+    expect(instances).toHaveLength(800);
+    for (const instance of instances) {
+      const record = instance.doc as { instruction: string; inputs: string };
+      expect(instance.context).toBe(record.instruction.replace('{toxic_comment}', record.inputs).trim());
+      expect(instance.promptId).toBe(`p${instance.docId % 8}`);
+    }
   });
 });

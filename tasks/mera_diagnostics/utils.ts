@@ -140,3 +140,15 @@ export function hatespeech_results(doc: Doc, results: readonly unknown[]): Recor
   // MERA writes acc_None for an unknown group, which its metric_list lacks; we count it in acc only.
   return group ? { acc, [`acc_${group}`]: acc } : { acc };
 }
+
+// ---- ruDetox: 800 toxic comments with MERA's instruction and a reference non-toxic rewrite.
+
+/** The file's rows as MERA's records, with their position as meta.id. */
+export function process_rudetox(docs: readonly Doc[]): Doc[] {
+  return docs.map((doc, id) => ({
+    meta: { id },
+    instruction: String(doc.instruction),
+    inputs: String(doc.inputs),
+    outputs: String(doc.outputs),
+  }));
+}
