@@ -1,6 +1,6 @@
 import { aggregateTask, type MetricSummary } from '../aggregate/index.ts';
 import type { Backend } from '../backends/types.ts';
-import { buildInstances, type ChatFormat } from '../instances/build.ts';
+import { buildInstances, type ChatFormat, effectiveDocCount } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Result } from '../requests/types.ts';
 import { toDocResponse } from '../responses/collect.ts';
@@ -136,7 +136,16 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
 
   o.beforeDispatch?.(prepared, o.backend);
   const allInstances = prepared.flatMap((p) => p.instances);
-  o.progress?.onPlanned(allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0));
+  // A dialogue's requests are built as it runs: one per choice (or repeat) of each of its turns.
+  const dialogueRequests = prepared.reduce((n, p) => {
+    if (!p.task.dialogue) return n;
+    const first = p.docs.eval[0];
+    const perDoc = first && p.task.docToChoice ? p.task.docToChoice(first).length : p.task.repeats;
+    return n + effectiveDocCount(p.docs.eval.length, o.limit) * perDoc;
+  }, 0);
+  o.progress?.onPlanned(
+    allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0) + dialogueRequests,
+  );
 
   // Where instance k of the whole run sits: its task and its index in that task.
   const owner = prepared.flatMap((p, t) => p.instances.map((_, i) => [t, i] as const));
