@@ -10,8 +10,10 @@ import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
+import { registerServe } from './serve.ts';
 import { registerScoreSubmission } from './score-submission.ts';
 import { registerTasks } from './tasks.ts';
+import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
   .description('Evaluate language models on lm-eval-compatible tasks')
@@ -26,6 +28,8 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerServe(program);
+registerWorker(program);
 registerScoreSubmission(program);
 registerExport(program);
 

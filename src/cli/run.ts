@@ -67,6 +67,10 @@ export function parseRunFlags(argv: readonly string[]): RunFlags {
 export interface RunHooks {
   /** Called with the loaded tasks and the backend before any request is sent. */
   readonly beforeDispatch?: EvaluateOptions['beforeDispatch'];
+  /** Told what the progress line shows (requests planned, each one answered): a job worker reports it. */
+  readonly progress?: NonNullable<EvaluateOptions['progress']>;
+  /** Stops the run as Ctrl-C does (a job worker whose job was taken away). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunOutput {
@@ -173,8 +177,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       samplingSeed: runSeeds(run).random,
       ...(codeRunner ? { codeRunner } : {}),
       ...(scoreCache ? { scoreCache } : {}),
-      progress,
-      signal: interrupt.signal,
+      progress: hooks.progress ? teeProgress(progress, hooks.progress) : progress,
+      signal: hooks.signal ? AbortSignal.any([interrupt.signal, hooks.signal]) : interrupt.signal,
       beforeDispatch: (prepared, dispatchTo) => {
         if (flags.write_out) writeOutPrompts(prepared, (text) => process.stderr.write(text));
         hooks.beforeDispatch?.(prepared, dispatchTo);
@@ -284,6 +288,21 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   if (report.repeated_runs) process.stdout.write(`\n${repeatsTable(report.repeated_runs)}\n`);
   if (flags.show_config) process.stdout.write(`\n${JSON.stringify(report.configs, null, 2)}\n`);
   return { report, outcomes, resultsPath };
+}
+
+type ProgressListener = NonNullable<EvaluateOptions['progress']>;
+
+function teeProgress(a: ProgressListener, b: ProgressListener): ProgressListener {
+  return {
+    onPlanned: (requests) => {
+      a.onPlanned(requests);
+      b.onPlanned(requests);
+    },
+    onRequestDone: (kind, tokens) => {
+      a.onRequestDone(kind, tokens);
+      b.onRequestDone(kind, tokens);
+    },
+  };
 }
 
 /** A file's text, or undefined where the argument is not a readable file (so it is the JSON itself). */
