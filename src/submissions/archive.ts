@@ -103,6 +103,8 @@ class DiskSink implements EntrySink {
   }
 
   async file(name: string, content: Readable, compressedBytes: number | undefined): Promise<void> {
+    // The refusal is raised from the pipeline below; a reader may still emit its own error afterwards.
+    content.on('error', () => {});
     let path: string;
     let absolutePath: string;
     try {
