@@ -16,7 +16,7 @@ import {
 } from '../src/submissions/mera-metrics.ts';
 import { type MeraSubmissionScore, scoreMeraSubmission } from '../src/submissions/mera-score.ts';
 import { MERA_SUBMISSION_TASKS } from '../src/submissions/mera-tasks.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { evalboard, ROOT, tempDir } from './helpers.ts';
 
 const MERA = join(ROOT, '../shared/datasets/mera');
 const EXAMPLES = join(MERA, 'submission-example');
@@ -214,13 +214,17 @@ describe('scoreMeraSubmission validation', () => {
     expect(unknown.tasks.RWSD?.errors.map((e) => [e.type, e.id])).toEqual([['unknown_id', 99999]]);
   });
 
-  it('refuses a hostile archive before scoring anything', async () => {
+  it('refuses a hostile archive before scoring anything, from the CLI with one line', async () => {
     const zip = await zipOf({ 'XXRWSD.json': submission([]) });
     const bytes = readFileSync(zip);
     const patched = Buffer.from(bytes.toString('latin1').replaceAll('XXRWSD.json', '/.RWSD.json'), 'latin1');
     writeFileSync(zip, patched);
     const error = await scoreMeraSubmission(zip, goldDir).catch((e: unknown) => e);
     expect(isHostileArchiveError(error)).toBe(true);
+    const cli = evalboard(['score-submission', zip, '--gold', goldDir]);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toBe(`error: ${zip}: refused: entry /.RWSD.json has an absolute path\n`);
+    expect(cli.stdout).toBe('');
   });
 
   it('refuses a gold folder without task files, or with records the scorer cannot use, with one line', async () => {
