@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { registerAdmin } from './admin.ts';
 import { registerAnalyze } from './analyze.ts';
 import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
@@ -26,6 +27,7 @@ registerAnalyze(program);
 registerReport(program);
 registerScore(program);
 registerServe(program);
+registerAdmin(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
