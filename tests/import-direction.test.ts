@@ -93,6 +93,11 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['cli', 'sandbox'],
   // The sandbox reports a missing isolation with the shared error type.
   ['sandbox', 'errors.ts'],
+  // A job worker takes its jobs from the service's queue (service/jobs/) and reports progress there.
+  ['worker', 'service'],
+  // `evalboard worker` opens the job queue and runs the worker with `evalboard run` as its harness.
+  ['cli', 'service'],
+  ['cli', 'worker'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
   // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.

@@ -12,6 +12,7 @@ import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { registerTasks } from './tasks.ts';
+import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
   .description('Evaluate language models on lm-eval-compatible tasks')
@@ -28,6 +29,7 @@ registerReport(program);
 registerScore(program);
 registerServe(program);
 registerAdmin(program);
+registerWorker(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');
