@@ -10,7 +10,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -52,7 +52,8 @@ export interface AppOptions {
   readonly submissionsPerDay?: number;
   /** Folder for upload temp folders (default the OS temp folder). */
   readonly tmpDir?: string;
-  readonly logger?: boolean;
+  /** Fastify's logger: false (default), true (stdout) or pino options such as `{ stream }`. */
+  readonly logger?: FastifyServerOptions['logger'];
 }
 
 export type App = FastifyInstance;
