@@ -53,13 +53,18 @@ function writeSuite(dir: string): string {
   return file;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  pollMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -202,23 +207,31 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
   it('a worker killed mid-job: the job expires, the other worker resumes it from the request cache, same scores', async () => {
     const id = await queue.enqueue({ requestId: 2, model: STORIES, modelArgs: null, suite, priority: 1 });
     const cache = join(workDir, 'request-2', 'cache.sqlite');
-    // Mid-job: progress has been reported and some, but not all, results are journaled.
+    // Mid-job: the worker has reported its plan, and a quarter of it is journaled in the request
+    // cache (read directly: the queue's progress is written every 2 s, too coarse to aim a kill).
     const running = await waitFor(
-      'request 2 to be half done',
+      'request 2 to report its plan',
       async () => {
         const job = await queue.getJob(id);
-        const p = job?.progress;
-        return p && p.done >= p.total / 4 && p.done < p.total ? job : undefined;
+        return job?.progress ? job : undefined;
       },
       120_000,
     );
     expect(running).toMatchObject({ state: 'active', attempts: 1 });
+    const total = running.progress!.total;
+    await waitFor(
+      'a quarter of request 2 journaled',
+      async () => (cacheRows(cache) >= total / 4 ? true : undefined),
+      120_000,
+      20,
+    );
     const taker = workers.find((w) => w.log().includes(`started job ${id}`))!;
     const survivor = workers.find((w) => w !== taker && w.child.exitCode === null)!;
     taker.child.kill('SIGKILL');
     await new Promise((r) => taker.child.once('exit', r));
     const journaled = cacheRows(cache);
     expect(journaled).toBeGreaterThan(0);
+    expect(journaled).toBeLessThan(total);
 
     const seen = new Set<string>();
     const killedAt = Date.now();
@@ -232,7 +245,7 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
       120_000,
     );
     console.log(
-      `killed at ${running.progress!.done}/${running.progress!.total} requests (${journaled} journaled); ` +
+      `killed with ${journaled} of ${total} requests journaled; ` +
         `states seen after: ${[...seen].join(' → ')}; finished ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
     );
     expect(job, survivor.log()).toMatchObject({ state: 'completed', attempts: 2, error: null });
@@ -241,9 +254,21 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     // The retry answered what the killed attempt had journaled from the cache and computed the rest.
     const timing = JSON.parse(readFileSync(resultsPath, 'utf8')).timing.cache;
     expect(timing.hits).toBe(journaled);
-    expect(timing.fresh).toBe(job.progress!.total - journaled);
+    expect(timing.fresh).toBe(total - journaled);
     expect(scores(resultsPath)).toEqual(referenceScores);
   }, 180_000);
+
+  it('Ctrl-C stops a worker mid-job: the job goes back to the queue for a retry, and the worker exits', async () => {
+    const id = await queue.enqueue({ requestId: 3, model: STORIES, modelArgs: null, suite, priority: 1 });
+    const worker = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
+    await waitFor('request 3 to start', async () => ((await queue.getJob(id))?.progress ? true : undefined), 60_000);
+    worker.child.kill('SIGINT');
+    const code = await new Promise((r) => worker.child.once('exit', r));
+    expect(code, worker.log()).toBe(0);
+    const job = await queue.getJob(id);
+    expect(job, worker.log()).toMatchObject({ state: 'retry', attempts: 1 });
+    expect(job!.error).toMatch(/^interrupted; \d+ new results saved in .*; retry 1 of 3 pending$/);
+  }, 90_000);
 });
 
 describe('evaluation jobs on PGlite, run by the in-process worker', () => {

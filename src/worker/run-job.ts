@@ -62,8 +62,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobDone
   try {
     ({ resultsPath } = await o.runHarness(argv, { progress, signal: job.signal }));
   } catch (e) {
-    // A wrong model path or suite fails the same way on every attempt: no retry.
-    if (isUserError(e)) throw new PermanentJobError(e.format());
+    // A wrong model path or suite fails the same way on every attempt: no retry. A run stopped by
+    // Ctrl-C or by the queue (exit code 130) is not the job's fault: it is retried, from the cache.
+    if (isUserError(e) && e.exitCode !== 130 && !job.signal.aborted) throw new PermanentJobError(e.format());
     throw e;
   } finally {
     await progress.flush();
