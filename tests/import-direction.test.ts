@@ -100,6 +100,18 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['cli', 'worker'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
+  // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.
+  ['submissions', 'metrics'],
+  // The leaderboard service shows suites' tasks, baselines and normalised scores.
+  ['service', 'suites'],
+  // The service's demo import reads the leaderboard table with the analysis library's CSV reader.
+  ['service', 'analysis'],
+  // serve and admin open the service's database and app.
+  ['cli', 'service'],
+  // export mera reads a run's results and samples files.
+  ['submissions', 'report'],
+  // score-submission and export mera are commands over the submissions library.
+  ['cli', 'submissions'],
 ];
 
 /** Imported from anywhere; they import no stage folder themselves. */
