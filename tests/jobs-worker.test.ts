@@ -105,7 +105,9 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
   const database = `evalboard_test_jobs_${process.pid}_${Date.now()}`;
   const dir = tempDir('jobs-pg-');
   const workDir = join(dir, 'work');
-  const suite = writeSuite(dir);
+  // Requests name the suite by id; the workers find its YAML with --suites_dir.
+  writeSuite(dir);
+  const suite = 'worker_smoke';
   const workers: WorkerProcess[] = [];
   let queue: PgBossJobQueue;
 
@@ -126,6 +128,8 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
       [
         join(ROOT, 'bin/evalboard.js'),
         'worker',
+        '--suites_dir',
+        dir,
         '--work_dir',
         workDir,
         '--limit',

@@ -10,6 +10,7 @@ import { executeRun, parseRunFlags } from './run.ts';
 interface WorkerFlags {
   work_dir: string;
   limit?: string;
+  suites_dir: string[];
   poll_interval: string;
 }
 
@@ -26,6 +27,12 @@ export function registerWorker(program: Command): void {
       DEFAULT_WORK_DIR,
     )
     .option('--limit <n>', 'documents per task, for a smoke test (results are then marked non-standard)')
+    .option(
+      '--suites_dir <dir>',
+      'a folder of suite YAML files (<id>.yaml) the service has beyond the shipped ones; repeatable',
+      (dir: string, dirs: string[]) => [...dirs, resolve(dir)],
+      [] as string[],
+    )
     .option('--poll_interval <s>', 'seconds between looks at an empty queue', '2')
     .action(async (flags: WorkerFlags) => {
       const url = process.env.DATABASE_URL;
@@ -43,6 +50,7 @@ export function registerWorker(program: Command): void {
       const worker = await startInProcessWorker(queue, {
         workDir: resolve(flags.work_dir),
         pollingIntervalSeconds,
+        suitesDirs: flags.suites_dir,
         ...(limit !== undefined ? { limit } : {}),
       });
       process.stderr.write(`worker: waiting for jobs (work folder ${resolve(flags.work_dir)})\n`);
@@ -66,6 +74,7 @@ export interface InProcessWorkerOptions {
   /** Default: results stay in the work folder (the job's output says where). */
   readonly upload?: Upload;
   readonly limit?: number;
+  readonly suitesDirs?: readonly string[];
   readonly pollingIntervalSeconds?: number;
 }
 
@@ -76,6 +85,7 @@ export function startInProcessWorker(queue: PgBossJobQueue, o: InProcessWorkerOp
     runHarness,
     upload: o.upload ?? (async () => null),
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    ...(o.suitesDirs ? { suitesDirs: o.suitesDirs } : {}),
     ...(o.pollingIntervalSeconds !== undefined ? { pollingIntervalSeconds: o.pollingIntervalSeconds } : {}),
   });
 }
