@@ -106,6 +106,10 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['service', 'suites'],
   // The service's demo import reads the leaderboard table with the analysis library's CSV reader.
   ['service', 'analysis'],
+  // Uploads are unpacked safely and MERA ZIPs scored by the submissions library.
+  ['service', 'submissions'],
+  // An evalboard output folder is read and validated through the report format.
+  ['service', 'report'],
   // serve and admin open the service's database and app.
   ['cli', 'service'],
   // export mera reads a run's results and samples files.

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { registerAdmin } from './admin.ts';
 import { registerAnalyze } from './analyze.ts';
 import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
@@ -29,6 +30,7 @@ registerAnalyze(program);
 registerReport(program);
 registerScore(program);
 registerServe(program);
+registerAdmin(program);
 registerWorker(program);
 registerScoreSubmission(program);
 registerExport(program);

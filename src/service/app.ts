@@ -27,6 +27,7 @@ import type { Db } from './db/open.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { boardRoutes } from './routes/board.ts';
 import { modelRoutes } from './routes/models.ts';
+import { submissionRoutes } from './routes/submissions.ts';
 import { userRoutes } from './routes/users.ts';
 
 declare module 'fastify' {
@@ -129,6 +130,7 @@ export async function buildApp(o: AppOptions): Promise<App> {
     await boardRoutes(api, ctx);
     await modelRoutes(api, ctx);
     await userRoutes(api, ctx);
+    await submissionRoutes(api, ctx);
   });
 
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
