@@ -12,7 +12,13 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { startInProcessWorker } from '../src/cli/worker.ts';
+import { buildApp } from '../src/service/app.ts';
+import { type Database, openDatabase } from '../src/service/db/open.ts';
+import { evaluationRequests, scores as scores_, submissions, users } from '../src/service/db/schema.ts';
+import { syncSuite } from '../src/service/suites.ts';
+import { loadSuite } from '../src/suites/definition.ts';
 import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
 import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
@@ -106,10 +112,13 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
   const dir = tempDir('jobs-pg-');
   const workDir = join(dir, 'work');
   // Requests name the suite by id; the workers find its YAML with --suites_dir.
-  writeSuite(dir);
+  const suiteFile = writeSuite(dir);
   const suite = 'worker_smoke';
   const workers: WorkerProcess[] = [];
   let queue: PgBossJobQueue;
+  /** The service's side of the same database: where workers' results land as submissions. */
+  let service: Database;
+  let requester: number;
 
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
@@ -153,12 +162,26 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
 
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${database}`);
+    service = await openDatabase({ databaseUrl: `${SERVER}/${database}` });
+    await syncSuite(service.db, await loadSuite(suiteFile));
+    const [user] = await service.db.insert(users).values({ name: 'requester' }).returning({ id: users.id });
+    requester = user!.id;
+    await service.db.insert(evaluationRequests).values(
+      [1, 2, 3].map((id) => ({
+        id,
+        model: STORIES,
+        suiteId: suite,
+        requestedBy: requester,
+        status: 'approved' as const,
+      })),
+    );
     queue = await openJobQueue({ connectionString: `${SERVER}/${database}` }, TIMING);
   }, 60_000);
 
   afterAll(async () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await queue?.close();
+    await service?.close();
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }, 60_000);
 
@@ -206,6 +229,27 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     expect(results.config.limit).toBe(LIMIT);
     expect(results.suite.setup.matched).toBe(false);
     referenceScores = scores(resultsPath!);
+    // Uploaded through the service's submission path: scored, owned by the requester, on the board.
+    const [submission] = await service.db.select().from(submissions).where(eq(submissions.id, job.submissionId!));
+    expect(submission).toMatchObject({
+      ownerId: requester,
+      modelId: 'local/stories260K',
+      suiteId: suite,
+      status: 'scored',
+      source: 'job',
+      standardSetup: false,
+    });
+    const app = await buildApp({ db: service.db, rateLimitPerMinute: false, webDir: '/nonexistent' });
+    try {
+      const board = (await app.inject(`/api/leaderboard?suite=${suite}&standard=all`)).json();
+      expect(board.rows.map((r: { model_id: string; submission_id: number }) => [r.model_id, r.submission_id])).toEqual(
+        [['local/stories260K', job.submissionId]],
+      );
+      // The board's raw BPS score is the results file's.
+      expect(board.rows[0].scores.bps?.raw ?? board.rows[0].scores.BPS?.raw).toBe(results.results.bps['acc,none']);
+    } finally {
+      await app.close();
+    }
   }, 150_000);
 
   it('a worker killed mid-job: the job expires, the other worker resumes it from the request cache, same scores', async () => {
@@ -260,6 +304,15 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     expect(timing.hits).toBe(journaled);
     expect(timing.fresh).toBe(total - journaled);
     expect(scores(resultsPath)).toEqual(referenceScores);
+    // And the service stored the same scores for both requests' submissions.
+    const stored = async (submissionId: number) =>
+      (await service.db.select().from(scores_).where(eq(scores_.submissionId, submissionId)))
+        .map((r) => `${r.taskId} ${r.metric} ${r.raw}`)
+        .sort();
+    const first = (await queue.getJob(jobIdFor(1)))!.submissionId!;
+    expect(job.submissionId).not.toBe(first);
+    expect(await stored(job.submissionId!)).toEqual(await stored(first));
+    expect((await stored(first)).length).toBeGreaterThan(0);
   }, 180_000);
 
   it('Ctrl-C stops a worker mid-job: the job goes back to the queue for a retry, and the worker exits', async () => {

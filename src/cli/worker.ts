@@ -2,8 +2,11 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
+import { openDatabase } from '../service/db/open.ts';
 import { openJobQueue, type PgBossJobQueue } from '../service/jobs/pgboss-queue.ts';
 import { type RunHarness, type RunningWorker, startWorker, type Upload } from '../worker/index.ts';
+import { submitToService } from '../worker/submit.ts';
+import { uploadAsSubmission } from '../worker/upload.ts';
 import { parseNonNegativeInt } from './options.ts';
 import { executeRun, parseRunFlags } from './run.ts';
 
@@ -46,8 +49,10 @@ export function registerWorker(program: Command): void {
       if (!(pollingIntervalSeconds >= 0.5))
         throw new UserError(`${flags.poll_interval} is not a number of seconds ≥ 0.5`, { field: '--poll_interval' });
       const limit = parseNonNegativeInt(flags.limit, '--limit');
+      const database = await openDatabase({ databaseUrl: url });
       const queue = await openJobQueue({ connectionString: url });
       const worker = await startInProcessWorker(queue, {
+        upload: uploadAsSubmission(submitToService(database.db)),
         workDir: resolve(flags.work_dir),
         pollingIntervalSeconds,
         suitesDirs: flags.suites_dir,
@@ -61,6 +66,7 @@ export function registerWorker(program: Command): void {
           void worker
             .stop(true)
             .then(() => queue.close())
+            .then(() => database.close())
             .finally(done);
         };
         process.on('SIGTERM', stop);
