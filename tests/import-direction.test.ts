@@ -100,6 +100,15 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['cli', 'worker'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
+  // Judges (Arena-Hard, MT-Bench, AlpacaEval) ask any backend for judgments, as requests.
+  ['judges', 'backends'],
+  ['judges', 'requests'],
+  // Judges read answer, question and judgment files with the dataset readers (JSONL, JSON, CSV).
+  ['judges', 'documents'],
+  // A judge leaderboard is written as a results file and samples rows, so every reader shows it.
+  ['judges', 'report'],
+  // `evalboard judge` opens the judge model and runs a judge plug-in.
+  ['cli', 'judges'],
   // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.
   ['submissions', 'metrics'],
   // The leaderboard service shows suites' tasks, baselines and normalised scores.
