@@ -33,22 +33,25 @@ export const MODEL_TYPES = [
 ] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
 
-export interface BoardRow {
+export interface ModelMeta {
   model_id: string;
-  submission_id: number;
   name: string;
   org: string;
   type: ModelType;
   openness: 'open' | 'proprietary';
-  precision: string;
   params_b: number | null;
   architecture: string | null;
   license: string | null;
-  chat_template: boolean;
-  mode: 'generative' | 'loglikelihood';
   pick: boolean;
+}
+
+export interface BoardRow extends ModelMeta {
+  submission_id: number;
+  precision: string | null;
+  chat_template: boolean | null;
+  mode: 'generative' | 'loglikelihood' | null;
   standard_setup: boolean;
-  submitted_at: string;
+  submitted_at: string | null;
   average: number | null;
   scores: Record<string, Score | undefined>;
 }
@@ -64,9 +67,10 @@ export interface ModelSubmission {
   id: number;
   suite: string;
   status: string;
-  submitted_at: string;
+  submitted_at: string | null;
   average: number | null;
   standard_setup: boolean;
+  precision: string | null;
 }
 
 export interface PromptSpread {
@@ -77,10 +81,11 @@ export interface PromptSpread {
 }
 
 export interface ModelPage {
-  model: Omit<BoardRow, 'scores' | 'average' | 'submission_id'> & Partial<Pick<BoardRow, 'average'>>;
+  model: ModelMeta;
   submissions: ModelSubmission[];
   latest: {
     submission_id: number;
+    suite: string;
     scores: Record<string, Score | undefined>;
     domains: Record<string, Score | undefined>;
     prompt_spread?: Record<string, PromptSpread | undefined>;
@@ -111,7 +116,7 @@ export interface Comparison {
 
 export interface ValidationIssue {
   task: string | null;
-  id: string | number | null;
+  id: string | null;
   message: string;
 }
 
@@ -122,7 +127,7 @@ export interface Submission {
   status: 'queued' | 'scoring' | 'scored' | 'rejected';
   visibility: 'public' | 'private';
   standard_setup: boolean;
-  validation: { errors: ValidationIssue[]; warnings: ValidationIssue[] } | null;
+  validation: { errors: ValidationIssue[]; warnings: ValidationIssue[] };
   scores: Record<string, Score | undefined>;
   total: number | null;
   created_at: string;
@@ -130,7 +135,7 @@ export interface Submission {
 
 export interface SampleRow {
   task: string;
-  item_id: string | number;
+  item_id: string;
   prompt: string | null;
   messages: { role: string; content: string }[] | null;
   output: string | null;
@@ -158,7 +163,7 @@ export interface EvalRequest {
   voted_by_me: boolean;
   status: 'pending' | 'approved' | 'rejected' | 'running' | 'done' | 'failed';
   queue_position: number | null;
-  job_id: string | number | null;
+  job_id: string | null;
   progress: { done: number; total: number; eta_s: number | null } | null;
   failure: string | null;
   created_at: string;

@@ -20,14 +20,21 @@ type Features = typeof features;
 export const ROW_HEIGHT = 36;
 const OVERSCAN = 12;
 
-/** Missing values sort last in both directions, as the service's SQL does (NULLS LAST). */
-function numberSort(read: (row: BoardRow) => number | null | undefined) {
-  return (a: { original: BoardRow }, b: { original: BoardRow }) => {
-    const x = read(a.original);
-    const y = read(b.original);
-    return (x ?? Number.NEGATIVE_INFINITY) - (y ?? Number.NEGATIVE_INFINITY);
-  };
+/**
+ * The service's order: values compared with < (numbers, or strings by code unit), missing values
+ * (accessors return undefined for them, and sortUndefined puts them) last in both directions, ties
+ * in data order, which is submission id order (inTieOrder).
+ */
+function compare(
+  a: { getValue: (id: string) => unknown },
+  b: { getValue: (id: string) => unknown },
+  id: string,
+): number {
+  const x = a.getValue(id) as number | string;
+  const y = b.getValue(id) as number | string;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
+const orNone = <T,>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 export const META_COLUMNS: readonly { id: string; label: string }[] = [
   { id: 'type', label: 'Type' },
@@ -43,6 +50,7 @@ function buildColumns(suite: Suite, scoreIds: readonly string[], normalised: boo
       id: 'model_id',
       header: 'Model',
       accessorFn: (row) => row.model_id,
+      sortFn: compare,
       enableHiding: false,
       sortDescFirst: false,
       cell: ({ row }) => (
@@ -61,21 +69,30 @@ function buildColumns(suite: Suite, scoreIds: readonly string[], normalised: boo
         </span>
       ),
     },
-    { id: 'type', header: 'Type', accessorFn: (row) => row.type, sortDescFirst: false },
+    { id: 'type', header: 'Type', accessorFn: (row) => row.type, sortFn: compare, sortDescFirst: false },
     {
       id: 'params_b',
       header: 'Params (B)',
-      accessorFn: (row) => row.params_b,
-      sortFn: numberSort((row) => row.params_b),
+      accessorFn: (row) => orNone(row.params_b),
+      sortFn: compare,
+      sortUndefined: 'last',
       cell: ({ row }) => formatParams(row.original.params_b),
       meta: { numeric: true },
     },
-    { id: 'precision', header: 'Precision', accessorFn: (row) => row.precision, sortDescFirst: false },
+    {
+      id: 'precision',
+      header: 'Precision',
+      accessorFn: (row) => orNone(row.precision),
+      sortFn: compare,
+      sortUndefined: 'last',
+      sortDescFirst: false,
+    },
     {
       id: 'average',
       header: 'Average',
-      accessorFn: (row) => row.average,
-      sortFn: numberSort((row) => row.average),
+      accessorFn: (row) => orNone(row.average),
+      sortFn: compare,
+      sortUndefined: 'last',
       cell: ({ row }) => (
         <ScoreCell score={{ value: row.original.average, ci_low: null, ci_high: null }} normalised={normalised} />
       ),
@@ -86,13 +103,20 @@ function buildColumns(suite: Suite, scoreIds: readonly string[], normalised: boo
     columns.push({
       id,
       header: taskName.get(id) ?? id,
-      accessorFn: (row) => row.scores[id]?.value ?? null,
-      sortFn: numberSort((row) => row.scores[id]?.value),
+      accessorFn: (row) => orNone(row.scores[id]?.value),
+      sortFn: compare,
+      sortUndefined: 'last',
       cell: ({ row }) => <ScoreCell score={row.original.scores[id]} normalised={normalised} />,
       meta: { numeric: true },
     });
   }
-  columns.push({ id: 'submitted_at', header: 'Submitted', accessorFn: (row) => row.submitted_at });
+  columns.push({
+    id: 'submitted_at',
+    header: 'Submitted',
+    accessorFn: (row) => orNone(row.submitted_at),
+    sortFn: compare,
+    sortUndefined: 'last',
+  });
   return columns;
 }
 

@@ -105,9 +105,37 @@ export function boardQuery(view: BoardView): string {
   return query.toString();
 }
 
-/** Lower-cased text the search box matches, computed once per fetch rather than per keystroke. */
+/** Lower-cased text the search box matches (the model id, as the service searches), computed once per fetch. */
 export function searchKey(row: BoardRow): string {
-  return `${row.model_id}\n${row.name}`.toLowerCase();
+  return row.model_id.toLowerCase();
+}
+
+/**
+ * The rows in the order the service breaks ties in (submission id ascending): the table's sort is
+ * stable, so equal scores then sit in the same order on screen as in the export.
+ */
+export function inTieOrder(rows: readonly BoardRow[]): BoardRow[] {
+  return [...rows].sort((a, b) => a.submission_id - b.submission_id);
+}
+
+/**
+ * With one task or one domain chosen, the service ranks by the mean over those tasks (null when a
+ * row lacks one of them) and lists only rows scored on a chosen single task; the same here.
+ */
+export function restrictToTasks(
+  rows: readonly BoardRow[],
+  taskIds: readonly string[],
+  singleTask: string | null,
+): BoardRow[] {
+  const out: BoardRow[] = [];
+  for (const row of rows) {
+    if (singleTask !== null && row.scores[singleTask] === undefined) continue;
+    const values = taskIds.map((t) => row.scores[t]?.value);
+    const complete = values.every((v): v is number => typeof v === 'number');
+    const average = complete && values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+    out.push({ ...row, average });
+  }
+  return out;
 }
 
 export function filterRows(rows: readonly BoardRow[], keys: readonly string[], view: BoardView): BoardRow[] {
@@ -122,7 +150,7 @@ export function filterRows(rows: readonly BoardRow[], keys: readonly string[], v
     if (needle && !keys[i]!.includes(needle)) continue;
     if (types.size > 0 && !types.has(row.type)) continue;
     if (openness.size > 0 && !openness.has(row.openness)) continue;
-    if (precisions.size > 0 && !precisions.has(row.precision)) continue;
+    if (precisions.size > 0 && (row.precision === null || !precisions.has(row.precision))) continue;
     if (view.chatTemplate !== null && row.chat_template !== view.chatTemplate) continue;
     if (view.mode !== null && row.mode !== view.mode) continue;
     if (view.picks && !row.pick) continue;

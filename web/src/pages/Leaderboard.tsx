@@ -7,7 +7,9 @@ import {
   boardQuery,
   exportQuery,
   filterRows,
+  inTieOrder,
   parseView,
+  restrictToTasks,
   scoreColumns,
   searchKey,
   viewToParams,
@@ -17,6 +19,11 @@ import { useQuery } from '../router.tsx';
 /** Performance marks the browser tests read: first render after the API answered, and each search keystroke. */
 const MARK_RESPONSE = 'board:api-response';
 const MARK_KEYSTROKE = 'board:search-input';
+
+/** A sort on a task column falls back to the average when the chosen tasks change and the column may go. */
+function keepSortOnTasks(view: BoardView, suite: Suite | null): Partial<BoardView> {
+  return suite?.tasks.some((t) => t.id === view.sort) ? { sort: 'average', order: 'desc' } : {};
+}
 
 export function Leaderboard() {
   const [params, setParams] = useQuery();
@@ -51,12 +58,22 @@ export function Leaderboard() {
     };
   }, [query]);
 
-  const keys = useMemo(() => board?.rows.map(searchKey) ?? [], [board]);
-  const rows = useMemo(() => (board ? filterRows(board.rows, keys, view) : []), [board, keys, view]);
-  const precisions = useMemo(() => [...new Set(board?.rows.map((r) => r.precision))].sort(), [board]);
   const suite = board?.suite ?? null;
   const { task, domain } = view;
   const scoreIds = useMemo(() => (suite ? scoreColumns(suite, task, domain) : []), [suite, task, domain]);
+  const singleTask = suite?.tasks.some((t) => t.id === task) ? task : null;
+  const subset = singleTask !== null || (domain !== null && (suite?.domains.includes(domain) ?? false));
+  const allRows = useMemo(() => {
+    if (!board) return [];
+    const ordered = inTieOrder(board.rows);
+    return subset ? restrictToTasks(ordered, scoreIds, singleTask) : ordered;
+  }, [board, subset, scoreIds, singleTask]);
+  const keys = useMemo(() => allRows.map(searchKey), [allRows]);
+  const rows = useMemo(() => filterRows(allRows, keys, view), [allRows, keys, view]);
+  const precisions = useMemo(
+    () => [...new Set(board?.rows.flatMap((r) => (r.precision === null ? [] : [r.precision])))].sort(),
+    [board],
+  );
 
   const update = (patch: Partial<BoardView>) => setParams(viewToParams({ ...view, ...patch }));
   // Called after every commit of the table: the end of both measured spans.
@@ -109,7 +126,10 @@ export function Leaderboard() {
         </label>
         <label>
           <span>Domain</span>
-          <select value={view.domain ?? ''} onChange={(e) => update({ domain: e.target.value || null, task: null })}>
+          <select
+            value={view.domain ?? ''}
+            onChange={(e) => update({ domain: e.target.value || null, task: null, ...keepSortOnTasks(view, suite) })}
+          >
             <option value="">all domains</option>
             {(suite?.domains ?? []).map((d) => (
               <option key={d} value={d}>
@@ -120,7 +140,10 @@ export function Leaderboard() {
         </label>
         <label>
           <span>Task</span>
-          <select value={view.task ?? ''} onChange={(e) => update({ task: e.target.value || null })}>
+          <select
+            value={view.task ?? ''}
+            onChange={(e) => update({ task: e.target.value || null, ...keepSortOnTasks(view, suite) })}
+          >
             <option value="">all tasks</option>
             {(suite?.tasks ?? [])
               .filter((t) => !view.domain || t.domain === view.domain)

@@ -14,7 +14,7 @@ export function ModelPage({ id }: { id: string }) {
   const [pickError, setPickError] = useState<string | null>(null);
 
   const latest = data?.latest ?? null;
-  const suiteId = data?.submissions.find((s) => s.id === latest?.submission_id)?.suite;
+  const suiteId = latest?.suite;
   const suite = suites?.find((s) => s.id === suiteId) ?? suites?.[0];
   const domains = useMemo(() => Object.keys(latest?.domains ?? {}), [latest]);
   const domainSeries = useMemo(
@@ -23,8 +23,8 @@ export function ModelPage({ id }: { id: string }) {
   );
   const history = useMemo(() => {
     const points = [...(data?.submissions ?? [])]
-      .filter((s) => s.average !== null)
-      .sort((a, b) => a.submitted_at.localeCompare(b.submitted_at))
+      .filter((s) => s.average !== null && s.submitted_at !== null)
+      .sort((a, b) => (a.submitted_at ?? '').localeCompare(b.submitted_at ?? ''))
       .map((s) => [s.submitted_at, s.average]);
     return {
       tooltip: { trigger: 'axis' },
@@ -68,14 +68,10 @@ export function ModelPage({ id }: { id: string }) {
         <dd>{m.openness}</dd>
         <dt>Parameters</dt>
         <dd>{formatParams(m.params_b)} B</dd>
-        <dt>Precision</dt>
-        <dd>{m.precision}</dd>
         <dt>Architecture</dt>
         <dd>{m.architecture ?? '–'}</dd>
         <dt>License</dt>
         <dd>{m.license ?? '–'}</dd>
-        <dt>Chat template</dt>
-        <dd>{m.chat_template ? 'yes' : 'no'}</dd>
         <dt>Pick</dt>
         <dd>{m.pick ? "maintainers' pick" : 'no'}</dd>
       </dl>
@@ -176,7 +172,7 @@ export function ModelPage({ id }: { id: string }) {
                 </th>
                 <td>{s.suite}</td>
                 <td>{s.status}</td>
-                <td>{s.submitted_at}</td>
+                <td>{s.submitted_at ?? '–'}</td>
                 <td className="num">{formatScore(s.average, true)}</td>
                 <td>{s.standard_setup ? 'standard' : <span className="badge nonstandard">non-standard</span>}</td>
               </tr>
