@@ -25,6 +25,9 @@ function keepSortOnTasks(view: BoardView, suite: Suite | null): Partial<BoardVie
   return suite?.tasks.some((t) => t.id === view.sort) ? { sort: 'average', order: 'desc' } : {};
 }
 
+// On a phone the filters start folded, so the table is on the first screen.
+const wideScreen = window.matchMedia('(min-width: 641px)').matches;
+
 export function Leaderboard() {
   const [params, setParams] = useQuery();
   const queryString = params.toString();
@@ -74,6 +77,16 @@ export function Leaderboard() {
     () => [...new Set(board?.rows.flatMap((r) => (r.precision === null ? [] : [r.precision])))].sort(),
     [board],
   );
+
+  const activeFilters =
+    view.types.length +
+    view.openness.length +
+    view.precisions.length +
+    (view.chatTemplate === null ? 0 : 1) +
+    (view.mode === null ? 0 : 1) +
+    (view.picks ? 1 : 0) +
+    (view.standardOnly ? 0 : 1) +
+    (view.paramsMin === null && view.paramsMax === null ? 0 : 1);
 
   const update = (patch: Partial<BoardView>) => setParams(viewToParams({ ...view, ...patch }));
   // Called after every commit of the table: the end of both measured spans.
@@ -171,7 +184,10 @@ export function Leaderboard() {
           </label>
         </fieldset>
       </div>
-      <Filters view={view} precisions={precisions} onChange={update} />
+      <details className="filter-panel" open={wideScreen}>
+        <summary>Filters{activeFilters > 0 ? ` (${activeFilters} active)` : ''}</summary>
+        <Filters view={view} precisions={precisions} onChange={update} />
+      </details>
       <div className="toolbar">
         <details className="columns">
           <summary>Columns</summary>

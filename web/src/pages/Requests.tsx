@@ -129,7 +129,7 @@ export function Requests() {
                 <td>
                   <Progress request={r} />
                 </td>
-                <td className="actions">
+                <td>
                   {me && (
                     <button
                       type="button"
