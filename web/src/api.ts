@@ -214,8 +214,15 @@ export async function errorFromBody(status: number, text: string): Promise<ApiEr
   return new ApiError(status, err?.code ?? 'error', err?.message ?? (text || `HTTP ${status}`), body);
 }
 
-export async function api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = { ...authHeaders() };
+/** Fired when the stored token was refused and dropped, so the session shows "Log in" again. */
+export const LOGGED_OUT_EVENT = 'evalboard:logged-out';
+
+export async function api<T>(
+  path: string,
+  init: { method?: string; json?: unknown; keepRefusedToken?: boolean } = {},
+): Promise<T> {
+  const auth = authHeaders();
+  const headers: Record<string, string> = { ...auth };
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, {
     method: init.method ?? 'GET',
@@ -223,6 +230,13 @@ export async function api<T>(path: string, init: { method?: string; json?: unkno
     body: init.json === undefined ? undefined : JSON.stringify(init.json),
   });
   const text = await res.text();
+  // The service refuses every request that carries an unknown token, public ones too: a stale token
+  // (revoked, or from another database) is dropped and the request made again anonymously.
+  if (res.status === 401 && auth.authorization && !init.keepRefusedToken) {
+    setToken(null);
+    window.dispatchEvent(new Event(LOGGED_OUT_EVENT));
+    return api<T>(path, init);
+  }
   if (!res.ok) throw await errorFromBody(res.status, text);
   return (text ? JSON.parse(text) : null) as T;
 }

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { ApiError, api, getToken, type Me, setToken } from './api.ts';
+import { ApiError, api, getToken, LOGGED_OUT_EVENT, type Me, setToken } from './api.ts';
 
 interface Session {
   me: Me | null;
@@ -18,8 +18,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
 
   useEffect(() => {
+    const onLoggedOut = () => setMe(null);
+    window.addEventListener(LOGGED_OUT_EVENT, onLoggedOut);
+    return () => window.removeEventListener(LOGGED_OUT_EVENT, onLoggedOut);
+  }, []);
+
+  useEffect(() => {
     if (!getToken()) return;
-    api<{ user: Me }>('/api/me').then(
+    api<{ user: Me }>('/api/me', { keepRefusedToken: true }).then(
       (res) => setMe(res.user),
       (e) => {
         if (e instanceof ApiError && e.status === 401) setToken(null);
@@ -30,7 +36,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (token: string) => {
     setToken(token);
     try {
-      const res = await api<{ user: Me }>('/api/me');
+      const res = await api<{ user: Me }>('/api/me', { keepRefusedToken: true });
       setMe(res.user);
       return res.user;
     } catch (e) {

@@ -5,6 +5,9 @@ import { type BoardRow, MODEL_TYPES, type ModelType, type Suite } from '../api.t
  * file a user downloads has exactly the rows on screen; filterRows applies them in the browser to
  * the one full fetch, with the service's semantics (comma lists mean OR, bounds inclusive).
  */
+/** The most rows one board request returns (the API's cap). */
+export const MAX_ROWS = 5000;
+
 export interface BoardView {
   suite: string | null;
   normalised: boolean;
@@ -95,12 +98,14 @@ export function exportQuery(view: BoardView, format: 'csv' | 'json'): string {
   if (view.standardOnly) query.set('standard', 'true');
   query.set('sort', view.sort);
   query.set('order', view.order);
+  // The export pages as the board query does (default 50 rows); the view is every matching row.
+  query.set('limit', String(MAX_ROWS));
   return query.toString();
 }
 
 /** The one fetch the board filters and sorts in the browser: every row of the suite, non-standard ones included. */
 export function boardQuery(view: BoardView): string {
-  const query = new URLSearchParams({ normalised: String(view.normalised), standard: 'all', limit: '5000' });
+  const query = new URLSearchParams({ normalised: String(view.normalised), standard: 'all', limit: String(MAX_ROWS) });
   if (view.suite) query.set('suite', view.suite);
   return query.toString();
 }

@@ -130,7 +130,7 @@ export function Leaderboard() {
             value={view.suite ?? suites?.[0]?.id ?? ''}
             onChange={(e) => update({ suite: e.target.value, task: null, domain: null })}
           >
-            {(suites ?? []).map((s) => (
+            {(suites ?? (suite ? [suite] : [])).map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>
