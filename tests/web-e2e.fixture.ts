@@ -35,6 +35,15 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error(`npm run build:web failed:\n${r.stdout}\n${r.stderr}`);
 }
 
+/** The service commands the tests start (serve, admin) that this checkout's CLI does not list. */
+export function missingServiceCommands(): string[] {
+  const help = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), '--help'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout;
+  return ['serve', 'admin'].filter((command) => !new RegExp(`^\\s+${command}\\b`, 'm').test(help));
+}
+
 function cli(args: readonly string[]): string {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), ...args], {
     cwd: ROOT,
