@@ -1,5 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
-import type { CompareEntry, Comparison } from '../api.ts';
+import type { CompareEntry, Comparison, Suite } from '../api.ts';
 import { formatScore } from '../board/format.ts';
 import { IntervalChart } from '../components/IntervalChart.tsx';
 import { useFetch } from '../components/useFetch.ts';
@@ -94,6 +94,8 @@ export function Compare() {
       ? `/api/compare?models=${models.map(encodeURIComponent).join(',')}${suite ? `&suite=${encodeURIComponent(suite)}` : ''}`
       : null;
   const { data, error } = useFetch<Comparison>(path);
+  const suites = useFetch<Suite[]>('/api/suites').data;
+  const taskName = (id: string) => suites?.flatMap((s) => s.tasks).find((t) => t.id === id)?.name ?? id;
   const current = data && data.models.join(',') === models.join(',') ? data : null;
 
   const setModels = (next: string[]) => setParams({ models: next.join(',') || null }, true);
@@ -160,7 +162,12 @@ export function Compare() {
             </>
           )}
           <h2>Tasks</h2>
-          <CompareTable title="Task" entries={current.tasks} models={current.models} labelOf={(e) => e.task ?? ''} />
+          <CompareTable
+            title="Task"
+            entries={current.tasks}
+            models={current.models}
+            labelOf={(e) => taskName(e.task ?? '')}
+          />
         </>
       )}
     </section>
