@@ -93,8 +93,25 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['cli', 'sandbox'],
   // The sandbox reports a missing isolation with the shared error type.
   ['sandbox', 'errors.ts'],
+  // A job worker takes its jobs from the service's queue (service/jobs/) and reports progress there.
+  ['worker', 'service'],
+  // `evalboard worker` opens the job queue and runs the worker with `evalboard run` as its harness.
+  ['cli', 'service'],
+  ['cli', 'worker'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
+  // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.
+  ['submissions', 'metrics'],
+  // The leaderboard service shows suites' tasks, baselines and normalised scores.
+  ['service', 'suites'],
+  // The service's demo import reads the leaderboard table with the analysis library's CSV reader.
+  ['service', 'analysis'],
+  // serve and admin open the service's database and app.
+  ['cli', 'service'],
+  // export mera reads a run's results and samples files.
+  ['submissions', 'report'],
+  // score-submission and export mera are commands over the submissions library.
+  ['cli', 'submissions'],
 ];
 
 /** Imported from anywhere; they import no stage folder themselves. */

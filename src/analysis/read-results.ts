@@ -22,7 +22,7 @@ export interface RunResults {
   readonly file: string;
   readonly format: ResultsFormat;
   readonly model: string;
-  /** Training step: `revision=stepN` in model_args, else `stepN` in the file name, else a CSV column. */
+  /** Training step: `revision=stepN` in model_args, else `stepN` in the pretrained path, else in the file name, else a CSV column. */
   readonly step?: number;
   /** What else tells runs of one model apart in a series: `5-shot` from `config.num_fewshot`, else ''. */
   readonly setting: string;
@@ -68,11 +68,14 @@ export function readResultsFile(file: string): RunResults {
     }
   }
   const modelArgs = typeof config.model_args === 'string' ? config.model_args : '';
-  const step = stepFromModelArgs(modelArgs) ?? stepFromFileName(file);
+  const pathStep = stepFromModelPath(modelArgs);
+  const step = stepFromModelArgs(modelArgs) ?? pathStep ?? stepFromFileName(file);
+  const model = modelName(config, modelArgs);
   return {
     file,
     format,
-    model: modelName(config, modelArgs),
+    // Checkpoints saved as files (ckpt/step2000/model.gguf) are one model: the step leaves its name.
+    model: pathStep === undefined ? model : model.replace(STEP_IN_PATH, 'step*'),
     ...(step === undefined ? {} : { step }),
     setting: typeof config.num_fewshot === 'number' ? `${config.num_fewshot}-shot` : '',
     tasks,
@@ -130,6 +133,15 @@ function modelName(config: Record<string, unknown>, modelArgs: string): string {
 
 export function stepFromModelArgs(modelArgs: string): number | undefined {
   const match = /(?:^|,)revision=(?:global_)?step(\d+)/.exec(modelArgs);
+  return match ? Number(match[1]) : undefined;
+}
+
+const STEP_IN_PATH = /step[_-]?(\d+)/i;
+
+/** `pretrained=ckpt/step2000/model.gguf` or `…/model-step2000.gguf`: a checkpoint saved as a file. */
+export function stepFromModelPath(modelArgs: string): number | undefined {
+  const pretrained = /(?:^|,)pretrained=([^,]+)/.exec(modelArgs)?.[1];
+  const match = pretrained ? STEP_IN_PATH.exec(pretrained) : null;
   return match ? Number(match[1]) : undefined;
 }
 

@@ -33,6 +33,7 @@ export interface RunFlags extends UnsafeCodeFlags {
   think: string;
   think_tags?: string;
   max_gen_toks?: string;
+  repeats?: string;
   predict_only?: boolean;
   wandb_args?: string;
   hf_hub_log_args?: string;
@@ -76,6 +77,10 @@ const RUN_FLAGS: readonly RunFlagSpec[] = [
     flags: '--seed <seeds>',
     description: 'one seed, or random,numpy,torch,fewshot as lm-eval',
     defaultValue: '0,1234,1234,1234',
+  },
+  {
+    flags: '--repeats <n>',
+    description: 'run the whole evaluation N times with seeds S … S+N−1; adds mean, std, min, max per metric',
   },
   { flags: '--bootstrap_iters <n>', description: 'bootstrap resamples for non-mean stderrs', defaultValue: '1000' },
   { flags: '--include_path <dir...>', description: 'extra folders of task YAML' },

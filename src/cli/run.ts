@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command } from 'commander';
 import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { openScoreCache } from '../cache/score-store.ts';
@@ -13,6 +14,7 @@ import {
   sampleRows,
   writeSamplesInOrder,
 } from '../report/samples.ts';
+import { type RepeatedRun, repeatSamplesPath, repeatsTable, summariseRepeats } from '../report/repeats.ts';
 import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
@@ -65,6 +67,10 @@ export function parseRunFlags(argv: readonly string[]): RunFlags {
 export interface RunHooks {
   /** Called with the loaded tasks and the backend before any request is sent. */
   readonly beforeDispatch?: EvaluateOptions['beforeDispatch'];
+  /** Told what the progress line shows (requests planned, each one answered): a job worker reports it. */
+  readonly progress?: NonNullable<EvaluateOptions['progress']>;
+  /** Stops the run as Ctrl-C does (a job worker whose job was taken away). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunOutput {
@@ -87,6 +93,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       'add --log_samples and --output_path',
     );
   const maxGenToks = parseNonNegativeInt(flags.max_gen_toks, '--max_gen_toks');
+  const repeats = parseNonNegativeInt(flags.repeats, '--repeats') ?? 1;
+  if (repeats < 1) throw new UserError('must be at least 1', { field: '--repeats' });
   if (flags.samples !== undefined && limit !== undefined)
     throw new UserError('--samples and --limit exclude each other', { field: '--samples' }, 'give one of them');
   const samples = flags.samples === undefined ? undefined : parseSamples(flags.samples, readTextFile);
@@ -151,12 +159,14 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     }
     for (const row of docSampleRows(prepared.task, doc)) writer.write(row);
   };
-  let outcomes: Awaited<ReturnType<typeof evaluate>>;
-  try {
-    outcomes = await evaluate({
+  // Run r of --repeats uses seeds S + r (sampling and few-shot draws); run 0 is the plain run.
+  const runSeeds = (run: number) => ({ random: seeds.random + run, fewshot: seeds.fewshot + run });
+  const evaluateRun = (run: number, onDocScored: EvaluateOptions['onDocScored'] | undefined) =>
+    evaluate({
       backend,
       tasks,
       ...evaluationOptions(parsed),
+      fewshotSeed: runSeeds(run).fewshot,
       ...(samples ? { samples } : {}),
       ...(chat ? { chat } : {}),
       ...(flags.system_instruction !== undefined ? { systemInstruction: flags.system_instruction } : {}),
@@ -164,19 +174,24 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       ...(maxGenToks !== undefined ? { maxGenToks } : {}),
       think,
       predictOnly: !!flags.predict_only,
-      samplingSeed: seeds.random,
+      samplingSeed: runSeeds(run).random,
       ...(codeRunner ? { codeRunner } : {}),
       ...(scoreCache ? { scoreCache } : {}),
-      progress,
-      signal: interrupt.signal,
+      progress: hooks.progress ? teeProgress(progress, hooks.progress) : progress,
+      signal: hooks.signal ? AbortSignal.any([interrupt.signal, hooks.signal]) : interrupt.signal,
       beforeDispatch: (prepared, dispatchTo) => {
         if (flags.write_out) writeOutPrompts(prepared, (text) => process.stderr.write(text));
         hooks.beforeDispatch?.(prepared, dispatchTo);
       },
-      // Samples are appended to <file>.partial as documents finish, so a crash keeps every scored row;
-      // the finished run renames it to <file>, in doc order.
-      ...(paths && flags.log_samples ? { onDocScored: streamSample } : {}),
+      ...(onDocScored ? { onDocScored } : {}),
     });
+  let outcomes: Awaited<ReturnType<typeof evaluate>>;
+  const extraRuns: { run: number; outcomes: TaskOutcome[] }[] = [];
+  try {
+    // Samples are appended to <file>.partial as documents finish, so a crash keeps every scored row;
+    // the finished run renames it to <file>, in doc order.
+    outcomes = await evaluateRun(0, paths && flags.log_samples ? streamSample : undefined);
+    for (let run = 1; run < repeats; run++) extraRuns.push({ run, outcomes: await evaluateRun(run, undefined) });
   } catch (e) {
     if (!interrupt.signal.aborted) throw e;
     const saved = cache
@@ -233,9 +248,32 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   suite?.attach(report);
 
   let resultsPath: string | undefined;
+  if (paths && flags.log_samples) {
+    for (const o of outcomes) await writeSamplesInOrder(paths.samples(o.task.name), sampleRows(o));
+    for (const { run, outcomes: runOutcomes } of extraRuns)
+      for (const o of runOutcomes)
+        await writeSamplesInOrder(repeatSamplesPath(paths.samples(o.task.name), run), sampleRows(o));
+  }
+  if (repeats > 1) {
+    const runReport = (run: number, runOutcomes: readonly TaskOutcome[]): RepeatedRun => ({
+      seeds: runSeeds(run),
+      results: run === 0 ? report.results : buildReport(runOutcomes, groups, config, report.timing).results,
+      samples:
+        paths && flags.log_samples
+          ? Object.fromEntries(
+              runOutcomes.map((o) => {
+                const file = paths.samples(o.task.name);
+                return [o.task.name, basename(run === 0 ? file : repeatSamplesPath(file, run))];
+              }),
+            )
+          : {},
+    });
+    report.repeated_runs = summariseRepeats([
+      runReport(0, outcomes),
+      ...extraRuns.map(({ run, outcomes: o }) => runReport(run, o)),
+    ]);
+  }
   if (paths) {
-    if (flags.log_samples)
-      for (const o of outcomes) await writeSamplesInOrder(paths.samples(o.task.name), sampleRows(o));
     writeResults(paths.results, report);
     resultsPath = paths.results;
     process.stderr.write(`results: ${paths.results}\n`);
@@ -247,8 +285,24 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   const groupTable = resultsTable(report, 'groups');
   if (groupTable) process.stdout.write(`\n${groupTable}\n`);
   if (report.suite) process.stdout.write(`\n${suiteTable(report.suite)}\n`);
+  if (report.repeated_runs) process.stdout.write(`\n${repeatsTable(report.repeated_runs)}\n`);
   if (flags.show_config) process.stdout.write(`\n${JSON.stringify(report.configs, null, 2)}\n`);
   return { report, outcomes, resultsPath };
+}
+
+type ProgressListener = NonNullable<EvaluateOptions['progress']>;
+
+function teeProgress(a: ProgressListener, b: ProgressListener): ProgressListener {
+  return {
+    onPlanned: (requests) => {
+      a.onPlanned(requests);
+      b.onPlanned(requests);
+    },
+    onRequestDone: (kind, tokens) => {
+      a.onRequestDone(kind, tokens);
+      b.onRequestDone(kind, tokens);
+    },
+  };
 }
 
 /** A file's text, or undefined where the argument is not a readable file (so it is the JSON itself). */

@@ -6,6 +6,7 @@
  * bump REPORT_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod';
+import { repeatedRunsSchema } from './repeats.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -140,6 +141,8 @@ export const resultsReportSchema = z.object({
   }),
   /** Present when the run was a suite (`run --suite NAME`). */
   suite: suiteSectionSchema.optional(),
+  /** Present with `run --repeats N` (N > 1): each metric across the N runs; `results` is run 0's. */
+  repeated_runs: repeatedRunsSchema.optional(),
 });
 
 /** One line of samples_<task>.jsonl: one doc under one filter pipeline, then one key per metric. */

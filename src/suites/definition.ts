@@ -15,6 +15,8 @@ const benchmarkSchema = z.strictObject({
   name: z.string().min(1),
   /** The task or group to run. */
   task: z.string().min(1),
+  /** The ability it measures, for the board's per-domain view ("reasoning", "math"). */
+  domain: z.string().min(1).optional(),
   /** Metric names, or "metric,filter" keys (filter "none" when left out); the raw score is their mean. */
   metrics: z.array(z.string().min(1)).min(1),
   /** Baseline 1/choices for the whole benchmark; left out with no subtasks: a generation task, baseline 0. */

@@ -1,0 +1,333 @@
+/**
+ * Evaluation jobs end to end: pg-boss on a real PostgreSQL database with real `evalboard worker`
+ * processes evaluating stories260K, and on PGlite with the in-process worker `evalboard serve` runs.
+ * Killing a worker with SIGKILL mid-job must leave the job to expire and be resumed (from the
+ * request cache) by another worker, with scores identical to an uninterrupted run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { fromPglite, PgBoss } from 'pg-boss';
+import pg from 'pg';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcessWorker } from '../src/cli/worker.ts';
+import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
+import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
+import { ROOT, STORIES, tempDir } from './helpers.ts';
+import { cacheRows } from './process-helpers.ts';
+
+const SERVER = process.env.EVALBOARD_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
+/** Short enough that the killed worker's job is retried within seconds (10 s is pg-boss's floor). */
+const TIMING = { heartbeatSeconds: 10, superviseIntervalSeconds: 1, retryDelaySeconds: 1 } as const;
+/** Per task: 3 synthetic tasks, about 70 requests, several seconds on stories260K on a loaded machine. */
+const LIMIT = 5;
+
+/** A three-task suite of the built-in synthetic tasks (no dataset needed), written where the worker reads it. */
+function writeSuite(dir: string): string {
+  const file = join(dir, 'worker_smoke.yaml');
+  const benchmark = (name: string, task: string, metric: string, shots: number, choices?: number) =>
+    [
+      `  - name: ${name}`,
+      `    task: ${task}`,
+      `    metrics: [${metric}]`,
+      ...(choices ? [`    choices: ${choices}`] : []),
+      `    num_fewshot: ${shots}`,
+      '    docs: 1000',
+    ].join('\n');
+  writeFileSync(
+    file,
+    [
+      'suite: worker_smoke',
+      'description: three synthetic skills, small enough for a worker test',
+      'total: mean',
+      'setup: { limit: null, system_instruction: null, gen_kwargs: null, max_gen_toks: null, apply_chat_template: false }',
+      'benchmarks:',
+      benchmark('BPS', 'bps', 'acc', 2, 2),
+      benchmark('LCS', 'lcs', 'acc', 2, 2),
+      benchmark('SimpleAr', 'simplear', 'exact_match', 5),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const settled = (queue: PgBossJobQueue, id: string) => async () => {
+  const job = await queue.getJob(id);
+  return job && ['completed', 'failed', 'expired'].includes(job.state) ? job : undefined;
+};
+
+/** The results file without its timing (start/end times, cache hits differ between identical runs). */
+function scores(resultsPath: string): Record<string, unknown> {
+  const parsed = JSON.parse(readFileSync(resultsPath, 'utf8'));
+  delete parsed.timing;
+  return parsed;
+}
+
+function zipEntries(archive: string): Promise<string[]> {
+  return new Promise((done, fail) => {
+    yauzl.open(archive, { lazyEntries: true }, (err, zip) => {
+      if (err) return fail(err);
+      const names: string[] = [];
+      zip.on('entry', (e: yauzl.Entry) => {
+        names.push(e.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => done(names));
+      zip.on('error', fail);
+      zip.readEntry();
+    });
+  });
+}
+
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  log(): string;
+}
+
+describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', () => {
+  const database = `evalboard_test_jobs_${process.pid}_${Date.now()}`;
+  const dir = tempDir('jobs-pg-');
+  const workDir = join(dir, 'work');
+  const suite = writeSuite(dir);
+  const workers: WorkerProcess[] = [];
+  let queue: PgBossJobQueue;
+
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+
+  const startWorker = (): WorkerProcess => {
+    let log = '';
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/evalboard.js'),
+        'worker',
+        '--work_dir',
+        workDir,
+        '--limit',
+        String(LIMIT),
+        '--poll_interval',
+        '0.5',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: `${SERVER}/${database}`, EVALBOARD_CACHE: join(dir, 'home-cache') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+    });
+    const worker = { child, log: () => log };
+    workers.push(worker);
+    return worker;
+  };
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${database}`);
+    queue = await openJobQueue({ connectionString: `${SERVER}/${database}` }, TIMING);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await queue?.close();
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }, 60_000);
+
+  it('keeps one job per request and orders the waiting ones by votes', async () => {
+    const enqueue = (requestId: number, priority: number) =>
+      queue.enqueue({ requestId, model: STORIES, modelArgs: null, suite, priority });
+    const first = await enqueue(901, 1);
+    expect(first).toBe(jobIdFor(901));
+    // Approved twice (two maintainers at once, a retried HTTP call): still the one job.
+    expect(await enqueue(901, 7)).toBe(first);
+    await enqueue(902, 5);
+    await enqueue(903, 3);
+    expect([...(await queue.queuePositions())]).toEqual([
+      [902, 1],
+      [903, 2],
+      [901, 3],
+    ]);
+    // New votes while it waits move a request up.
+    await queue.setPriority(901, 9);
+    expect((await queue.queuePositions()).get(901)).toBe(1);
+    expect(await queue.getJob(first)).toMatchObject({ requestId: 901, state: 'created', attempts: 0, progress: null });
+    expect(await queue.getJob('not-a-job-id')).toBeNull();
+    // Rejected after approval: gone from the queue, so the workers below never see them.
+    for (const id of [901, 902, 903]) await queue.cancel(id);
+    expect((await queue.queuePositions()).size).toBe(0);
+  });
+
+  let referenceScores: Record<string, unknown>;
+
+  it('a worker evaluates stories260K; the request enqueued twice with two workers waiting runs once', async () => {
+    startWorker();
+    startWorker();
+    const request = { requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 };
+    const id = await queue.enqueue(request);
+    expect(await queue.enqueue(request)).toBe(id);
+    const job = await waitFor('request 1 to finish', settled(queue, id), 120_000);
+    expect(job, workers.map((w) => w.log()).join('\n')).toMatchObject({ state: 'completed', attempts: 1, error: null });
+    expect(job.progress!.total).toBeGreaterThan(0);
+    expect(job.progress!.done).toBe(job.progress!.total);
+    // Exactly one of the two workers ever started it.
+    expect(workers.filter((w) => w.log().includes(`started job ${id}`))).toHaveLength(1);
+    const resultsPath = await queue.resultsPath(id);
+    const results = JSON.parse(readFileSync(resultsPath!, 'utf8'));
+    expect(Object.keys(results.results).sort()).toEqual(['bps', 'lcs', 'simplear']);
+    expect(results.config.limit).toBe(LIMIT);
+    expect(results.suite.setup.matched).toBe(false);
+    referenceScores = scores(resultsPath!);
+  }, 150_000);
+
+  it('a worker killed mid-job: the job expires, the other worker resumes it from the request cache, same scores', async () => {
+    const id = await queue.enqueue({ requestId: 2, model: STORIES, modelArgs: null, suite, priority: 1 });
+    const cache = join(workDir, 'request-2', 'cache.sqlite');
+    // Mid-job: progress has been reported and some, but not all, results are journaled.
+    const running = await waitFor(
+      'request 2 to be half done',
+      async () => {
+        const job = await queue.getJob(id);
+        const p = job?.progress;
+        return p && p.done >= p.total / 4 && p.done < p.total ? job : undefined;
+      },
+      120_000,
+    );
+    expect(running).toMatchObject({ state: 'active', attempts: 1 });
+    const taker = workers.find((w) => w.log().includes(`started job ${id}`))!;
+    const survivor = workers.find((w) => w !== taker && w.child.exitCode === null)!;
+    taker.child.kill('SIGKILL');
+    await new Promise((r) => taker.child.once('exit', r));
+    const journaled = cacheRows(cache);
+    expect(journaled).toBeGreaterThan(0);
+
+    const seen = new Set<string>();
+    const killedAt = Date.now();
+    const job = await waitFor(
+      'request 2 to be retried and finish',
+      async () => {
+        const j = await queue.getJob(id);
+        if (j) seen.add(j.state);
+        return j && ['completed', 'failed', 'expired'].includes(j.state) ? j : undefined;
+      },
+      120_000,
+    );
+    console.log(
+      `killed at ${running.progress!.done}/${running.progress!.total} requests (${journaled} journaled); ` +
+        `states seen after: ${[...seen].join(' → ')}; finished ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
+    );
+    expect(job, survivor.log()).toMatchObject({ state: 'completed', attempts: 2, error: null });
+    expect(survivor.log()).toContain(`started job ${id} (request 2: ${STORIES} on ${suite}, attempt 2)`);
+    const resultsPath = (await queue.resultsPath(id))!;
+    // The retry answered what the killed attempt had journaled from the cache and computed the rest.
+    const timing = JSON.parse(readFileSync(resultsPath, 'utf8')).timing.cache;
+    expect(timing.hits).toBe(journaled);
+    expect(timing.fresh).toBe(job.progress!.total - journaled);
+    expect(scores(resultsPath)).toEqual(referenceScores);
+  }, 180_000);
+});
+
+describe('evaluation jobs on PGlite, run by the in-process worker', () => {
+  const dir = tempDir('jobs-pglite-');
+  const suite = writeSuite(dir);
+  let db: PGlite;
+  let queue: PgBossJobQueue;
+
+  beforeAll(async () => {
+    db = new PGlite(join(dir, 'db'));
+    queue = await openJobQueue({ pglite: db }, TIMING);
+  }, 60_000);
+
+  afterAll(async () => {
+    await queue?.close();
+    await db?.close();
+  });
+
+  it('evaluates a request and uploads its output folder; a model that does not exist fails at once, to the dead letters', async () => {
+    const submitted: { entries: string[]; meta: SubmissionMeta }[] = [];
+    const upload = uploadAsSubmission(async (archive, meta) => {
+      submitted.push({ entries: await zipEntries(archive), meta });
+      return 41 + submitted.length;
+    });
+    const worker = await startInProcessWorker(queue, {
+      workDir: join(dir, 'work'),
+      limit: 2,
+      pollingIntervalSeconds: 0.5,
+      upload,
+    });
+    try {
+      const id = await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 });
+      expect(await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 })).toBe(id);
+      const job = await waitFor('the PGlite job to finish', settled(queue, id), 120_000);
+      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null, submissionId: 42 });
+      // The upload is the run's output folder as a user would zip it: the results file and a samples file per task.
+      expect(submitted).toHaveLength(1);
+      expect(submitted[0]!.meta).toEqual({ modelId: 'local/stories260K', suite, requestId: 1 });
+      const names = submitted[0]!.entries.map((e) => e.replace(/_\d{4}-\d\d-\d\dT[\d.-]+\.json/, '_<time>.json'));
+      expect(names.sort()).toEqual(
+        ['results_<time>.json', ...['bps', 'lcs', 'simplear'].map((t) => `samples_${t}_<time>.jsonl`)].map(
+          (f) => `__work__shared__models__stories260K/${f}`,
+        ),
+      );
+      const results = JSON.parse(readFileSync((await queue.resultsPath(id))!, 'utf8'));
+      // 2 docs per task; every request the run planned was reported done.
+      expect(Object.values(results['n-samples']).map((n) => (n as { effective: number }).effective)).toEqual([2, 2, 2]);
+      expect(job.progress!.done).toBe(job.progress!.total);
+
+      const missing = join(dir, 'no-such-model.gguf');
+      const bad = await queue.enqueue({ requestId: 2, model: missing, modelArgs: null, suite, priority: 1 });
+      const failed = await waitFor('the bad request to fail', settled(queue, bad), 60_000);
+      // No retry: a wrong path fails the same way every time.
+      expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(failed.error).toContain(missing);
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'evaluation_dead' AND data->>'requestId' = '2'`,
+      );
+      expect(rows[0]!.n).toBe(1);
+      expect(existsSync(join(dir, 'work', 'request-1', 'cache.sqlite'))).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  }, 180_000);
+
+  it('a job whose worker dies with no retry left is `expired`, with the reason', async () => {
+    const strict = await openJobQueue(
+      { pglite: db },
+      { expireInSeconds: 1, retryLimit: 0, superviseIntervalSeconds: 1 },
+    );
+    // A bare pg-boss client claims the job and never settles it: a worker that died holding it.
+    const dying = new PgBoss({ db: fromPglite(db), backend: 'pglite', supervise: false, registerInstance: false });
+    try {
+      await dying.start();
+      const id = await strict.enqueue({ requestId: 3, model: STORIES, modelArgs: null, suite, priority: 1 });
+      const [claimed] = await dying.fetch('evaluation');
+      expect(claimed!.id).toBe(id);
+      expect(await queue.getJob(id)).toMatchObject({ state: 'active', attempts: 1 });
+      const job = await waitFor('the claimed job to expire', settled(queue, id), 30_000);
+      expect(job).toMatchObject({ state: 'expired', attempts: 1 });
+      expect(job.error).toMatch(/^job timed out: the worker stopped answering/);
+    } finally {
+      await dying.stop({ graceful: false });
+      await strict.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,45 @@
+/**
+ * Databases for the service tests: every test file runs its cases on embedded PGlite and on the
+ * real PostgreSQL server (a database of its own, `evalboard_test_<random>`, dropped afterwards).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { type App, type AppOptions, buildApp } from '../src/service/app.ts';
+import { type Database, openDatabase } from '../src/service/db/open.ts';
+import { DEMO_CSV } from '../src/service/demo-import.ts';
+import { ROOT } from './helpers.ts';
+
+export const POSTGRES_URL = process.env.EVALBOARD_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432';
+export const DEMO_TABLE = join(process.env.EVALBOARD_DATA_DIR ?? join(ROOT, '../shared/datasets'), DEMO_CSV);
+
+export interface TestDatabase extends Database {
+  readonly label: string;
+}
+
+export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
+
+export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): Promise<TestDatabase> {
+  if (kind === 'pglite') return { ...(await openDatabase({ memory: true })), label: kind };
+  const name = `evalboard_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const database = await openDatabase({ databaseUrl: `${POSTGRES_URL}/${name}` });
+  return {
+    ...database,
+    label: kind,
+    close: async () => {
+      await database.close();
+      const drop = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+      await drop.connect();
+      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop.end();
+    },
+  };
+}
+
+export async function testApp(database: Database, o: Partial<AppOptions> = {}): Promise<App> {
+  return buildApp({ db: database.db, rateLimitPerMinute: false, webDir: '/nonexistent', ...o });
+}
