@@ -11,14 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
-import {
-  BAD_ZIP,
-  type BoardServer,
-  GOOD_UPLOAD,
-  missingServiceCommands,
-  parseCsv,
-  startBoardServer,
-} from './web-e2e.fixture.ts';
+import { type BoardServer, missingServiceCommands, parseCsv, startBoardServer } from './web-e2e.fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results/web');
@@ -217,9 +210,9 @@ describe.skipIf(!haveChromium || missingCommands.length > 0)(
       await poll(() => page.locator('header .who').textContent(), 30_000).toContain('(user)');
 
       await page.goto('/submit');
-      await page.getByLabel('Model id').fill('e2e/broken-model');
-      await page.getByLabel('Suite').selectOption(BAD_ZIP.suite);
-      await page.getByLabel('Archive').setInputFiles(BAD_ZIP.path);
+      await page.getByLabel('Model id').fill(server.badUpload.modelId);
+      await page.getByLabel('Suite').selectOption(server.badUpload.suite);
+      await page.getByLabel('Archive').setInputFiles(server.badUpload.path);
       await page.getByRole('button', { name: 'Upload' }).click();
       const errors = page.getByTestId('errors');
       await errors.waitFor({ timeout: 60_000 });
@@ -227,7 +220,7 @@ describe.skipIf(!haveChromium || missingCommands.length > 0)(
         .locator('tbody tr')
         .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
       expect(cells.length).toBeGreaterThan(0);
-      for (const [task, id] of BAD_ZIP.expectedErrors) {
+      for (const [task, id] of server.badUpload.expectedErrors) {
         expect(
           cells.some(([t, i]) => t === task && i === id),
           `error row for task ${task} id ${id}`,
@@ -235,17 +228,19 @@ describe.skipIf(!haveChromium || missingCommands.length > 0)(
       }
       await page.screenshot({ path: join(SHOTS, 'submit-errors-desktop.png'), fullPage: true });
 
-      await page.getByLabel('Model id').fill(GOOD_UPLOAD.modelId);
-      await page.getByLabel('Suite').selectOption(GOOD_UPLOAD.suite);
-      await page.getByLabel('Archive').setInputFiles(GOOD_UPLOAD.path);
+      await page.getByLabel('Model id').fill(server.goodUpload.modelId);
+      await page.getByLabel('Suite').selectOption(server.goodUpload.suite);
+      await page.getByLabel('Archive').setInputFiles(server.goodUpload.path);
       await page.getByRole('button', { name: 'Upload' }).click();
       await poll(() => page.locator('.result h2').textContent(), 120_000).toContain('scored');
       await poll(() => page.locator('progress').first().getAttribute('value')).toMatch(/.+/);
-      await poll(() => page.getByTestId('my-submissions').textContent(), 30_000).toContain(GOOD_UPLOAD.modelId);
+      await poll(() => page.getByTestId('my-submissions').textContent(), 30_000).toContain(server.goodUpload.modelId);
       await page.screenshot({ path: join(SHOTS, 'submit-scored-desktop.png'), fullPage: true });
 
-      await page.goto(`/?suite=${GOOD_UPLOAD.suite}&standard=all&search=${encodeURIComponent(GOOD_UPLOAD.modelId)}`);
-      await page.locator(`table.board tbody tr[data-model="${GOOD_UPLOAD.modelId}"]`).waitFor();
+      await page.goto(
+        `/?suite=${server.goodUpload.suite}&standard=all&search=${encodeURIComponent(server.goodUpload.modelId)}`,
+      );
+      await page.locator(`table.board tbody tr[data-model="${server.goodUpload.modelId}"]`).waitFor();
     });
 
     it('opens a sample of the uploaded submission, filtered to incorrect answers', async () => {
@@ -253,7 +248,7 @@ describe.skipIf(!haveChromium || missingCommands.length > 0)(
         await page.request.get('/api/my/submissions', { headers: { authorization: `Bearer ${server.tokens.user}` } })
       ).json();
       const scored = mine.find(
-        (s: { model_id: string; status: string }) => s.model_id === GOOD_UPLOAD.modelId && s.status === 'scored',
+        (s: { model_id: string; status: string }) => s.model_id === server.goodUpload.modelId && s.status === 'scored',
       );
       expect(scored).toBeDefined();
       await page.goto(`/submissions/${scored.id}/samples?correct=false`);
