@@ -153,6 +153,9 @@ describe('openai-completions against a faulty server', () => {
       /HTTP 400: The model `wrong` does not exist/,
     );
     expect(server.stats.requests).toBe(1);
+    const batched = await createOpenAiCompletions(factory({ base_url: server.baseUrl, model: 'wrong' }, 2));
+    const batchRefusal = (await batched.loglikelihood(REQUESTS.slice(0, 2)).catch((e: unknown) => e)) as UserError;
+    expect(batchRefusal.format()).toMatch(/HTTP 400.*one prompt per request needs --batch_size 1/);
     const echoless = await createOpenAiCompletions(factory({ base_url: server.baseUrl, model: 'x' }));
     const refusal = (await echoless.loglikelihood(REQUESTS.slice(0, 1)).catch((e: unknown) => e)) as UserError;
     expect(refusal.format()).toMatch(/returned no prompt log-probabilities.*vLLM or TGI.*llama-server does not/);

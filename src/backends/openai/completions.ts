@@ -235,7 +235,16 @@ export class OpenAiCompletionsBackend implements Backend {
           logprobs: 1,
           temperature: 0,
         };
-        const response = (await client.post('/completions', body, signal)) as CompletionsResponse;
+        const response = (await client.post('/completions', body, signal).catch((e: unknown) => {
+          // llama-server before list support, and some proxies, refuse a list of prompts.
+          if (prompts.length > 1 && e instanceof UserError && / HTTP 4\d\d: /.test(e.message))
+            throw new UserError(
+              e.message,
+              e.location,
+              'a server that takes one prompt per request needs --batch_size 1',
+            );
+          throw e;
+        })) as CompletionsResponse;
         usage.add(response.usage);
         const choices = response.choices ?? [];
         // Choices name their prompt by index; a server may list them in any order.
