@@ -61,7 +61,9 @@ describe.skipIf(!ready)('every shipped task on stories260K, --limit 10', async (
 
   it('the families cover every task `evalboard tasks` lists', () => {
     const covered = new Set(Object.values(FAMILIES).flatMap((f) => leaves(f.tasks).map((t) => t.name)));
-    expect(catalog.taskNames().filter((name) => !covered.has(name))).toEqual([]);
+    // MERA's own tasks read the user's copy of MERA's data (tests/mera-run.test.ts runs them on a fixture).
+    const needsUserData = (name: string) => catalog.getTask(name)?.missingData?.() !== undefined;
+    expect(catalog.taskNames().filter((name) => !covered.has(name) && !needsUserData(name))).toEqual([]);
   });
 
   for (const [family, { tasks, args = [], skip }] of Object.entries(FAMILIES)) {

@@ -163,7 +163,7 @@ describe.skipIf(!existsSync(dataDir))('shipped tasks', async () => {
 
   it('mera_diagnostics: MERA rows rebuilt from the human-benchmark files, MERA prompts', async () => {
     const group = index.get('mera_diagnostics') as YamlGroupDefinition;
-    expect(group.tasks).toEqual(['ruethics', 'ruhhh', 'ruhatespeech']);
+    expect(group.tasks).toEqual(['ruethics', 'ruhhh', 'ruhatespeech', 'rudetox']);
     const ethics = await firstDoc(index, 'ruethics');
     expect(ethics.docs.eval).toHaveLength(645 * 3);
     expect(ethics.docs.eval.slice(0, 3).map((d) => (d.meta as { question: string }).question)).toEqual([
