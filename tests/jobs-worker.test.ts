@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
 import yauzl from 'yauzl';
@@ -20,6 +20,7 @@ import { evaluationRequests, scores as scores_, submissions, users } from '../sr
 import { syncSuite } from '../src/service/suites.ts';
 import { loadSuite } from '../src/suites/definition.ts';
 import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
+import { submitToService } from '../src/worker/submit.ts';
 import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
 import { cacheRows } from './process-helpers.ts';
@@ -99,6 +100,35 @@ function zipEntries(archive: string): Promise<string[]> {
       zip.on('error', fail);
       zip.readEntry();
     });
+  });
+}
+
+/** One job per request, waiting jobs in vote order; the jobs are cancelled afterwards so no worker runs them. */
+async function expectVoteOrder(queue: PgBossJobQueue, suite: string): Promise<void> {
+  const enqueue = (requestId: number, priority: number) =>
+    queue.enqueue({ requestId, model: STORIES, modelArgs: null, suite, priority });
+  const first = await enqueue(901, 1);
+  expect(first).toBe(jobIdFor(901));
+  // Approved twice (two maintainers at once, a retried HTTP call): still the one job.
+  expect(await enqueue(901, 7)).toBe(first);
+  await enqueue(902, 5);
+  await enqueue(903, 3);
+  expect([...(await queue.queuePositions())]).toEqual([
+    [902, 1],
+    [903, 2],
+    [901, 3],
+  ]);
+  // New votes while it waits move a request up.
+  await queue.setPriority(901, 9);
+  expect((await queue.queuePositions()).get(901)).toBe(1);
+  expect(await queue.getJob(first)).toMatchObject({ requestId: 901, state: 'created', attempts: 0, progress: null });
+  expect(await queue.getJob('not-a-job-id')).toBeNull();
+  // Rejected after approval: gone from the queue, and reported as failed with the reason.
+  for (const id of [901, 902, 903]) await queue.cancel(id);
+  expect((await queue.queuePositions()).size).toBe(0);
+  expect(await queue.getJob(first)).toMatchObject({
+    state: 'failed',
+    error: 'cancelled: the request was rejected after approval',
   });
 }
 
@@ -185,29 +215,7 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }, 60_000);
 
-  it('keeps one job per request and orders the waiting ones by votes', async () => {
-    const enqueue = (requestId: number, priority: number) =>
-      queue.enqueue({ requestId, model: STORIES, modelArgs: null, suite, priority });
-    const first = await enqueue(901, 1);
-    expect(first).toBe(jobIdFor(901));
-    // Approved twice (two maintainers at once, a retried HTTP call): still the one job.
-    expect(await enqueue(901, 7)).toBe(first);
-    await enqueue(902, 5);
-    await enqueue(903, 3);
-    expect([...(await queue.queuePositions())]).toEqual([
-      [902, 1],
-      [903, 2],
-      [901, 3],
-    ]);
-    // New votes while it waits move a request up.
-    await queue.setPriority(901, 9);
-    expect((await queue.queuePositions()).get(901)).toBe(1);
-    expect(await queue.getJob(first)).toMatchObject({ requestId: 901, state: 'created', attempts: 0, progress: null });
-    expect(await queue.getJob('not-a-job-id')).toBeNull();
-    // Rejected after approval: gone from the queue, so the workers below never see them.
-    for (const id of [901, 902, 903]) await queue.cancel(id);
-    expect((await queue.queuePositions()).size).toBe(0);
-  });
+  it('keeps one job per request and orders the waiting ones by votes', () => expectVoteOrder(queue, suite));
 
   let referenceScores: Record<string, unknown>;
 
@@ -328,31 +336,50 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
   }, 90_000);
 });
 
-describe('evaluation jobs on PGlite, run by the in-process worker', () => {
+describe('evaluation jobs on PGlite (the service’s embedded database), run by the in-process worker', () => {
   const dir = tempDir('jobs-pglite-');
-  const suite = writeSuite(dir);
+  const suiteFile = writeSuite(dir);
+  const suite = 'worker_smoke';
+  let service: Database;
   let db: PGlite;
   let queue: PgBossJobQueue;
 
   beforeAll(async () => {
-    db = new PGlite(join(dir, 'db'));
+    // As `evalboard serve` opens it: Drizzle and pg-boss on one PGlite instance.
+    service = await openDatabase({ dbDir: join(dir, 'db') });
+    db = service.pglite!;
+    await syncSuite(service.db, await loadSuite(suiteFile));
+    const [user] = await service.db.insert(users).values({ name: 'requester' }).returning({ id: users.id });
+    await service.db.insert(evaluationRequests).values(
+      [1, 2, 3].map((id) => ({
+        id,
+        model: STORIES,
+        suiteId: suite,
+        requestedBy: user!.id,
+        status: 'approved' as const,
+      })),
+    );
     queue = await openJobQueue({ pglite: db }, TIMING);
   }, 60_000);
 
   afterAll(async () => {
     await queue?.close();
-    await db?.close();
+    await service?.close();
   });
+
+  it('keeps one job per request and orders the waiting ones by votes', () => expectVoteOrder(queue, suite));
 
   it('evaluates a request and uploads its output folder; a model that does not exist fails at once, to the dead letters', async () => {
     const submitted: { entries: string[]; meta: SubmissionMeta }[] = [];
+    const submit = submitToService(service.db);
     const upload = uploadAsSubmission(async (archive, meta) => {
       submitted.push({ entries: await zipEntries(archive), meta });
-      return 41 + submitted.length;
+      return submit(archive, meta);
     });
     const worker = await startInProcessWorker(queue, {
       workDir: join(dir, 'work'),
       limit: 2,
+      suitesDirs: [dir],
       pollingIntervalSeconds: 0.5,
       upload,
     });
@@ -360,7 +387,14 @@ describe('evaluation jobs on PGlite, run by the in-process worker', () => {
       const id = await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 });
       expect(await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 })).toBe(id);
       const job = await waitFor('the PGlite job to finish', settled(queue, id), 120_000);
-      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null, submissionId: 42 });
+      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null });
+      const [submission] = await service.db.select().from(submissions).where(eq(submissions.id, job.submissionId!));
+      expect(submission).toMatchObject({
+        modelId: 'local/stories260K',
+        suiteId: suite,
+        status: 'scored',
+        source: 'job',
+      });
       // The upload is the run's output folder as a user would zip it: the results file and a samples file per task.
       expect(submitted).toHaveLength(1);
       expect(submitted[0]!.meta).toEqual({ modelId: 'local/stories260K', suite, requestId: 1 });
