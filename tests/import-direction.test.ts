@@ -80,6 +80,8 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   // compare, analyze and report render the analysis of results files.
   ['cli', 'analysis'],
   ['cli', 'suites'],
+  // variants reads results and samples files through report/'s validated readers.
+  ['analysis', 'report'],
   // A suite scores a finished run's report (its results, shots and document counts).
   ['suites', 'report'],
   // A suite runs the catalog's tasks, and leaves out those whose metrics this build cannot score.

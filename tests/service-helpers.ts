@@ -16,12 +16,14 @@ export const DEMO_TABLE = join(process.env.EVALBOARD_DATA_DIR ?? join(ROOT, '../
 
 export interface TestDatabase extends Database {
   readonly label: string;
+  /** The PostgreSQL database's URL (null on PGlite). */
+  readonly url: string | null;
 }
 
 export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
 
 export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): Promise<TestDatabase> {
-  if (kind === 'pglite') return { ...(await openDatabase({ memory: true })), label: kind };
+  if (kind === 'pglite') return { ...(await openDatabase({ memory: true })), label: kind, url: null };
   const name = `evalboard_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
   await admin.connect();
@@ -31,6 +33,7 @@ export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): P
   return {
     ...database,
     label: kind,
+    url: `${POSTGRES_URL}/${name}`,
     close: async () => {
       await database.close();
       const drop = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });

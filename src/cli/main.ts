@@ -15,6 +15,7 @@ import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { registerScoreSubmission } from './score-submission.ts';
 import { registerTasks } from './tasks.ts';
+import { registerVariants } from './variants.ts';
 import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
@@ -31,6 +32,7 @@ registerAnalyze(program);
 registerReport(program);
 registerScore(program);
 registerJudge(program);
+registerVariants(program);
 registerServe(program);
 registerAdmin(program);
 registerWorker(program);

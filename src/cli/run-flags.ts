@@ -25,6 +25,7 @@ export interface RunFlags extends UnsafeCodeFlags {
   /** true, or the text after it (`--fewshot_as_multiturn false`), as lm-eval main reads it. */
   fewshot_as_multiturn?: boolean | string;
   system_instruction?: string;
+  prompts?: string;
   gen_kwargs?: string;
   write_out?: boolean;
   suite?: string;
@@ -110,6 +111,11 @@ const RUN_FLAGS: readonly RunFlagSpec[] = [
     description: 'generation settings over every generate_until task’s: key=value,... or JSON',
   },
   ...UNSAFE_CODE_OPTIONS.map(([flags, description]) => ({ flags, description })),
+  {
+    flags: '--prompts <mode>',
+    description: 'tasks with several prompts: spread (doc k gets prompt k mod P) or all (every doc with every prompt)',
+    defaultValue: 'spread',
+  },
   {
     flags: '--suite <name>',
     description: 'run a suite (openllm_v2, or a suite YAML file) instead of --tasks; adds normalised scores',

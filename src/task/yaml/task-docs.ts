@@ -29,7 +29,9 @@ export async function createDocsLoader(
     : undefined;
   const samples = config.fewshot_config?.samples;
   const samplesFn =
-    samples instanceof FunctionRef ? await importFunction(samples, at('fewshot_config', 'samples'), { pythonTakesNoArgs: true }) : undefined;
+    samples instanceof FunctionRef
+      ? await importFunction(samples, at('fewshot_config', 'samples'), { pythonTakesNoArgs: true })
+      : undefined;
   if (!config.dataset_path) throw new UserError('dataset_path is missing', at('task'));
   const datasetPath = config.dataset_path;
   const datasetName = config.dataset_name == null ? undefined : String(config.dataset_name);
