@@ -5,12 +5,11 @@
  * request cache) by another worker, with scores identical to an uninterrupted run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startInProcessWorker } from '../src/cli/worker.ts';
@@ -24,113 +23,13 @@ import { submitToService } from '../src/worker/submit.ts';
 import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
 import { cacheRows } from './process-helpers.ts';
+import { expectVoteOrder, scores, settled, waitFor, writeSuite, zipEntries } from './jobs-helpers.ts';
 
 const SERVER = process.env.EVALBOARD_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 /** Short enough that the killed worker's job is retried within seconds (10 s is pg-boss's floor). */
 const TIMING = { heartbeatSeconds: 10, superviseIntervalSeconds: 1, retryDelaySeconds: 1 } as const;
 /** Per task: 3 synthetic tasks, about 70 requests, several seconds on stories260K on a loaded machine. */
 const LIMIT = 5;
-
-/** A three-task suite of the built-in synthetic tasks (no dataset needed), written where the worker reads it. */
-function writeSuite(dir: string): string {
-  const file = join(dir, 'worker_smoke.yaml');
-  const benchmark = (name: string, task: string, metric: string, shots: number, choices?: number) =>
-    [
-      `  - name: ${name}`,
-      `    task: ${task}`,
-      `    metrics: [${metric}]`,
-      ...(choices ? [`    choices: ${choices}`] : []),
-      `    num_fewshot: ${shots}`,
-      '    docs: 1000',
-    ].join('\n');
-  writeFileSync(
-    file,
-    [
-      'suite: worker_smoke',
-      'description: three synthetic skills, small enough for a worker test',
-      'total: mean',
-      'setup: { limit: null, system_instruction: null, gen_kwargs: null, max_gen_toks: null, apply_chat_template: false }',
-      'benchmarks:',
-      benchmark('BPS', 'bps', 'acc', 2, 2),
-      benchmark('LCS', 'lcs', 'acc', 2, 2),
-      benchmark('SimpleAr', 'simplear', 'exact_match', 5),
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  pollMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
-const settled = (queue: PgBossJobQueue, id: string) => async () => {
-  const job = await queue.getJob(id);
-  return job && ['completed', 'failed', 'expired'].includes(job.state) ? job : undefined;
-};
-
-/** The results file without its timing (start/end times, cache hits differ between identical runs). */
-function scores(resultsPath: string): Record<string, unknown> {
-  const parsed = JSON.parse(readFileSync(resultsPath, 'utf8'));
-  delete parsed.timing;
-  return parsed;
-}
-
-function zipEntries(archive: string): Promise<string[]> {
-  return new Promise((done, fail) => {
-    yauzl.open(archive, { lazyEntries: true }, (err, zip) => {
-      if (err) return fail(err);
-      const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        names.push(e.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => done(names));
-      zip.on('error', fail);
-      zip.readEntry();
-    });
-  });
-}
-
-/** One job per request, waiting jobs in vote order; the jobs are cancelled afterwards so no worker runs them. */
-async function expectVoteOrder(queue: PgBossJobQueue, suite: string): Promise<void> {
-  const enqueue = (requestId: number, priority: number) =>
-    queue.enqueue({ requestId, model: STORIES, modelArgs: null, suite, priority });
-  const first = await enqueue(901, 1);
-  expect(first).toBe(jobIdFor(901));
-  // Approved twice (two maintainers at once, a retried HTTP call): still the one job.
-  expect(await enqueue(901, 7)).toBe(first);
-  await enqueue(902, 5);
-  await enqueue(903, 3);
-  expect([...(await queue.queuePositions())]).toEqual([
-    [902, 1],
-    [903, 2],
-    [901, 3],
-  ]);
-  // New votes while it waits move a request up.
-  await queue.setPriority(901, 9);
-  expect((await queue.queuePositions()).get(901)).toBe(1);
-  expect(await queue.getJob(first)).toMatchObject({ requestId: 901, state: 'created', attempts: 0, progress: null });
-  expect(await queue.getJob('not-a-job-id')).toBeNull();
-  // Rejected after approval: gone from the queue, and reported as failed with the reason.
-  for (const id of [901, 902, 903]) await queue.cancel(id);
-  expect((await queue.queuePositions()).size).toBe(0);
-  expect(await queue.getJob(first)).toMatchObject({
-    state: 'failed',
-    error: 'cancelled: the request was rejected after approval',
-  });
-}
 
 interface WorkerProcess {
   readonly child: ChildProcess;
