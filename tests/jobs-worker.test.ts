@@ -5,12 +5,11 @@
  * request cache) by another worker, with scores identical to an uninterrupted run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startInProcessWorker } from '../src/cli/worker.ts';
@@ -20,87 +19,17 @@ import { evaluationRequests, scores as scores_, submissions, users } from '../sr
 import { syncSuite } from '../src/service/suites.ts';
 import { loadSuite } from '../src/suites/definition.ts';
 import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
+import { submitToService } from '../src/worker/submit.ts';
 import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
 import { cacheRows } from './process-helpers.ts';
+import { expectVoteOrder, scores, settled, waitFor, writeSuite, zipEntries } from './jobs-helpers.ts';
 
 const SERVER = process.env.EVALBOARD_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 /** Short enough that the killed worker's job is retried within seconds (10 s is pg-boss's floor). */
 const TIMING = { heartbeatSeconds: 10, superviseIntervalSeconds: 1, retryDelaySeconds: 1 } as const;
 /** Per task: 3 synthetic tasks, about 70 requests, several seconds on stories260K on a loaded machine. */
 const LIMIT = 5;
-
-/** A three-task suite of the built-in synthetic tasks (no dataset needed), written where the worker reads it. */
-function writeSuite(dir: string): string {
-  const file = join(dir, 'worker_smoke.yaml');
-  const benchmark = (name: string, task: string, metric: string, shots: number, choices?: number) =>
-    [
-      `  - name: ${name}`,
-      `    task: ${task}`,
-      `    metrics: [${metric}]`,
-      ...(choices ? [`    choices: ${choices}`] : []),
-      `    num_fewshot: ${shots}`,
-      '    docs: 1000',
-    ].join('\n');
-  writeFileSync(
-    file,
-    [
-      'suite: worker_smoke',
-      'description: three synthetic skills, small enough for a worker test',
-      'total: mean',
-      'setup: { limit: null, system_instruction: null, gen_kwargs: null, max_gen_toks: null, apply_chat_template: false }',
-      'benchmarks:',
-      benchmark('BPS', 'bps', 'acc', 2, 2),
-      benchmark('LCS', 'lcs', 'acc', 2, 2),
-      benchmark('SimpleAr', 'simplear', 'exact_match', 5),
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  pollMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
-const settled = (queue: PgBossJobQueue, id: string) => async () => {
-  const job = await queue.getJob(id);
-  return job && ['completed', 'failed', 'expired'].includes(job.state) ? job : undefined;
-};
-
-/** The results file without its timing (start/end times, cache hits differ between identical runs). */
-function scores(resultsPath: string): Record<string, unknown> {
-  const parsed = JSON.parse(readFileSync(resultsPath, 'utf8'));
-  delete parsed.timing;
-  return parsed;
-}
-
-function zipEntries(archive: string): Promise<string[]> {
-  return new Promise((done, fail) => {
-    yauzl.open(archive, { lazyEntries: true }, (err, zip) => {
-      if (err) return fail(err);
-      const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        names.push(e.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => done(names));
-      zip.on('error', fail);
-      zip.readEntry();
-    });
-  });
-}
 
 interface WorkerProcess {
   readonly child: ChildProcess;
@@ -185,29 +114,7 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }, 60_000);
 
-  it('keeps one job per request and orders the waiting ones by votes', async () => {
-    const enqueue = (requestId: number, priority: number) =>
-      queue.enqueue({ requestId, model: STORIES, modelArgs: null, suite, priority });
-    const first = await enqueue(901, 1);
-    expect(first).toBe(jobIdFor(901));
-    // Approved twice (two maintainers at once, a retried HTTP call): still the one job.
-    expect(await enqueue(901, 7)).toBe(first);
-    await enqueue(902, 5);
-    await enqueue(903, 3);
-    expect([...(await queue.queuePositions())]).toEqual([
-      [902, 1],
-      [903, 2],
-      [901, 3],
-    ]);
-    // New votes while it waits move a request up.
-    await queue.setPriority(901, 9);
-    expect((await queue.queuePositions()).get(901)).toBe(1);
-    expect(await queue.getJob(first)).toMatchObject({ requestId: 901, state: 'created', attempts: 0, progress: null });
-    expect(await queue.getJob('not-a-job-id')).toBeNull();
-    // Rejected after approval: gone from the queue, so the workers below never see them.
-    for (const id of [901, 902, 903]) await queue.cancel(id);
-    expect((await queue.queuePositions()).size).toBe(0);
-  });
+  it('keeps one job per request and orders the waiting ones by votes', () => expectVoteOrder(queue, suite));
 
   let referenceScores: Record<string, unknown>;
 
@@ -328,31 +235,50 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
   }, 90_000);
 });
 
-describe('evaluation jobs on PGlite, run by the in-process worker', () => {
+describe('evaluation jobs on PGlite (the service’s embedded database), run by the in-process worker', () => {
   const dir = tempDir('jobs-pglite-');
-  const suite = writeSuite(dir);
+  const suiteFile = writeSuite(dir);
+  const suite = 'worker_smoke';
+  let service: Database;
   let db: PGlite;
   let queue: PgBossJobQueue;
 
   beforeAll(async () => {
-    db = new PGlite(join(dir, 'db'));
+    // As `evalboard serve` opens it: Drizzle and pg-boss on one PGlite instance.
+    service = await openDatabase({ dbDir: join(dir, 'db') });
+    db = service.pglite!;
+    await syncSuite(service.db, await loadSuite(suiteFile));
+    const [user] = await service.db.insert(users).values({ name: 'requester' }).returning({ id: users.id });
+    await service.db.insert(evaluationRequests).values(
+      [1, 2, 3].map((id) => ({
+        id,
+        model: STORIES,
+        suiteId: suite,
+        requestedBy: user!.id,
+        status: 'approved' as const,
+      })),
+    );
     queue = await openJobQueue({ pglite: db }, TIMING);
   }, 60_000);
 
   afterAll(async () => {
     await queue?.close();
-    await db?.close();
+    await service?.close();
   });
+
+  it('keeps one job per request and orders the waiting ones by votes', () => expectVoteOrder(queue, suite));
 
   it('evaluates a request and uploads its output folder; a model that does not exist fails at once, to the dead letters', async () => {
     const submitted: { entries: string[]; meta: SubmissionMeta }[] = [];
+    const submit = submitToService(service.db);
     const upload = uploadAsSubmission(async (archive, meta) => {
       submitted.push({ entries: await zipEntries(archive), meta });
-      return 41 + submitted.length;
+      return submit(archive, meta);
     });
     const worker = await startInProcessWorker(queue, {
       workDir: join(dir, 'work'),
       limit: 2,
+      suitesDirs: [dir],
       pollingIntervalSeconds: 0.5,
       upload,
     });
@@ -360,7 +286,14 @@ describe('evaluation jobs on PGlite, run by the in-process worker', () => {
       const id = await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 });
       expect(await queue.enqueue({ requestId: 1, model: STORIES, modelArgs: null, suite, priority: 1 })).toBe(id);
       const job = await waitFor('the PGlite job to finish', settled(queue, id), 120_000);
-      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null, submissionId: 42 });
+      expect(job).toMatchObject({ state: 'completed', attempts: 1, error: null });
+      const [submission] = await service.db.select().from(submissions).where(eq(submissions.id, job.submissionId!));
+      expect(submission).toMatchObject({
+        modelId: 'local/stories260K',
+        suiteId: suite,
+        status: 'scored',
+        source: 'job',
+      });
       // The upload is the run's output folder as a user would zip it: the results file and a samples file per task.
       expect(submitted).toHaveLength(1);
       expect(submitted[0]!.meta).toEqual({ modelId: 'local/stories260K', suite, requestId: 1 });
