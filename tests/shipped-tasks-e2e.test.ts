@@ -42,6 +42,10 @@ const FAMILIES: Record<string, Family> = {
   leaderboard: { tasks: ['leaderboard_bbh', 'leaderboard_gpqa', 'leaderboard_mmlu_pro'] },
   bbh: { tasks: ['bbh'] },
   mmlu: { tasks: ['mmlu'] },
+  variants: {
+    tasks: ['mmlu_variants', 'arc_challenge_variants'],
+    skip: 'tests/mmlu-variants-run.test.ts runs them on this model (one subject each, --limit 20)',
+  },
   ifeval: { tasks: ['ifeval', 'leaderboard_ifeval'] },
   math: { tasks: ['math_hard', 'math', 'leaderboard_math_hard'] },
   // Model-written code runs in the sandbox: pass@1 per problem, and 10 samples for pass@1/5/10.

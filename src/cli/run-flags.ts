@@ -18,6 +18,7 @@ export interface RunFlags extends UnsafeCodeFlags {
   include_path?: string[];
   data_dir?: string;
   allow_network?: boolean;
+  python?: string;
   use_cache?: string;
   no_cache?: boolean;
   apply_chat_template?: boolean;
@@ -86,6 +87,10 @@ const RUN_FLAGS: readonly RunFlagSpec[] = [
   { flags: '--bootstrap_iters <n>', description: 'bootstrap resamples for non-mean stderrs', defaultValue: '1000' },
   { flags: '--include_path <dir...>', description: 'extra folders of task YAML' },
   { flags: '--data_dir <dir>', description: 'local dataset folder (default $EVALBOARD_DATA_DIR)' },
+  {
+    flags: '--python <path>',
+    description: "interpreter for lm-eval hooks in a task's utils.py (default $EVALBOARD_PYTHON, else python3)",
+  },
   { flags: '--allow_network', description: 'download datasets missing from --data_dir from the Hugging Face hub' },
   {
     flags: '--use_cache <path>',

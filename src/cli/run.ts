@@ -267,6 +267,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     },
     tokens_per_second: rates.tps,
     requests_per_second: rates.rps,
+    ...(inner.usage && { usage: inner.usage() }),
   });
 
   suite?.attach(report);

@@ -154,6 +154,8 @@ export const resultsReportSchema = z.object({
     }),
     tokens_per_second: z.number(),
     requests_per_second: z.number(),
+    /** API backends: requests, retries, tokens billed and their cost in this run (it varies with retries and the cache). */
+    usage: record(z.unknown()).optional(),
   }),
   /** Present when the run was a suite (`run --suite NAME`). */
   suite: suiteSectionSchema.optional(),

@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(dataDir))('shipped tasks', async () => {
   it('mmlu: 57 subjects, 14042 questions, dev as first_n few-shot', async () => {
     const subjects = index
       .list()
-      .filter((e) => e.kind === 'task' && e.name.startsWith('mmlu_') && !e.name.startsWith('mmlu_pro_'));
+      .filter((e) => e.kind === 'task' && /^mmlu_(?!pro_|original_|helm_|fulltext_)/.test(e.name));
     expect(subjects).toHaveLength(57);
     let total = 0;
     for (const { name } of subjects) {

@@ -219,6 +219,12 @@ export async function buildTask(
   };
 }
 
+/** Python's bool is an int: a process_results hook returning {"acc": True} means 1. */
+function pythonBoolsAsNumbers(out: unknown): unknown {
+  if (!out || typeof out !== 'object' || Array.isArray(out)) return out;
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v]));
+}
+
 /**
  * `process_results: !function utils.fn` → fn(doc, results), checked per doc: an object whose
  * values are numbers or number pairs, as lm-eval's aggregations expect.
@@ -238,7 +244,7 @@ async function processResultsFunction(
   const isValue = (v: unknown) =>
     typeof v === 'number' || (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'));
   return (doc, results) => {
-    const out = fn(doc, results);
+    const out = pythonBoolsAsNumbers(fn(doc, results));
     const bad =
       out && typeof out === 'object' && !Array.isArray(out)
         ? Object.entries(out).find(([, v]) => !isValue(v))
@@ -323,9 +329,14 @@ async function promptList(
 }
 
 function dumpConfig(config: TaskConfig, outputType: OutputType, fewshotDelimiter: string): Record<string, unknown> {
+  const hooks: Record<string, unknown> = {};
+  const hook = (ref: FunctionRef): string => {
+    hooks[ref.ref] = ref.toJSON();
+    return ref.toString();
+  };
   const plain = (v: unknown): unknown =>
     v instanceof FunctionRef
-      ? v.toString()
+      ? hook(v)
       : Array.isArray(v)
         ? v.map(plain)
         : v && typeof v === 'object'
@@ -354,5 +365,8 @@ function dumpConfig(config: TaskConfig, outputType: OutputType, fewshotDelimiter
       temperature: g.temperature,
     };
   }
-  return plain(withDefaults) as Record<string, unknown>;
+  const dumped = plain(withDefaults) as Record<string, unknown>;
+  // Each hook's module and its sha256: an edited utils.py (or port) changes the task hash.
+  if (Object.keys(hooks).length > 0) dumped.evalboard_hooks = hooks;
+  return dumped;
 }
