@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderChatTemplate } from '../src/backends/llamacpp/chat.ts';
 import { UserError } from '../src/errors.ts';
-import { buildInstances, type ChatFormat } from '../src/instances/build.ts';
+import { buildInstances, type ChatFormat, docInstance } from '../src/instances/build.ts';
 import { PythonRandom } from '../src/python/random.ts';
 import type { ChatMessage } from '../src/requests/types.ts';
 import { loadCatalog } from '../src/task/index.ts';
@@ -130,5 +130,54 @@ describe('the shipped MERA diagnostics (human-benchmark files)', () => {
       expect(instance.context).toBe(record.instruction.replace('{toxic_comment}', record.inputs).trim());
       expect(instance.promptId).toBe(`p${instance.docId % 8}`);
     }
+  });
+});
+
+describe('ruTiE prompts (the card’s two-turn dialogue)', () => {
+  const chatML = (): ChatFormat => {
+    const config = JSON.parse(readFileSync(`${ROOT}/../shared/models/bpe-49152/tokenizer_config.json`, 'utf8'));
+    return {
+      fewshotAsMultiturn: true,
+      render: (messages, addGenerationPrompt) =>
+        renderChatTemplate(config.chat_template as string, messages, {
+          addGenerationPrompt,
+          bosToken: '',
+          eosToken: '<|im_end|>',
+        }),
+    };
+  };
+  const second =
+    'Вам дан диалог, в котором необходимо продолжить реплики. Учитывая контекст диалога, и два варианта ответа на реплику (вопрос) ответьте на последний вопрос.\n';
+  const firstQuestion = 'Сколько ног у человека?\n1. Две\n2. Четыре\nОтвет:';
+  const secondQuestion =
+    'А у муравья?\n1. Две\n2. Шесть\nКакой ответ наиболее правильный? Укажите только номер ответа без дополнительных пояснений.';
+
+  it('the second turn holds the first with the answer given (here "2", the gold being "1"), as text and as chat turns', async () => {
+    const { catalog } = await loadCatalog({ includePaths: [], dataDir: meraDataDir() });
+    const [task] = catalog.resolve(['mera_rutie']).tasks;
+    const docs = (await task!.loadDocs({ fewshot: false })).eval;
+    const [turn0, turn1] = docs;
+    expect((turn0!.meta as { question_id: number }).question_id).toBe(0);
+    expect(turn0!.outputs).toBe('1');
+    const history = [{ doc: turn0!, answer: '2' }];
+    expect(task!.dialogue!.prompt(turn1!, history)).toBe(`${second}${firstQuestion} 2\n\n${secondQuestion}`);
+    const turns = task!.dialogue!.chatTurns!(turn1!, history);
+    const instance = docInstance(
+      task!,
+      turn1!,
+      1,
+      { description: '', ...turns },
+      {
+        chat: chatML(),
+        systemInstruction: 'Ты помощник.',
+      },
+    );
+    expect(instance.context).toBe(
+      '<|im_start|>system\nТы помощник.<|im_end|>\n' +
+        `<|im_start|>user\n${second}${firstQuestion}<|im_end|>\n` +
+        '<|im_start|>assistant\n2<|im_end|>\n' +
+        `<|im_start|>user\n${secondQuestion}<|im_end|>\n` +
+        '<|im_start|>assistant\n',
+    );
   });
 });

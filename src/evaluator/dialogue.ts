@@ -52,8 +52,9 @@ export async function runDialogues(
     const instances = round.map((docId) => {
       const doc = docs[docId]!;
       const past = history.get(task.dialogue.turnOf(doc).dialogue) ?? [];
-      const question = task.dialogue.prompt(doc, past);
-      return docInstance(task, doc, docId, { description: '', examples: [], question }, o);
+      const turns = o.chat?.fewshotAsMultiturn ? task.dialogue.chatTurns?.(doc, past) : undefined;
+      const parts = turns ?? { examples: [], question: task.dialogue.prompt(doc, past) };
+      return docInstance(task, doc, docId, { description: '', ...parts }, o);
     });
     const answers: string[] = [];
     await dispatchRequests(o.backend, instances, {

@@ -70,7 +70,8 @@ const BY_TASK = new Map(MERA_SUBMISSION_TASKS.map((t) => [t.task, t]));
 
 /** The submission task for a MERA task name (`rwsd`, `ruTiE`, ...), case-insensitive; undefined if none. */
 export function meraSubmissionTask(task: string): MeraSubmissionTask | undefined {
-  return BY_TASK.get(task.toLowerCase());
+  // evalboard's MERA tasks run as mera_<task> (bps, lcs and simplear name synthetic tasks).
+  return BY_TASK.get(task.toLowerCase().replace(/^mera_/, ''));
 }
 
 /** The metrics a task reports with no "." in their name: the ones its score averages (zeroed on error). */

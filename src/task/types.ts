@@ -67,6 +67,17 @@ export interface DialogueSpec {
   readonly turnOf: (doc: Doc) => { readonly dialogue: string; readonly turn: number };
   /** The doc's prompt, given the dialogue's earlier turns and the answer the model gave to each. */
   readonly prompt: (doc: Doc, history: readonly { readonly doc: Doc; readonly answer: string }[]) => string;
+  /**
+   * Few-shot as chat turns (--fewshot_as_multiturn): each earlier turn a user question and the
+   * model's answer as the assistant's, then the doc's question. Absent: the prompt as one user turn.
+   */
+  readonly chatTurns?: (
+    doc: Doc,
+    history: readonly { readonly doc: Doc; readonly answer: string }[],
+  ) => {
+    readonly examples: readonly { readonly question: string; readonly answer: string }[];
+    readonly question: string;
+  };
 }
 
 export interface TaskDefinition {

@@ -18,9 +18,14 @@ function onlyTurnFields(template: string): string {
   return escaped;
 }
 
+/** An earlier turn's question as the history shows it (doc_to_text_without_target). */
+function pastQuestion(record: MeraRecord, format: Format): string {
+  return pythonStrip(format('{question}\n1. {choice1}\n2. {choice2}\nОтвет:', inputFields(record)), 'left');
+}
+
 /** An earlier turn as the history shows it, with the answer the model gave (not the gold one). */
 function pastTurn(record: MeraRecord, answer: string, format: Format): string {
-  return `${pythonStrip(format('{question}\n1. {choice1}\n2. {choice2}\nОтвет:', inputFields(record)), 'left')} ${answer}`;
+  return `${pastQuestion(record, format)} ${answer}`;
 }
 
 /**
@@ -62,6 +67,25 @@ export const rutieDialogue = {
         const second = record.instruction.slice(cut + CONTEXT.length);
         const turns = history.map((h) => pastTurn(asRecord(h.doc), h.answer, format(asRecord(h.doc))));
         return `${first}${turns.join('\n\n')}\n\n${pythonStrip(fill(onlyTurnFields(second), inputFields(record)))}`;
+      },
+      // ruTiEContextFormer.get_chat_context with few-shot as turns: the instruction's first part opens
+      // the first user turn, each earlier question is a user turn and the model's answer the
+      // assistant's, and the second part, filled with this turn's question, is the last user turn.
+      chatTurns: (doc, history) => {
+        const record = asRecord(doc);
+        const fill = format(record);
+        const cut = record.instruction.indexOf(CONTEXT);
+        if (history.length === 0 || cut < 0) {
+          const instruction = record.instruction.replace(CONTEXT, '');
+          return { examples: [], question: pythonStrip(fill(onlyTurnFields(instruction), inputFields(record))) };
+        }
+        const first = record.instruction.slice(0, cut);
+        const second = record.instruction.slice(cut + CONTEXT.length);
+        const examples = history.map((h, i) => ({
+          question: (i === 0 ? first : '') + pastQuestion(asRecord(h.doc), format(asRecord(h.doc))),
+          answer: h.answer,
+        }));
+        return { examples, question: pythonStrip(fill(onlyTurnFields(second), inputFields(record))) };
       },
     };
   },
