@@ -1,53 +1,65 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportMeraSubmission } from '../src/submissions/mera-export.ts';
+import { type MeraSubmissionScore, scoreMeraSubmission } from '../src/submissions/mera-score.ts';
+import { meraSubmissionTask } from '../src/submissions/mera-tasks.ts';
+import { evalboard, readResults, tempDir } from './helpers.ts';
 import { meraDataDir } from './mera-fixture.ts';
-import { evalboard, listFiles, readResults, tempDir } from './helpers.ts';
 
-describe('a MERA run round-trips through export mera and score-submission', () => {
-  it('the website-style scorer gives each log-likelihood task the accuracy the run reported (dummy backend)', () => {
-    const tasks: Record<string, string> = {
-      lcs: 'LCS',
-      mamuramu: 'MaMuRAMu',
-      mathlogicqa: 'MathLogicQA',
-      parus: 'PARus',
-      rcb: 'RCB',
-      ruopenbookqa: 'ruOpenBookQA',
-      ruworldtree: 'ruWorldTree',
-      rwsd: 'RWSD',
-      rutie: 'ruTiE',
-      ruhhh: 'ruHHH',
-    };
-    const data = meraDataDir();
-    const out = tempDir();
-    const run = evalboard([
-      'run',
-      '--model',
-      'dummy',
-      '--data_dir',
-      data,
-      '--tasks',
-      Object.keys(tasks)
-        .map((t) => `mera_${t}`)
-        .join(','),
-      '--output_path',
-      out,
-      '--log_samples',
-    ]);
-    expect(run.status, run.stderr).toBe(0);
-    const results = (readResults(out) as unknown as { results: Record<string, Record<string, number>> }).results;
-    const gold = tempDir('gold-');
-    const zip = join(tempDir(), 'submission.zip');
-    const folder = listFiles(out)
-      .find((f) => f.includes('results_'))!
-      .replace(/\/results_[^/]*$/, '');
-    const exported = evalboard(['export', 'mera', '--results', folder, '--out', zip, '--gold', gold]);
-    expect(exported.status, exported.stderr).toBe(0);
-    const scored = evalboard(['score-submission', zip, '--gold', gold, '--json']);
-    expect(scored.status, scored.stderr).toBe(0);
-    const report = JSON.parse(scored.stdout) as { tasks: Record<string, { status: string; metrics: { acc: number } }> };
-    const accuracies = Object.entries(tasks).map(([, file]) => [file, report.tasks[file]!.metrics.acc]);
-    expect(accuracies).toEqual(
-      Object.entries(tasks).map(([task, file]) => [file, results[`mera_${task}`]!['acc,none']]),
-    );
+/** The suite's tasks whose local metric is MERA's own: exact-match accuracy, or em for the arithmetic tasks. */
+const SAME_METRIC: Record<string, [local: string, mera: string]> = {
+  lcs: ['acc,none', 'acc'],
+  mamuramu: ['acc,none', 'acc'],
+  mathlogicqa: ['acc,none', 'acc'],
+  parus: ['acc,none', 'acc'],
+  rcb: ['acc,none', 'acc'],
+  ruopenbookqa: ['acc,none', 'acc'],
+  rutie: ['acc,none', 'acc'],
+  ruworldtree: ['acc,none', 'acc'],
+  rwsd: ['acc,none', 'acc'],
+  rumodar: ['exact_match,scoring', 'em'],
+  rumultiar: ['exact_match,scoring', 'em'],
+};
+
+let results: Record<string, Record<string, number>>;
+let scored: MeraSubmissionScore;
+let skipped: readonly { task: string; reason: string }[];
+
+beforeAll(async () => {
+  const out = tempDir('mera-suite-');
+  const run = evalboard([
+    'run',
+    '--model',
+    'dummy',
+    '--suite',
+    'mera',
+    '--data_dir',
+    meraDataDir(),
+    '--output_path',
+    out,
+    '--log_samples',
+    '--quiet',
+  ]);
+  expect(run.status, run.stderr).toBe(0);
+  results = readResults(out).results as Record<string, Record<string, number>>;
+  const zip = join(tempDir('mera-suite-zip-'), 'submission.zip');
+  const gold = join(tempDir('mera-suite-gold-'), 'gold');
+  ({ skipped } = await exportMeraSubmission(out, zip, { goldDir: gold }));
+  scored = await scoreMeraSubmission(zip, gold);
+}, 180_000);
+
+describe('run --suite mera → export mera → score-submission', () => {
+  it("gives each task the run's own score", () => {
+    for (const [task, [local, mera]] of Object.entries(SAME_METRIC)) {
+      const name = meraSubmissionTask(task)!.name;
+      expect(scored.tasks[name]?.status, task).toBe('scored');
+      expect(scored.tasks[name]?.metrics[mera], task).toBe(results[`mera_${task}`]![local]);
+    }
+    expect(scored.errors).toEqual([]);
+    // USE has no local metric; the website's grade_norm is computed from the records' own meta.
+    expect(scored.tasks.USE?.status).toBe('scored');
+    // The run logs ruCodeEval's generated code, not the per-test outputs MERA scores: left out, with why.
+    expect(skipped.map((s) => s.task)).toEqual(['ruCodeEval']);
+    expect(scored.total_over).toHaveLength(14);
   });
 });
