@@ -5,13 +5,17 @@ import { registerAnalyze } from './analyze.ts';
 import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
+import { registerExport } from './export.ts';
+import { registerJudge } from './judge.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerRun } from './run.ts';
 import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
+import { registerScoreSubmission } from './score-submission.ts';
 import { registerTasks } from './tasks.ts';
+import { registerVariants } from './variants.ts';
 import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
@@ -27,9 +31,13 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerJudge(program);
+registerVariants(program);
 registerServe(program);
 registerAdmin(program);
 registerWorker(program);
+registerScoreSubmission(program);
+registerExport(program);
 
 const argv = normalizeFlags(process.argv.slice(2));
 const verbose = argv.includes('--verbose') || argv.includes('-v');

@@ -216,10 +216,10 @@ function sampleOf(task: string, row: SampleRow): SampleOut {
 
 /** A multiple-choice item's answer: the continuation the model gave the highest log-likelihood. */
 function chosenContinuation(row: SampleRow, args: readonly Record<string, unknown>[]): string | null {
-  const scores = (row.filtered_resps as unknown[]).map((r) =>
-    Array.isArray(r) && typeof r[0] === 'number' ? r[0] : Number.NaN,
-  );
-  if (!Array.isArray(row.filtered_resps) || scores.length !== args.length || scores.some(Number.isNaN)) return null;
+  // A generation task's filtered_resps is the filtered text itself, not a list of (loglik, greedy) pairs.
+  if (!Array.isArray(row.filtered_resps)) return null;
+  const scores = row.filtered_resps.map((r) => (Array.isArray(r) && typeof r[0] === 'number' ? r[0] : Number.NaN));
+  if (scores.length !== args.length || scores.some(Number.isNaN)) return null;
   const best = scores.indexOf(Math.max(...scores));
   const continuation = args[best]?.arg_1;
   return typeof continuation === 'string' ? continuation.trim() : null;

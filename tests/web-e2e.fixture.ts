@@ -1,0 +1,258 @@
+/**
+ * What the browser tests run against: a real `evalboard serve --demo` child process on a free
+ * port, its embedded database prepared first through the CLI (a user and a maintainer from
+ * `admin create-user`, MERA gold for RWSD from `admin load-gold`), a one-task suite for a real
+ * stories260K run, and the archives the upload steps send. Everything taken from ../shared is
+ * written to temp folders at run time only.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { evalboard, ROOT, STORIES, tempDir } from './helpers.ts';
+
+const DATA = join(ROOT, '../shared/datasets');
+const MERA_SAMPLE_ZIP = join(DATA, 'mera/submission-example/sample_submission_v1.1.zip');
+
+export interface Upload {
+  readonly path: string;
+  readonly suite: string;
+  readonly modelId: string;
+}
+
+export interface BoardServer {
+  readonly url: string;
+  readonly tokens: { readonly user: string; readonly maintainer: string };
+  /** A MERA ZIP with an unknown and a duplicated RWSD item: the errors its validation must list. */
+  readonly badUpload: Upload & { readonly expectedErrors: readonly [task: string, id: string][] };
+  /** A real evalboard run (stories260K on lcs, --limit 10, samples logged) as a tar.gz of its output folder. */
+  readonly goodUpload: Upload;
+  stop(): Promise<void>;
+}
+
+/** The suite the stories run is scored on: lcs alone (11 choices, 2-shot, 1,000 documents). */
+const LCS_SUITE = 'lcs_web';
+const LCS_SUITE_YAML = `suite: ${LCS_SUITE}
+description: one benchmark, for the browser tests
+total: mean
+setup:
+  limit: null
+  system_instruction: null
+  gen_kwargs: null
+  max_gen_toks: null
+  apply_chat_template: any
+benchmarks:
+  - name: LCS
+    task: lcs
+    domain: reasoning
+    metrics: [acc]
+    choices: 11
+    num_fewshot: 2
+    docs: 1000
+`;
+
+interface MeraRecord {
+  outputs: unknown;
+  meta: { id: number | string };
+}
+
+function sampleRecords(task: string): MeraRecord[] {
+  const json = spawnSync('unzip', ['-p', MERA_SAMPLE_ZIP, `${task}.json`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (json.status !== 0) throw new Error(`unzip ${task}.json from ${MERA_SAMPLE_ZIP}: ${json.stderr}`);
+  return (JSON.parse(json.stdout) as { data: { test: MeraRecord[] } }).data.test;
+}
+
+/** A folder holding exactly these files, zipped with Info-ZIP (-j: no folder inside the archive). */
+function zipFiles(files: Record<string, string>): string {
+  const dir = tempDir('web-e2e-zip-');
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const out = join(dir, 'submission.zip');
+  const r = spawnSync('zip', ['-q', '-j', out, ...Object.keys(files).map((f) => join(dir, f))], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`zip failed: ${r.stderr}`);
+  return out;
+}
+
+/** Hidden gold for RWSD: the v1.1 sample's own answers, in a temp folder for `admin load-gold`. */
+function meraGoldDir(rwsd: readonly MeraRecord[]): string {
+  const dir = tempDir('web-e2e-gold-');
+  writeFileSync(join(dir, 'RWSD.json'), JSON.stringify({ data: { test: rwsd } }));
+  return dir;
+}
+
+function badMeraZip(rwsd: readonly MeraRecord[]): BoardServer['badUpload'] {
+  const unknownId = 987654;
+  const first = rwsd[0]!;
+  const records = [...rwsd, first, { outputs: '1', meta: { id: unknownId } }];
+  return {
+    path: zipFiles({ 'RWSD.json': JSON.stringify({ data: { test: records } }) }),
+    suite: 'mera',
+    modelId: 'e2e/broken-model',
+    expectedErrors: [
+      ['RWSD', String(unknownId)],
+      ['RWSD', String(first.meta.id)],
+    ],
+  };
+}
+
+function storiesRunArchive(): Upload {
+  const out = tempDir('web-e2e-run-');
+  const r = evalboard([
+    'run',
+    '--model',
+    'llamacpp',
+    '--model_args',
+    `pretrained=${STORIES}`,
+    '--tasks',
+    'lcs',
+    '--limit',
+    '10',
+    '--log_samples',
+    '--output_path',
+    out,
+  ]);
+  if (r.status !== 0) throw new Error(`evalboard run failed: ${r.stderr}`);
+  const [folder] = readdirSync(out);
+  const archive = join(tempDir('web-e2e-tar-'), 'run.tar.gz');
+  const tar = spawnSync('tar', ['-czf', archive, '-C', out, folder!], { encoding: 'utf8' });
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
+  return { path: archive, suite: LCS_SUITE, modelId: 'e2e/stories260K' };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** web/dist as `evalboard serve` serves it; built here when a checkout has not built it yet. */
+export function ensureWebBuild(): void {
+  if (existsSync(join(ROOT, 'web/dist/index.html'))) return;
+  const r = spawnSync('npm', ['run', 'build:web'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`npm run build:web failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The service commands the tests start (serve, admin) that this checkout's CLI does not list. */
+export function missingServiceCommands(): string[] {
+  const help = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), '--help'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout;
+  return ['serve', 'admin'].filter((command) => !new RegExp(`^\\s+${command}\\b`, 'm').test(help));
+}
+
+function cli(args: readonly string[]): string {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (r.status !== 0) throw new Error(`evalboard ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The token `admin create-user` prints once: the last whitespace-free word of its output. */
+function createUser(dbDir: string, name: string, role: 'user' | 'maintainer'): string {
+  const out = cli(['admin', 'create-user', name, '--role', role, '--db_dir', dbDir]).trim();
+  const token = out.split(/\s+/).pop();
+  if (!token) throw new Error(`admin create-user ${name} printed no token`);
+  return token;
+}
+
+export async function startBoardServer(): Promise<BoardServer> {
+  ensureWebBuild();
+  const work = tempDir('evalboard-web-e2e-');
+  const dbDir = join(work, 'db');
+  const tokens = {
+    user: createUser(dbDir, 'e2e-user', 'user'),
+    maintainer: createUser(dbDir, 'e2e-maintainer', 'maintainer'),
+  };
+  const rwsd = sampleRecords('RWSD');
+  cli(['admin', 'load-gold', 'mera', meraGoldDir(rwsd), '--db_dir', dbDir]);
+  const suiteFile = join(work, `${LCS_SUITE}.yaml`);
+  writeFileSync(suiteFile, LCS_SUITE_YAML);
+  const badUpload = badMeraZip(rwsd);
+  const goodUpload = storiesRunArchive();
+  const port = await freePort();
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin/evalboard.js'),
+      'serve',
+      '--demo',
+      '--db_dir',
+      dbDir,
+      '--port',
+      String(port),
+      '--data_dir',
+      DATA,
+      '--suites',
+      `openllm_v2,${suiteFile}`,
+    ],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stdout?.on('data', (d) => (log += d));
+  child.stderr?.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`evalboard serve exited with ${child.exitCode}:\n${log}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`evalboard serve did not answer /healthz within 180 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    tokens,
+    badUpload,
+    goodUpload,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) into one object per row. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  const [header, ...body] = rows;
+  return body.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ''])));
+}
