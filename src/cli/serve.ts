@@ -12,6 +12,8 @@ import { loadSuite } from '../suites/definition.ts';
 import { syncSuite } from '../service/suites.ts';
 import { openJobQueue } from '../service/jobs/pgboss-queue.ts';
 import { positiveInteger } from './compare.ts';
+import { uploadAsSubmission } from '../worker/upload.ts';
+import { submitToService } from '../worker/submit.ts';
 import { startInProcessWorker } from './worker.ts';
 
 interface ServeFlags {
@@ -72,7 +74,10 @@ export function registerServe(program: Command): void {
           : { connectionString: (target as { databaseUrl: string }).databaseUrl },
       );
       const worker = database.pglite
-        ? await startInProcessWorker(queue, { workDir: mkdtempSync(join(tmpdir(), 'evalboard-jobs-')) })
+        ? await startInProcessWorker(queue, {
+            workDir: mkdtempSync(join(tmpdir(), 'evalboard-jobs-')),
+            upload: uploadAsSubmission(submitToService(database.db)),
+          })
         : null;
       const rate = positiveInteger(flags.rate_limit, '--rate_limit', true);
       const app = await buildApp({ db: database.db, jobQueue: queue, rateLimitPerMinute: rate === 0 ? false : rate });
