@@ -3,10 +3,13 @@
  * expected counts and values come from the table's SOURCE.md (its own column statistics and its
  * Qwen2.5-72B-Instruct example), not from this code's output.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/analysis/read-leaderboard.ts';
 import type { App } from '../src/service/app.ts';
 import { importOpenLlmLeaderboard } from '../src/service/demo-import.ts';
+import { tempDir } from './helpers.ts';
 import { DATABASE_KINDS, DEMO_TABLE, openTestDatabase, type TestDatabase, testApp } from './service-helpers.ts';
 
 interface Row {
@@ -155,6 +158,20 @@ describe.each(DATABASE_KINDS)('board on %s', (kind) => {
     expect(ifeval.pairs[0]).toMatchObject({ method: 'ci_overlap', significant: false });
     expect(ifeval.pairs[0].diff).toBeCloseTo(86.3837949972739 - 28.411725333226947, 9);
     expect((await app.inject({ method: 'GET', url: '/api/compare?models=a' })).statusCode).toBe(400);
+  });
+
+  it('serves the web build with an SPA fallback, and JSON 404s under /api/', async () => {
+    const webDir = tempDir('web-');
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>evalboard</title>');
+    const web = await testApp(database, { webDir });
+    expect((await web.inject({ method: 'GET', url: '/' })).body).toContain('<title>evalboard</title>');
+    const deep = await web.inject({ method: 'GET', url: '/models/Qwen%2FQwen2.5-72B-Instruct?tab=tasks' });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.headers['content-type']).toMatch(/^text\/html/);
+    const api = await web.inject({ method: 'GET', url: '/api/nope' });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().error.code).toBe('not_found');
+    await web.close();
   });
 
   it('lists suites and documents every route in /openapi.json', async () => {
