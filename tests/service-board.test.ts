@@ -3,10 +3,16 @@
  * expected counts and values come from the table's SOURCE.md (its own column statistics and its
  * Qwen2.5-72B-Instruct example), not from this code's output.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/analysis/read-leaderboard.ts';
+import { eq } from 'drizzle-orm';
 import type { App } from '../src/service/app.ts';
+import { picks } from '../src/service/db/schema.ts';
+import { touchBoard } from '../src/service/suites.ts';
 import { importOpenLlmLeaderboard } from '../src/service/demo-import.ts';
+import { tempDir } from './helpers.ts';
 import { DATABASE_KINDS, DEMO_TABLE, openTestDatabase, type TestDatabase, testApp } from './service-helpers.ts';
 
 interface Row {
@@ -155,6 +161,38 @@ describe.each(DATABASE_KINDS)('board on %s', (kind) => {
     expect(ifeval.pairs[0]).toMatchObject({ method: 'ci_overlap', significant: false });
     expect(ifeval.pairs[0].diff).toBeCloseTo(86.3837949972739 - 28.411725333226947, 9);
     expect((await app.inject({ method: 'GET', url: '/api/compare?models=a' })).statusCode).toBe(400);
+  });
+
+  it("shows another process's write within the version recheck, answering from the old view meanwhile", async () => {
+    const model = '0-hero/Matter-0.2-7B-DPO';
+    const before = (await board('picks=true&limit=1')).total;
+    // As a worker on another machine would: straight into the database, then the version bump.
+    await database.db.insert(picks).values({ modelId: model });
+    await touchBoard(database.db);
+    expect([before, before + 1]).toContain((await board('picks=true&limit=1')).total);
+    const deadline = Date.now() + 10_000;
+    let now = before;
+    while (now === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      now = (await board('picks=true&limit=1')).total;
+    }
+    expect(now).toBe(before + 1);
+    await database.db.delete(picks).where(eq(picks.modelId, model));
+    await touchBoard(database.db);
+  });
+
+  it('serves the web build with an SPA fallback, and JSON 404s under /api/', async () => {
+    const webDir = tempDir('web-');
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>evalboard</title>');
+    const web = await testApp(database, { webDir });
+    expect((await web.inject({ method: 'GET', url: '/' })).body).toContain('<title>evalboard</title>');
+    const deep = await web.inject({ method: 'GET', url: '/models/Qwen%2FQwen2.5-72B-Instruct?tab=tasks' });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.headers['content-type']).toMatch(/^text\/html/);
+    const api = await web.inject({ method: 'GET', url: '/api/nope' });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().error.code).toBe('not_found');
+    await web.close();
   });
 
   it('lists suites and documents every route in /openapi.json', async () => {

@@ -12,6 +12,8 @@ import { loadSuite } from '../suites/definition.ts';
 import { syncSuite } from '../service/suites.ts';
 import { openJobQueue } from '../service/jobs/pgboss-queue.ts';
 import { positiveInteger } from './compare.ts';
+import { uploadAsSubmission } from '../worker/upload.ts';
+import { submitToService } from '../worker/submit.ts';
 import { startInProcessWorker } from './worker.ts';
 
 interface ServeFlags {
@@ -21,6 +23,7 @@ interface ServeFlags {
   data_dir?: string;
   demo?: boolean;
   suites: string;
+  rate_limit: string;
 }
 
 /**
@@ -38,6 +41,7 @@ export function registerServe(program: Command): void {
     .option('--data_dir <dir>', 'datasets folder (the demo table is read from it)')
     .option('--demo', 'import the Open LLM Leaderboard v2 table into a fresh embedded database and serve it')
     .option('--suites <names>', 'suites the board shows, first is the default', 'openllm_v2')
+    .option('--rate_limit <n>', 'requests per minute per client address (0: no limit)', '600')
     .action(async (flags: ServeFlags) => {
       const port = positiveInteger(flags.port, '--port');
       const url = process.env.DATABASE_URL;
@@ -70,9 +74,13 @@ export function registerServe(program: Command): void {
           : { connectionString: (target as { databaseUrl: string }).databaseUrl },
       );
       const worker = database.pglite
-        ? await startInProcessWorker(queue, { workDir: mkdtempSync(join(tmpdir(), 'evalboard-jobs-')) })
+        ? await startInProcessWorker(queue, {
+            workDir: mkdtempSync(join(tmpdir(), 'evalboard-jobs-')),
+            upload: uploadAsSubmission(submitToService(database.db)),
+          })
         : null;
-      const app = await buildApp({ db: database.db, jobQueue: queue });
+      const rate = positiveInteger(flags.rate_limit, '--rate_limit', true);
+      const app = await buildApp({ db: database.db, jobQueue: queue, rateLimitPerMinute: rate === 0 ? false : rate });
       const close = async () => {
         await app.close();
         await worker?.stop(true);

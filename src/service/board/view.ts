@@ -155,12 +155,15 @@ export async function loadSnapshot(db: Db): Promise<BoardSnapshot> {
 /**
  * The current snapshot, reloaded when the database's board version has moved. The version is
  * checked at most once per `recheckMs`, so a write by another process (a worker on another
- * machine) shows within that time; writes through this process invalidate at once.
+ * machine) shows within that time; while that reload runs (seconds at 10,000 submissions) queries
+ * keep answering from the previous snapshot. A write through this process (`invalidate`) makes
+ * the next query wait for the reload, so its writer reads its own write.
  */
 export class BoardCache {
   private snapshot: BoardSnapshot | null = null;
   private loading: Promise<BoardSnapshot> | null = null;
   private checkedAt = 0;
+  private mustWait = false;
   private readonly results = new Map<string, unknown>();
 
   constructor(
@@ -169,12 +172,21 @@ export class BoardCache {
   ) {}
 
   async get(): Promise<BoardSnapshot> {
-    if (this.snapshot && Date.now() - this.checkedAt < this.recheckMs) return this.snapshot;
-    if (!this.loading)
-      this.loading = this.refresh().finally(() => {
-        this.loading = null;
-      });
-    return this.loading;
+    if (this.snapshot && !this.mustWait && Date.now() - this.checkedAt < this.recheckMs) return this.snapshot;
+    if (this.loading) {
+      if (!this.mustWait) return this.snapshot ?? this.loading;
+      // The reload in flight may have started before this process's write: wait for it, then reload.
+      await this.loading.catch(() => undefined);
+      return this.get();
+    }
+    const wait = this.mustWait || !this.snapshot;
+    this.mustWait = false;
+    this.loading = this.refresh().finally(() => {
+      this.loading = null;
+    });
+    // A background reload that fails is retried on the next query; only waiting callers see the error.
+    this.loading.catch(() => undefined);
+    return wait ? this.loading : this.snapshot!;
   }
 
   private async refresh(): Promise<BoardSnapshot> {
@@ -200,5 +212,6 @@ export class BoardCache {
   /** After a write through this process: the next query reloads. */
   invalidate(): void {
     this.checkedAt = 0;
+    this.mustWait = true;
   }
 }

@@ -9,6 +9,7 @@ import type { ResultsReport, SampleRow } from '../../report/schema.ts';
 import { metricKey, type SuiteDefinition } from '../../suites/definition.ts';
 import { scoreSuite } from '../../suites/score.ts';
 import type { ValidationIssue } from '../db/schema.ts';
+import { fromLmEval, isLmEvalResults } from './lm-eval.ts';
 
 export interface ScoreRow {
   readonly taskId: string;
@@ -70,8 +71,9 @@ export function scoreResultsUpload(
   const errors: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   let report: ResultsReport;
+  const lmEval = isLmEvalResults(json);
   try {
-    report = parseResults(json, resultsPath);
+    report = parseResults(lmEval ? fromLmEval(json as Record<string, unknown>) : json, resultsPath);
   } catch (e) {
     return emptyWith([{ task: null, id: null, message: `${resultsPath}: ${(e as Error).message}` }]);
   }
@@ -116,7 +118,12 @@ export function scoreResultsUpload(
     try {
       rows = readSamplesFile(file.absolutePath);
     } catch (e) {
-      errors.push({ task, id: null, message: `malformed samples file ${file.path}: ${(e as Error).message}` });
+      // lm-eval's samples vary across its versions: without them the scores still stand.
+      (lmEval ? warnings : errors).push({
+        task,
+        id: null,
+        message: `malformed samples file ${file.path}: ${(e as Error).message}`,
+      });
       continue;
     }
     for (const row of rows) samples.push(sampleOf(task, row));
@@ -146,7 +153,7 @@ export function scoreResultsUpload(
       mismatches,
     },
     meta: {
-      mode: modeOf(report),
+      mode: lmEval ? null : modeOf(report),
       chatTemplate: c.apply_chat_template,
       systemPrompt: c.system_instruction,
       fewshotAsMultiturn: c.fewshot_as_multiturn ?? null,
