@@ -1,7 +1,7 @@
 /**
  * What the browser tests run against: a real `evalboard serve --demo` child process on a free
  * port, its embedded database prepared first through the CLI (a user and a maintainer from
- * `admin create-user`, MERA gold for RWSD from `admin load-gold`), a one-task suite for a real
+ * `admin create-user`, MERA gold for RWSD and PARus from `admin load-gold`), a one-task suite for a real
  * stories260K run, and the archives the upload steps send. Everything taken from ../shared is
  * written to temp folders at run time only.
  */
@@ -23,7 +23,7 @@ export interface Upload {
 export interface BoardServer {
   readonly url: string;
   readonly tokens: { readonly user: string; readonly maintainer: string };
-  /** A MERA ZIP with an unknown and a duplicated RWSD item: the errors its validation must list. */
+  /** A MERA ZIP with a duplicated RWSD item and an unknown PARus one: the errors its validation must list. */
   readonly badUpload: Upload & { readonly expectedErrors: readonly [task: string, id: string][] };
   /** A real evalboard run (stories260K on lcs, --limit 10, samples logged) as a tar.gz of its output folder. */
   readonly goodUpload: Upload;
@@ -72,24 +72,28 @@ function zipFiles(files: Record<string, string>): string {
   return out;
 }
 
-/** Hidden gold for RWSD: the v1.1 sample's own answers, in a temp folder for `admin load-gold`. */
-function meraGoldDir(rwsd: readonly MeraRecord[]): string {
+/** Hidden gold for RWSD and PARus: the v1.1 sample's own answers, in a temp folder for `admin load-gold`. */
+function meraGoldDir(tasks: Record<string, readonly MeraRecord[]>): string {
   const dir = tempDir('web-e2e-gold-');
-  writeFileSync(join(dir, 'RWSD.json'), JSON.stringify({ data: { test: rwsd } }));
+  for (const [task, records] of Object.entries(tasks))
+    writeFileSync(join(dir, `${task}.json`), JSON.stringify({ data: { test: records } }));
   return dir;
 }
 
-function badMeraZip(rwsd: readonly MeraRecord[]): BoardServer['badUpload'] {
+/** RWSD with its first item twice, PARus with an item the gold does not have: one error in each task. */
+function badMeraZip(rwsd: readonly MeraRecord[], parus: readonly MeraRecord[]): BoardServer['badUpload'] {
   const unknownId = 987654;
-  const first = rwsd[0]!;
-  const records = [...rwsd, first, { outputs: '1', meta: { id: unknownId } }];
+  const duplicate = rwsd[0]!;
   return {
-    path: zipFiles({ 'RWSD.json': JSON.stringify({ data: { test: records } }) }),
+    path: zipFiles({
+      'RWSD.json': JSON.stringify({ data: { test: [...rwsd, duplicate] } }),
+      'PARus.json': JSON.stringify({ data: { test: [...parus, { outputs: '1', meta: { id: unknownId } }] } }),
+    }),
     suite: 'mera',
     modelId: 'e2e/broken-model',
     expectedErrors: [
-      ['RWSD', String(unknownId)],
-      ['RWSD', String(first.meta.id)],
+      ['RWSD', String(duplicate.meta.id)],
+      ['PARus', String(unknownId)],
     ],
   };
 }
@@ -172,10 +176,11 @@ export async function startBoardServer(): Promise<BoardServer> {
     maintainer: createUser(dbDir, 'e2e-maintainer', 'maintainer'),
   };
   const rwsd = sampleRecords('RWSD');
-  cli(['admin', 'load-gold', 'mera', meraGoldDir(rwsd), '--db_dir', dbDir]);
+  const parus = sampleRecords('PARus');
+  cli(['admin', 'load-gold', 'mera', meraGoldDir({ RWSD: rwsd, PARus: parus }), '--db_dir', dbDir]);
   const suiteFile = join(work, `${LCS_SUITE}.yaml`);
   writeFileSync(suiteFile, LCS_SUITE_YAML);
-  const badUpload = badMeraZip(rwsd);
+  const badUpload = badMeraZip(rwsd, parus);
   const goodUpload = storiesRunArchive();
   const port = await freePort();
   const env = { ...process.env };
