@@ -80,6 +80,8 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   // compare, analyze and report render the analysis of results files.
   ['cli', 'analysis'],
   ['cli', 'suites'],
+  // variants reads results and samples files through report/'s validated readers.
+  ['analysis', 'report'],
   // A suite scores a finished run's report (its results, shots and document counts).
   ['suites', 'report'],
   // A suite runs the catalog's tasks, and leaves out those whose metrics this build cannot score.
@@ -100,12 +102,25 @@ const ALLOWED_ARROWS: readonly (readonly [from: string, to: string])[] = [
   ['cli', 'worker'],
   // Python emulation helpers report bad input with the shared error type.
   ['python', 'errors.ts'],
+  // Judges (Arena-Hard, MT-Bench, AlpacaEval) ask any backend for judgments, as requests.
+  ['judges', 'backends'],
+  ['judges', 'requests'],
+  // Judges read answer, question and judgment files with the dataset readers (JSONL, JSON, CSV).
+  ['judges', 'documents'],
+  // A judge leaderboard is written as a results file and samples rows, so every reader shows it.
+  ['judges', 'report'],
+  // `evalboard judge` opens the judge model and runs a judge plug-in.
+  ['cli', 'judges'],
   // MERA submissions are scored with the metric library's mean, Matthews correlation and pass@k.
   ['submissions', 'metrics'],
   // The leaderboard service shows suites' tasks, baselines and normalised scores.
   ['service', 'suites'],
   // The service's demo import reads the leaderboard table with the analysis library's CSV reader.
   ['service', 'analysis'],
+  // Uploads are unpacked safely and MERA ZIPs scored by the submissions library.
+  ['service', 'submissions'],
+  // An evalboard output folder is read and validated through the report format.
+  ['service', 'report'],
   // serve and admin open the service's database and app.
   ['cli', 'service'],
   // export mera reads a run's results and samples files.

@@ -12,7 +12,13 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import pg from 'pg';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { startInProcessWorker } from '../src/cli/worker.ts';
+import { buildApp } from '../src/service/app.ts';
+import { type Database, openDatabase } from '../src/service/db/open.ts';
+import { evaluationRequests, scores as scores_, submissions, users } from '../src/service/db/schema.ts';
+import { syncSuite } from '../src/service/suites.ts';
+import { loadSuite } from '../src/suites/definition.ts';
 import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
 import { type SubmissionMeta, uploadAsSubmission } from '../src/worker/upload.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
@@ -53,13 +59,18 @@ function writeSuite(dir: string): string {
   return file;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  pollMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -100,9 +111,14 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
   const database = `evalboard_test_jobs_${process.pid}_${Date.now()}`;
   const dir = tempDir('jobs-pg-');
   const workDir = join(dir, 'work');
-  const suite = writeSuite(dir);
+  // Requests name the suite by id; the workers find its YAML with --suites_dir.
+  const suiteFile = writeSuite(dir);
+  const suite = 'worker_smoke';
   const workers: WorkerProcess[] = [];
   let queue: PgBossJobQueue;
+  /** The service's side of the same database: where workers' results land as submissions. */
+  let service: Database;
+  let requester: number;
 
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
@@ -121,6 +137,8 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
       [
         join(ROOT, 'bin/evalboard.js'),
         'worker',
+        '--suites_dir',
+        dir,
         '--work_dir',
         workDir,
         '--limit',
@@ -144,12 +162,26 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
 
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${database}`);
+    service = await openDatabase({ databaseUrl: `${SERVER}/${database}` });
+    await syncSuite(service.db, await loadSuite(suiteFile));
+    const [user] = await service.db.insert(users).values({ name: 'requester' }).returning({ id: users.id });
+    requester = user!.id;
+    await service.db.insert(evaluationRequests).values(
+      [1, 2, 3].map((id) => ({
+        id,
+        model: STORIES,
+        suiteId: suite,
+        requestedBy: requester,
+        status: 'approved' as const,
+      })),
+    );
     queue = await openJobQueue({ connectionString: `${SERVER}/${database}` }, TIMING);
   }, 60_000);
 
   afterAll(async () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await queue?.close();
+    await service?.close();
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }, 60_000);
 
@@ -197,28 +229,57 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     expect(results.config.limit).toBe(LIMIT);
     expect(results.suite.setup.matched).toBe(false);
     referenceScores = scores(resultsPath!);
+    // Uploaded through the service's submission path: scored, owned by the requester, on the board.
+    const [submission] = await service.db.select().from(submissions).where(eq(submissions.id, job.submissionId!));
+    expect(submission).toMatchObject({
+      ownerId: requester,
+      modelId: 'local/stories260K',
+      suiteId: suite,
+      status: 'scored',
+      source: 'job',
+      standardSetup: false,
+    });
+    const app = await buildApp({ db: service.db, rateLimitPerMinute: false, webDir: '/nonexistent' });
+    try {
+      const board = (await app.inject(`/api/leaderboard?suite=${suite}&standard=all`)).json();
+      expect(board.rows.map((r: { model_id: string; submission_id: number }) => [r.model_id, r.submission_id])).toEqual(
+        [['local/stories260K', job.submissionId]],
+      );
+      // The board's raw BPS score is the results file's.
+      expect(board.rows[0].scores.bps?.raw ?? board.rows[0].scores.BPS?.raw).toBe(results.results.bps['acc,none']);
+    } finally {
+      await app.close();
+    }
   }, 150_000);
 
   it('a worker killed mid-job: the job expires, the other worker resumes it from the request cache, same scores', async () => {
     const id = await queue.enqueue({ requestId: 2, model: STORIES, modelArgs: null, suite, priority: 1 });
     const cache = join(workDir, 'request-2', 'cache.sqlite');
-    // Mid-job: progress has been reported and some, but not all, results are journaled.
+    // Mid-job: the worker has reported its plan, and a quarter of it is journaled in the request
+    // cache (read directly: the queue's progress is written every 2 s, too coarse to aim a kill).
     const running = await waitFor(
-      'request 2 to be half done',
+      'request 2 to report its plan',
       async () => {
         const job = await queue.getJob(id);
-        const p = job?.progress;
-        return p && p.done >= p.total / 4 && p.done < p.total ? job : undefined;
+        return job?.progress ? job : undefined;
       },
       120_000,
     );
     expect(running).toMatchObject({ state: 'active', attempts: 1 });
+    const total = running.progress!.total;
+    await waitFor(
+      'a quarter of request 2 journaled',
+      async () => (cacheRows(cache) >= total / 4 ? true : undefined),
+      120_000,
+      20,
+    );
     const taker = workers.find((w) => w.log().includes(`started job ${id}`))!;
     const survivor = workers.find((w) => w !== taker && w.child.exitCode === null)!;
     taker.child.kill('SIGKILL');
     await new Promise((r) => taker.child.once('exit', r));
     const journaled = cacheRows(cache);
     expect(journaled).toBeGreaterThan(0);
+    expect(journaled).toBeLessThan(total);
 
     const seen = new Set<string>();
     const killedAt = Date.now();
@@ -232,7 +293,7 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
       120_000,
     );
     console.log(
-      `killed at ${running.progress!.done}/${running.progress!.total} requests (${journaled} journaled); ` +
+      `killed with ${journaled} of ${total} requests journaled; ` +
         `states seen after: ${[...seen].join(' → ')}; finished ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
     );
     expect(job, survivor.log()).toMatchObject({ state: 'completed', attempts: 2, error: null });
@@ -241,9 +302,30 @@ describe('evaluation jobs on PostgreSQL, run by `evalboard worker` processes', (
     // The retry answered what the killed attempt had journaled from the cache and computed the rest.
     const timing = JSON.parse(readFileSync(resultsPath, 'utf8')).timing.cache;
     expect(timing.hits).toBe(journaled);
-    expect(timing.fresh).toBe(job.progress!.total - journaled);
+    expect(timing.fresh).toBe(total - journaled);
     expect(scores(resultsPath)).toEqual(referenceScores);
+    // And the service stored the same scores for both requests' submissions.
+    const stored = async (submissionId: number) =>
+      (await service.db.select().from(scores_).where(eq(scores_.submissionId, submissionId)))
+        .map((r) => `${r.taskId} ${r.metric} ${r.raw}`)
+        .sort();
+    const first = (await queue.getJob(jobIdFor(1)))!.submissionId!;
+    expect(job.submissionId).not.toBe(first);
+    expect(await stored(job.submissionId!)).toEqual(await stored(first));
+    expect((await stored(first)).length).toBeGreaterThan(0);
   }, 180_000);
+
+  it('Ctrl-C stops a worker mid-job: the job goes back to the queue for a retry, and the worker exits', async () => {
+    const id = await queue.enqueue({ requestId: 3, model: STORIES, modelArgs: null, suite, priority: 1 });
+    const worker = workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
+    await waitFor('request 3 to start', async () => ((await queue.getJob(id))?.progress ? true : undefined), 60_000);
+    worker.child.kill('SIGINT');
+    const code = await new Promise((r) => worker.child.once('exit', r));
+    expect(code, worker.log()).toBe(0);
+    const job = await queue.getJob(id);
+    expect(job, worker.log()).toMatchObject({ state: 'retry', attempts: 1 });
+    expect(job!.error).toMatch(/^interrupted; \d+ new results saved in .*; retry 1 of 3 pending$/);
+  }, 90_000);
 });
 
 describe('evaluation jobs on PGlite, run by the in-process worker', () => {

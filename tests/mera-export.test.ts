@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.ts';
 import { extractArchive } from '../src/submissions/archive.ts';
 import { exportMeraSubmission } from '../src/submissions/mera-export.ts';
-import type { MeraSubmissionScore } from '../src/submissions/mera-score.ts';
+import { type MeraSubmissionScore, scoreMeraSubmission } from '../src/submissions/mera-score.ts';
 import { meraSubmissionTask } from '../src/submissions/mera-tasks.ts';
 import { evalboard, listFiles, readResults, ROOT, tempDir } from './helpers.ts';
 
@@ -59,7 +59,7 @@ let gold: string;
 let scored: MeraSubmissionScore;
 let exportOut: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   runDir = tempDir('mera-run-');
   const run = evalboard([
     'run',
@@ -93,9 +93,7 @@ beforeAll(() => {
   const exported = evalboard(['export', 'mera', '--results', runDir, '--out', zip, '--gold', gold]);
   expect(exported.status, exported.stderr).toBe(0);
   exportOut = exported.stdout;
-  const score = evalboard(['score-submission', zip, '--gold', gold, '--json']);
-  expect(score.status, score.stderr).toBe(0);
-  scored = JSON.parse(score.stdout);
+  scored = await scoreMeraSubmission(zip, gold);
 }, 120_000);
 
 describe('export mera → score-submission', () => {
@@ -192,6 +190,22 @@ describe('export mera → score-submission', () => {
       expect(row.arguments.gen_args_0.arg_0).toBe(createHash('sha256').update(prompt).digest('hex'));
       expect({ ...row, arguments: undefined }).toEqual({ ...originalRows[i], arguments: undefined });
     });
+  });
+
+  it('leaves out a code task whose rows hold generated code rather than per-test outputs, saying why', async () => {
+    const dir = tempDir('mera-code-');
+    const doc = cardRecords().get('rucodeeval')![0]!;
+    const row = sampleRow(0, doc, 'def f():\n    return 1');
+    writeFileSync(join(dir, 'samples_mera_rucodeeval_2026-01-01T00-00-00.000000.jsonl'), `${JSON.stringify(row)}\n`);
+    const summary = await exportMeraSubmission(dir, join(dir, 'x.zip'));
+    expect(summary.tasks).toEqual([]);
+    expect(summary.skipped).toEqual([
+      {
+        task: 'ruCodeEval',
+        reason:
+          "doc 0: mera_prediction is not a list of generations' per-test outputs (MERA scores the outputs of each generated function on the tests, not its code)",
+      },
+    ]);
   });
 
   it('refuses a folder without MERA samples with one line', async () => {

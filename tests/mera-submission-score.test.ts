@@ -3,6 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
+import type { UserError } from '../src/errors.ts';
+import { submissionTable } from '../src/cli/score-submission.ts';
 import { isHostileArchiveError } from '../src/submissions/archive.ts';
 import {
   codeGenerations,
@@ -14,7 +16,7 @@ import {
 } from '../src/submissions/mera-metrics.ts';
 import { type MeraSubmissionScore, scoreMeraSubmission } from '../src/submissions/mera-score.ts';
 import { MERA_SUBMISSION_TASKS } from '../src/submissions/mera-tasks.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { evalboard, ROOT, tempDir } from './helpers.ts';
 
 const MERA = join(ROOT, '../shared/datasets/mera');
 const EXAMPLES = join(MERA, 'submission-example');
@@ -153,6 +155,14 @@ describe('scoreMeraSubmission on the sample ZIPs', () => {
     expect(bad.tasks.BPS?.status).toBe('scored');
     const inTotal = bad.total_over.map((name) => bad.tasks[name]?.score ?? 0);
     expect(bad.total).toBeCloseTo(inTotal.reduce((a, b) => a + b, 0) / 13, 12);
+
+    const table = submissionTable(bad).split('\n');
+    expect(table).toContain('ruOpenBookQA: 1 error(s), task scored 0');
+    expect(table).toContain('  [no_task] the archive has no ruOpenBookQA.json');
+    expect(table.find((l) => l.startsWith('MathLogicQA '))).toMatch(/^MathLogicQA +yes +error +0\.0000 +acc=0\.0000$/);
+    expect(table).toContain(
+      `total: ${bad.total?.toFixed(4)} (mean over the 13 of MERA's 15 in-total tasks the gold folder has; missing or erroneous ones count 0)`,
+    );
   });
 });
 
@@ -204,19 +214,30 @@ describe('scoreMeraSubmission validation', () => {
     expect(unknown.tasks.RWSD?.errors.map((e) => [e.type, e.id])).toEqual([['unknown_id', 99999]]);
   });
 
-  it('refuses a hostile archive before scoring anything', async () => {
+  it('refuses a hostile archive before scoring anything, from the CLI with one line', async () => {
     const zip = await zipOf({ 'XXRWSD.json': submission([]) });
     const bytes = readFileSync(zip);
     const patched = Buffer.from(bytes.toString('latin1').replaceAll('XXRWSD.json', '/.RWSD.json'), 'latin1');
     writeFileSync(zip, patched);
     const error = await scoreMeraSubmission(zip, goldDir).catch((e: unknown) => e);
     expect(isHostileArchiveError(error)).toBe(true);
+    const cli = evalboard(['score-submission', zip, '--gold', goldDir]);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toBe(`error: ${zip}: refused: entry /.RWSD.json has an absolute path\n`);
+    expect(cli.stdout).toBe('');
   });
 
-  it('refuses a gold folder without task files with one line', async () => {
+  it('refuses a gold folder without task files, or with records the scorer cannot use, with one line', async () => {
     const empty = tempDir('mera-gold-empty-');
     mkdirSync(join(empty, 'nothing'));
     await expect(scoreMeraSubmission(GOOD_ZIP, empty)).rejects.toThrow('the gold folder has no MERA task files');
+    // USE is scored by each item's type and points: a gold record without them is the gold's fault, named as such.
+    const useOnly = tempDir('mera-gold-use-');
+    writeFileSync(join(useOnly, 'USE.json'), submission([{ outputs: '1', meta: { id: 0, id_task: '1', variant: 1 } }]));
+    const error = await scoreMeraSubmission(GOOD_ZIP, useOnly).catch((e: unknown) => e);
+    expect((error as UserError).format()).toBe(
+      `${join(useOnly, 'USE.json')}: meta.type: gold record 0 has no meta.type, which USE is scored by`,
+    );
   });
 });
 

@@ -3,6 +3,7 @@
  * real PostgreSQL server (a database of its own, `evalboard_test_<random>`, dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type App, type AppOptions, buildApp } from '../src/service/app.ts';
@@ -15,12 +16,14 @@ export const DEMO_TABLE = join(process.env.EVALBOARD_DATA_DIR ?? join(ROOT, '../
 
 export interface TestDatabase extends Database {
   readonly label: string;
+  /** The PostgreSQL database's URL (null on PGlite). */
+  readonly url: string | null;
 }
 
 export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
 
 export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): Promise<TestDatabase> {
-  if (kind === 'pglite') return { ...(await openDatabase({ memory: true })), label: kind };
+  if (kind === 'pglite') return { ...(await openDatabase({ memory: true })), label: kind, url: null };
   const name = `evalboard_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
   await admin.connect();
@@ -30,6 +33,7 @@ export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): P
   return {
     ...database,
     label: kind,
+    url: `${POSTGRES_URL}/${name}`,
     close: async () => {
       await database.close();
       const drop = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
@@ -42,4 +46,22 @@ export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): P
 
 export async function testApp(database: Database, o: Partial<AppOptions> = {}): Promise<App> {
   return buildApp({ db: database.db, rateLimitPerMinute: false, webDir: '/nonexistent', ...o });
+}
+
+/** A multipart/form-data body with text fields and, optionally, one file. */
+export function multipart(fields: Record<string, string>, file?: { path: string; field?: string }) {
+  const boundary = `----evalboard${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'archive'}"; filename="upload"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      readFileSync(file.path),
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

@@ -194,6 +194,15 @@ describe('extractArchive', () => {
     await expectRefused(tgz, 'bomb.tar.gz', 'compression-ratio');
   });
 
+  it('refuses a bomb spread over many entries each too small for the per-entry check, on the overall ratio', async () => {
+    const zeros = Buffer.alloc(512 * 1024);
+    const spread = await zipBuffer(Array.from({ length: 60 }, (_, i) => ({ name: `part${i}.json`, data: zeros })));
+    // Every entry stays under the 1 MiB after which its own ratio is judged; together they pass 100× the upload.
+    expect(spread.length * 100).toBeLessThan(60 * zeros.length);
+    const error = await expectRefused(spread, 'spread.zip', 'compression-ratio');
+    expect(error.message).toContain('times its own size');
+  });
+
   it('does not trust a header that understates the size', async () => {
     const zip = await zipBuffer([{ name: 'a.json', data: 'a'.repeat(4096) }]);
     // Declare 16 bytes in both the local header (offset 22) and the central directory (offset 24).

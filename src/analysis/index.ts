@@ -19,3 +19,15 @@ export { type MetricValue, type RunResults, readResultsFile, readResultsInputs }
 export { readSamplesFile, samplesForInput, type TaskSamples } from './read-samples.ts';
 export { type ReportRun, reportHtml } from './report-page.ts';
 export * from '../stats/stats.ts';
+export {
+  analyzeVariants,
+  type ItemAgreement,
+  type RankAgreement,
+  type RankFlip,
+  type VariantItems,
+  type VariantScore,
+  type VariantsOptions,
+  type VariantsReport,
+} from './variants.ts';
+export { variantsHtml, variantsSection, variantsText } from './variants-output.ts';
+export { KNOWN_VARIANTS, loadVariantItems, type VariantSpec } from './variants-read.ts';

@@ -9,6 +9,8 @@ import { type Cell, fixed, type HtmlSection, htmlPage, htmlTable, note } from '.
 import { primaryMetric, type RunResults } from './read-results.ts';
 import type { TaskSamples } from './read-samples.ts';
 import { runLabel } from './scores.ts';
+import type { VariantsReport } from './variants.ts';
+import { variantsSection } from './variants-output.ts';
 
 export interface ReportRun {
   readonly results: RunResults;
@@ -20,6 +22,8 @@ export interface ReportOptions {
   readonly metric?: string;
   readonly seed?: number;
   readonly alpha?: number;
+  /** The runs' benchmark variants compared (`evalboard variants`), shown after the side-by-side table. */
+  readonly variants?: VariantsReport;
 }
 
 const Z95 = 1.959963984540054;
@@ -138,6 +142,7 @@ export function reportHtml(runs: readonly ReportRun[], options: ReportOptions = 
   if (runs.length === 0) throw new Error('a report needs at least one results file');
   const sections: HtmlSection[] = [];
   if (runs.length > 1) sections.push(sideBySide(runs, options));
+  if (options.variants) sections.push(variantsSection(options.variants));
   for (const run of runs) sections.push(...runSections(run.results, options.metric));
   const title =
     runs.length === 1 ? `evalboard report: ${runLabel(runs[0]!.results)}` : `evalboard report: ${runs.length} runs`;

@@ -8,6 +8,8 @@ export { checkArgKeys, intArg, parseModelArgs } from './model-args.ts';
 export const backends: Record<string, BackendFactory> = {
   dummy: createDummyBackend,
   llamacpp: async (o) => (await import('./llamacpp/factory.ts')).createLlamaCppFromArgs(o),
+  'openai-completions': async (o) => (await import('./openai/completions.ts')).createOpenAiCompletions(o),
+  'openai-chat': async (o) => (await import('./openai/chat.ts')).createOpenAiChat(o),
 };
 
 export const DEFAULT_MODEL = 'llamacpp';

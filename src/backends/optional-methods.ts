@@ -12,7 +12,11 @@ export type OptionalMethods = Pick<Backend, OptionalMethodName>;
  * it is listed: a wrapper that forwards from this list can then never silently drop a method
  * (a caching wrapper that lost countTokens recorded 0 reasoning tokens in every cached run).
  */
-const OPTIONAL_METHODS: Record<OptionalMethodName, true> = { countTokens: true, applyChatTemplate: true };
+const OPTIONAL_METHODS: Record<OptionalMethodName, true> = {
+  countTokens: true,
+  applyChatTemplate: true,
+  usage: true,
+};
 
 export const OPTIONAL_METHOD_NAMES = Object.keys(OPTIONAL_METHODS) as readonly OptionalMethodName[];
 

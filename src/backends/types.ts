@@ -53,6 +53,8 @@ export interface Backend {
   countTokens?(text: string): number;
   /** Renders a chat as the model's template expects; only with the 'chat' capability. */
   applyChatTemplate?(messages: readonly ChatMessage[], addGenerationPrompt: boolean): string;
+  /** What the run cost on a metered API (requests, retries, tokens billed, price, cost); the results file's timing.usage. */
+  usage?(): Readonly<Record<string, unknown>>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import type { EvaluateOptions } from '../evaluator/evaluate.ts';
 import { loadCatalog } from '../task/index.ts';
 import type { TaskWarning } from '../task/yaml/index.ts';
+import { setPythonInterpreter } from '../task/yaml/python-hooks/worker.ts';
 import { parseLimit, parseNonNegativeInt, parseSeeds } from './options.ts';
 
 /** The flags `run` and `score` share: which documents, how prompts are built, where tasks come from. */
@@ -14,6 +15,8 @@ export interface EvaluationFlags {
   include_path?: string[];
   data_dir?: string;
   allow_network?: boolean;
+  /** The interpreter lm-eval hooks in utils.py run in. */
+  python?: string;
 }
 
 export interface ParsedEvaluationFlags {
@@ -47,6 +50,7 @@ export function evaluationOptions(
 
 /** The task catalog the flags name (--include_path, plus any task folders given), and its load warnings. */
 export function loadTaskCatalog(flags: EvaluationFlags, taskFolders: readonly string[] = []) {
+  if (flags.python) setPythonInterpreter(flags.python);
   return loadCatalog({
     includePaths: [...(flags.include_path ?? []), ...taskFolders],
     dataDir: resolveDataDir(flags.data_dir),

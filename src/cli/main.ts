@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { registerAdmin } from './admin.ts';
 import { registerAnalyze } from './analyze.ts';
 import { evalboardVersion } from '../util/version.ts';
 import { registerBuildNative } from './build-native.ts';
 import { registerCompare } from './compare.ts';
 import { registerExport } from './export.ts';
+import { registerJudge } from './judge.ts';
 import { normalizeFlags } from './options.ts';
 import { registerReport } from './report.ts';
 import { registerReproduce } from './reproduce.ts';
@@ -13,6 +15,7 @@ import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { registerScoreSubmission } from './score-submission.ts';
 import { registerTasks } from './tasks.ts';
+import { registerVariants } from './variants.ts';
 import { registerWorker } from './worker.ts';
 
 const program = new Command('evalboard')
@@ -28,7 +31,10 @@ registerCompare(program);
 registerAnalyze(program);
 registerReport(program);
 registerScore(program);
+registerJudge(program);
+registerVariants(program);
 registerServe(program);
+registerAdmin(program);
 registerWorker(program);
 registerScoreSubmission(program);
 registerExport(program);

@@ -1,6 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readResultsFile, samplesForInput, reportHtml } from '../analysis/index.ts';
+import {
+  analyzeVariants,
+  loadVariantItems,
+  readResultsFile,
+  reportHtml,
+  samplesForInput,
+  type VariantsReport,
+} from '../analysis/index.ts';
 import { isUserError } from '../errors.ts';
 import { positiveInteger } from './compare.ts';
 
@@ -20,11 +27,14 @@ export function registerReport(program: Command): void {
     .option('--seed <n>', 'seed for the paired tests between runs', '1234')
     .action((files: string[], flags: ReportFlags) => {
       const runs = files.map((file) => ({ results: readResultsFile(file), samples: samplesOrNull(file) }));
+      const seed = positiveInteger(flags.seed, '--seed', true);
+      const variants = variantsOrNull(files, seed);
       writeFileSync(
         flags.html,
         reportHtml(runs, {
           ...(flags.metric ? { metric: flags.metric } : {}),
-          seed: positiveInteger(flags.seed, '--seed', true),
+          seed,
+          ...(variants ? { variants } : {}),
         }),
       );
       const paired = runs.filter((r) => r.samples).length;
@@ -36,6 +46,17 @@ export function registerReport(program: Command): void {
 function samplesOrNull(file: string) {
   try {
     return samplesForInput(file);
+  } catch (e) {
+    if (isUserError(e)) return null;
+    throw e;
+  }
+}
+
+/** The variants section, where the runs hold two or more variants of one benchmark with samples. */
+function variantsOrNull(files: readonly string[], seed: number): VariantsReport | null {
+  try {
+    const report = analyzeVariants(loadVariantItems(files), { seed });
+    return report.benchmarks.some((b) => b.variants.length > 1) ? report : null;
   } catch (e) {
     if (isUserError(e)) return null;
     throw e;

@@ -18,12 +18,14 @@ export interface RunFlags extends UnsafeCodeFlags {
   include_path?: string[];
   data_dir?: string;
   allow_network?: boolean;
+  python?: string;
   use_cache?: string;
   no_cache?: boolean;
   apply_chat_template?: boolean;
   /** true, or the text after it (`--fewshot_as_multiturn false`), as lm-eval main reads it. */
   fewshot_as_multiturn?: boolean | string;
   system_instruction?: string;
+  prompts?: string;
   gen_kwargs?: string;
   write_out?: boolean;
   suite?: string;
@@ -85,6 +87,10 @@ const RUN_FLAGS: readonly RunFlagSpec[] = [
   { flags: '--bootstrap_iters <n>', description: 'bootstrap resamples for non-mean stderrs', defaultValue: '1000' },
   { flags: '--include_path <dir...>', description: 'extra folders of task YAML' },
   { flags: '--data_dir <dir>', description: 'local dataset folder (default $EVALBOARD_DATA_DIR)' },
+  {
+    flags: '--python <path>',
+    description: "interpreter for lm-eval hooks in a task's utils.py (default $EVALBOARD_PYTHON, else python3)",
+  },
   { flags: '--allow_network', description: 'download datasets missing from --data_dir from the Hugging Face hub' },
   {
     flags: '--use_cache <path>',
@@ -105,6 +111,11 @@ const RUN_FLAGS: readonly RunFlagSpec[] = [
     description: 'generation settings over every generate_until task’s: key=value,... or JSON',
   },
   ...UNSAFE_CODE_OPTIONS.map(([flags, description]) => ({ flags, description })),
+  {
+    flags: '--prompts <mode>',
+    description: 'tasks with several prompts: spread (doc k gets prompt k mod P) or all (every doc with every prompt)',
+    defaultValue: 'spread',
+  },
   {
     flags: '--suite <name>',
     description: 'run a suite (openllm_v2, or a suite YAML file) instead of --tasks; adds normalised scores',

@@ -5,6 +5,7 @@ import { type ChatTemplate, openBackend } from '../cache/index.ts';
 import { openScoreCache } from '../cache/score-store.ts';
 import { UserError } from '../errors.ts';
 import { type EvaluateOptions, evaluate, type TaskOutcome } from '../evaluator/evaluate.ts';
+import type { TaskDefinition } from '../task/types.ts';
 import { buildReport } from '../report/build.ts';
 import {
   docSampleRows,
@@ -62,6 +63,26 @@ export function parseRunFlags(argv: readonly string[]): RunFlags {
     throw new UserError(`recorded command line does not parse: ${(e as Error).message}`, { field: 'config.argv' });
   }
   return parsed!;
+}
+
+/** Every task whose data files are absent, in one line, before the model is opened. */
+function refuseMissingData(tasks: readonly TaskDefinition[]): void {
+  const missing = tasks.flatMap((task) => {
+    const where = task.missingData?.();
+    return where ? [`${task.name} (${where})`] : [];
+  });
+  if (missing.length > 0)
+    throw new UserError(
+      `data missing for ${missing.length} task${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+      { field: '--data_dir' },
+      'put the files there, or leave these tasks out',
+    );
+}
+
+function parsePromptsMode(mode: string | undefined): boolean {
+  if (mode === undefined || mode === 'spread') return false;
+  if (mode === 'all') return true;
+  throw new UserError(`unknown mode ${mode}`, { field: '--prompts' }, 'use spread or all');
 }
 
 export interface RunHooks {
@@ -126,6 +147,8 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     throw new UserError(`names tasks that are not run: ${unknownSampled.join(', ')}`, { field: '--samples' });
   // After resolving: a requested task that needs a broken file fails with that file as its one line.
   printCatalogWarnings(warnings);
+  refuseMissingData(tasks);
+  const allPrompts = parsePromptsMode(flags.prompts);
   const codeRunner = codeRunnerFor(tasks, flags);
 
   const opened = await openBackend({
@@ -175,6 +198,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
       think,
       predictOnly: !!flags.predict_only,
       samplingSeed: runSeeds(run).random,
+      ...(allPrompts ? { allPrompts } : {}),
       ...(codeRunner ? { codeRunner } : {}),
       ...(scoreCache ? { scoreCache } : {}),
       progress: hooks.progress ? teeProgress(progress, hooks.progress) : progress,
@@ -243,6 +267,7 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
     },
     tokens_per_second: rates.tps,
     requests_per_second: rates.rps,
+    ...(inner.usage && { usage: inner.usage() }),
   });
 
   suite?.attach(report);

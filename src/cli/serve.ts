@@ -2,14 +2,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { sql } from 'drizzle-orm';
 import { resolveDataDir } from '../documents/data-dir.ts';
 import { UserError } from '../errors.ts';
 import { buildApp } from '../service/app.ts';
-import { defaultDbDir, openDatabase } from '../service/db/open.ts';
+import { defaultDbDir, openDatabase, queryRows } from '../service/db/open.ts';
 import { DEMO_CSV, importOpenLlmLeaderboard } from '../service/demo-import.ts';
 import { loadSuite } from '../suites/definition.ts';
 import { syncSuite } from '../service/suites.ts';
+import { openJobQueue } from '../service/jobs/pgboss-queue.ts';
 import { positiveInteger } from './compare.ts';
+import { startInProcessWorker } from './worker.ts';
 
 interface ServeFlags {
   port: string;
@@ -49,12 +52,31 @@ export function registerServe(program: Command): void {
       if (flags.demo) {
         const dataDir = resolveDataDir(flags.data_dir);
         if (!dataDir) throw new UserError('no datasets folder for the demo table', { field: '--data_dir' });
-        const summary = await importOpenLlmLeaderboard(database.db, join(dataDir, DEMO_CSV));
-        process.stderr.write(`demo: ${summary.submissions} submissions of ${summary.models} models imported\n`);
+        const imported = await queryRows<{ n: number }>(
+          database.db,
+          sql`SELECT count(*)::int AS n FROM submissions WHERE source = 'import'`,
+        );
+        if ((imported[0]?.n ?? 0) > 0) process.stderr.write(`demo: already imported (${imported[0]!.n} rows)\n`);
+        else {
+          const summary = await importOpenLlmLeaderboard(database.db, join(dataDir, DEMO_CSV));
+          process.stderr.write(`demo: ${summary.submissions} submissions of ${summary.models} models imported\n`);
+        }
       }
-      const app = await buildApp({ db: database.db });
+      // Approved requests become pg-boss jobs in the same database; with the embedded database
+      // this process also runs the one worker (nothing else can reach a PGlite folder).
+      const queue = await openJobQueue(
+        database.pglite
+          ? { pglite: database.pglite }
+          : { connectionString: (target as { databaseUrl: string }).databaseUrl },
+      );
+      const worker = database.pglite
+        ? await startInProcessWorker(queue, { workDir: mkdtempSync(join(tmpdir(), 'evalboard-jobs-')) })
+        : null;
+      const app = await buildApp({ db: database.db, jobQueue: queue });
       const close = async () => {
         await app.close();
+        await worker?.stop(true);
+        await queue.close();
         await database.close();
         process.exit(0);
       };

@@ -2,14 +2,18 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
+import { openDatabase } from '../service/db/open.ts';
 import { openJobQueue, type PgBossJobQueue } from '../service/jobs/pgboss-queue.ts';
 import { type RunHarness, type RunningWorker, startWorker, type Upload } from '../worker/index.ts';
+import { submitToService } from '../worker/submit.ts';
+import { uploadAsSubmission } from '../worker/upload.ts';
 import { parseNonNegativeInt } from './options.ts';
 import { executeRun, parseRunFlags } from './run.ts';
 
 interface WorkerFlags {
   work_dir: string;
   limit?: string;
+  suites_dir: string[];
   poll_interval: string;
 }
 
@@ -26,6 +30,12 @@ export function registerWorker(program: Command): void {
       DEFAULT_WORK_DIR,
     )
     .option('--limit <n>', 'documents per task, for a smoke test (results are then marked non-standard)')
+    .option(
+      '--suites_dir <dir>',
+      'a folder of suite YAML files (<id>.yaml) the service has beyond the shipped ones; repeatable',
+      (dir: string, dirs: string[]) => [...dirs, resolve(dir)],
+      [] as string[],
+    )
     .option('--poll_interval <s>', 'seconds between looks at an empty queue', '2')
     .action(async (flags: WorkerFlags) => {
       const url = process.env.DATABASE_URL;
@@ -39,10 +49,13 @@ export function registerWorker(program: Command): void {
       if (!(pollingIntervalSeconds >= 0.5))
         throw new UserError(`${flags.poll_interval} is not a number of seconds ≥ 0.5`, { field: '--poll_interval' });
       const limit = parseNonNegativeInt(flags.limit, '--limit');
+      const database = await openDatabase({ databaseUrl: url });
       const queue = await openJobQueue({ connectionString: url });
       const worker = await startInProcessWorker(queue, {
+        upload: uploadAsSubmission(submitToService(database.db)),
         workDir: resolve(flags.work_dir),
         pollingIntervalSeconds,
+        suitesDirs: flags.suites_dir,
         ...(limit !== undefined ? { limit } : {}),
       });
       process.stderr.write(`worker: waiting for jobs (work folder ${resolve(flags.work_dir)})\n`);
@@ -53,6 +66,7 @@ export function registerWorker(program: Command): void {
           void worker
             .stop(true)
             .then(() => queue.close())
+            .then(() => database.close())
             .finally(done);
         };
         process.on('SIGTERM', stop);
@@ -66,6 +80,7 @@ export interface InProcessWorkerOptions {
   /** Default: results stay in the work folder (the job's output says where). */
   readonly upload?: Upload;
   readonly limit?: number;
+  readonly suitesDirs?: readonly string[];
   readonly pollingIntervalSeconds?: number;
 }
 
@@ -76,6 +91,7 @@ export function startInProcessWorker(queue: PgBossJobQueue, o: InProcessWorkerOp
     runHarness,
     upload: o.upload ?? (async () => null),
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    ...(o.suitesDirs ? { suitesDirs: o.suitesDirs } : {}),
     ...(o.pollingIntervalSeconds !== undefined ? { pollingIntervalSeconds: o.pollingIntervalSeconds } : {}),
   });
 }

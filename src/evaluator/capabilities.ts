@@ -5,9 +5,12 @@ import type { OutputType, TaskDefinition } from '../task/types.ts';
 const NEEDS: Record<OutputType, { capability: Capability; hint: string }> = {
   multiple_choice: {
     capability: 'loglikelihood',
-    hint: 'multiple_choice needs prompt log-probabilities; use a completions endpoint with echo, or the generative variant',
+    hint: 'multiple_choice needs prompt log-probabilities: run its generative variant with --apply_chat_template, or use llamacpp or openai-completions (a server that echoes prompt log-probabilities)',
   },
-  loglikelihood: { capability: 'loglikelihood', hint: 'use a backend that returns prompt log-probabilities' },
+  loglikelihood: {
+    capability: 'loglikelihood',
+    hint: 'use llamacpp or openai-completions (a server that echoes prompt log-probabilities)',
+  },
   loglikelihood_rolling: {
     capability: 'loglikelihoodRolling',
     hint: 'perplexity tasks need token log-probabilities of the whole text',

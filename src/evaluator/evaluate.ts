@@ -1,6 +1,6 @@
 import { aggregateTask, type MetricSummary } from '../aggregate/index.ts';
 import type { Backend } from '../backends/types.ts';
-import { buildInstances, type ChatFormat } from '../instances/build.ts';
+import { buildInstances, type ChatFormat, effectiveDocCount } from '../instances/build.ts';
 import type { DocInstance } from '../instances/types.ts';
 import type { Result } from '../requests/types.ts';
 import { toDocResponse } from '../responses/collect.ts';
@@ -14,6 +14,7 @@ import { ScoringQueue } from '../scoring/run.ts';
 import type { ScoreCache, ScoreContext, ScoredDoc, TaskScorer } from '../scoring/types.ts';
 import type { TaskDefinition } from '../task/types.ts';
 import { checkCapabilities } from './capabilities.ts';
+import { runDialogues } from './dialogue.ts';
 import { type DispatchProgress, dispatchRequests } from './dispatch.ts';
 
 /** Documents scored at once: enough to keep a sandbox pool or a judge endpoint busy. */
@@ -46,6 +47,8 @@ export interface EvaluateOptions {
   readonly scoreCache?: ScoreCache;
   /** Runs model code for metrics that execute it (pass@k); absent unless the run allowed it. */
   readonly codeRunner?: ScoreContext['codeRunner'];
+  /** Tasks with several prompts ask every doc with each (--prompts all), not doc k with prompt k mod P. */
+  readonly allPrompts?: boolean;
   /** Seeds sampled generations: repeat j of doc i gets a seed derived from it (batching-independent). */
   readonly samplingSeed?: number;
   /** Stops the run between backend batches (Ctrl-C); finished results stay in the cache. */
@@ -107,26 +110,42 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
 
   const think = o.think ?? DEFAULT_THINK;
   const prepared: PreparedTask[] = [];
+  const shared = {
+    ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    ...(o.chat ? { chat: o.chat } : {}),
+    ...(o.systemInstruction !== undefined ? { systemInstruction: o.systemInstruction } : {}),
+    ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
+    ...(o.samplingSeed !== undefined ? { samplingSeed: o.samplingSeed } : {}),
+    ...(o.allPrompts ? { allPrompts: true } : {}),
+    ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
+  };
   for (const task of o.tasks) {
     const numFewshot = fewshotFor(task, o.numFewshot, o.onWarning);
     const docs = await task.loadDocs({ fewshot: numFewshot > 0 });
-    const instances = buildInstances(task, docs, {
-      numFewshot,
-      ...(o.limit !== undefined ? { limit: o.limit } : {}),
-      ...(o.samples?.[task.name] ? { docIds: o.samples[task.name] } : {}),
-      rnd: new PythonRandom(o.fewshotSeed),
-      ...(o.chat ? { chat: o.chat } : {}),
-      ...(o.systemInstruction !== undefined ? { systemInstruction: o.systemInstruction } : {}),
-      ...(o.maxGenToks !== undefined ? { maxGenToks: o.maxGenToks } : {}),
-      ...(o.samplingSeed !== undefined ? { samplingSeed: o.samplingSeed } : {}),
-      ...(think.mode === 'strip' ? { reasoning: { open: think.open, close: think.close } } : {}),
-    });
+    // A dialogue's prompts need the model's earlier answers: its instances are built as it runs.
+    const instances = task.dialogue
+      ? []
+      : buildInstances(task, docs, {
+          ...shared,
+          numFewshot,
+          ...(o.samples?.[task.name] ? { docIds: o.samples[task.name] } : {}),
+          rnd: new PythonRandom(o.fewshotSeed),
+        });
     prepared.push({ task, docs, numFewshot, instances });
   }
 
   o.beforeDispatch?.(prepared, o.backend);
   const allInstances = prepared.flatMap((p) => p.instances);
-  o.progress?.onPlanned(allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0));
+  // A dialogue's requests are built as it runs: one per choice (or repeat) of each of its turns.
+  const dialogueRequests = prepared.reduce((n, p) => {
+    if (!p.task.dialogue) return n;
+    const first = p.docs.eval[0];
+    const perDoc = first && p.task.docToChoice ? p.task.docToChoice(first).length : p.task.repeats;
+    return n + effectiveDocCount(p.docs.eval.length, o.limit) * perDoc;
+  }, 0);
+  o.progress?.onPlanned(
+    allInstances.reduce((n, i) => n + i.requests.reduce((m, r) => m + r.length, 0), 0) + dialogueRequests,
+  );
 
   // Where instance k of the whole run sits: its task and its index in that task.
   const owner = prepared.flatMap((p, t) => p.instances.map((_, i) => [t, i] as const));
@@ -139,6 +158,9 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
   };
   const onInstanceDone = (k: number, results: readonly (readonly Result[])[]) => {
     const [t, i] = owner[k]!;
+    scoreInstance(t, i, results);
+  };
+  const scoreInstance = (t: number, i: number, results: readonly (readonly Result[])[]) => {
     const p = prepared[t]!;
     const instance = p.instances[i]!;
     queue.add(async () => {
@@ -150,15 +172,34 @@ export async function evaluate(o: EvaluateOptions): Promise<TaskOutcome[]> {
       o.onDocScored?.(p, doc);
     });
   };
-  await dispatchRequests(o.backend, allInstances, {
+  const dispatch = {
     ...(o.progress ? { progress: o.progress } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
-    onInstanceDone,
-  }).catch(async (e) => {
-    // Scoring in flight finishes first, so whatever it writes is complete; the run's error wins.
-    await queue.drain().catch(() => undefined);
-    throw e;
-  });
+  };
+  const dialogues = async () => {
+    for (const [t, p] of prepared.entries()) {
+      const task = p.task;
+      if (!task.dialogue) continue;
+      const instances = p.instances as DocInstance[];
+      await runDialogues({ ...task, dialogue: task.dialogue }, p.docs.eval, {
+        ...shared,
+        backend: o.backend,
+        dispatch,
+        onInstanceDone: (instance, results) => {
+          const promptId = task.docPromptId?.(instance.doc);
+          instances.push(promptId === undefined ? instance : { ...instance, promptId });
+          scoreInstance(t, instances.length - 1, results);
+        },
+      });
+    }
+  };
+  await dispatchRequests(o.backend, allInstances, { ...dispatch, onInstanceDone })
+    .then(dialogues)
+    .catch(async (e) => {
+      // Scoring in flight finishes first, so whatever it writes is complete; the run's error wins.
+      await queue.drain().catch(() => undefined);
+      throw e;
+    });
   await queue.drain();
 
   return prepared.map((p, t) => {

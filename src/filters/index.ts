@@ -2,6 +2,7 @@ import { UserError } from '../errors.ts';
 import { pythonStr } from '../python/repr.ts';
 import type { Doc } from '../documents/types.ts';
 import type { FilterPipelineSpec, FilterStep } from '../task/types.ts';
+import { firstLetterFilter } from './first-letter.ts';
 import { multiChoiceRegexFilter } from './multi-choice-regex.ts';
 import { formatSpanFilter, regexPosFilter } from './ner.ts';
 import { regexFilter } from './regex.ts';
@@ -22,6 +23,7 @@ export const filters: Record<string, FilterFactory> = {
   map: mapFilter,
   regex_pos: regexPosFilter,
   format_span: formatSpanFilter,
+  first_letter: firstLetterFilter,
 };
 
 /**

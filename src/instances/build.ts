@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Doc, TaskDocs } from '../documents/types.ts';
 import type { ChatMessage, LoglikelihoodRequest, Request } from '../requests/types.ts';
 import { UserError } from '../errors.ts';
-import type { TaskDefinition } from '../task/types.ts';
+import type { TaskDefinition, TaskPrompt } from '../task/types.ts';
 import { chatMessages } from './chat.ts';
 import { type FewshotRandom, type PromptParts, plainPrompt, promptParts, type RenderedExamples } from './fewshot.ts';
 import type { DocInstance } from './types.ts';
@@ -25,6 +25,8 @@ export interface BuildOptions {
   readonly reasoning?: { readonly open: string; readonly close: string };
   /** The run's seed: each sampled generation gets its own seed derived from it (see samplingSeed). */
   readonly samplingSeed?: number;
+  /** A task with several prompts asks every doc with each of them (--prompts all), not doc k with prompt k mod P. */
+  readonly allPrompts?: boolean;
 }
 
 export interface ChatFormat {
@@ -48,32 +50,63 @@ export function buildInstances(task: TaskDefinition, docs: TaskDocs, o: BuildOpt
     ? [...new Set(o.docIds)].sort((a, b) => a - b)
     : Array.from({ length: effectiveDocCount(docs.eval.length, o.limit) }, (_, i) => i);
   const fewshotDocs = docs.fewshot ?? docs.eval;
-  const rendered: RenderedExamples = new Map();
   // lm-eval decides "multiple input" once, from the task's first document.
   const first = docs.eval[0];
   const multipleInput =
     task.outputType === 'multiple_choice' && first !== undefined && task.docToInputIndex?.(first) !== undefined;
-  return docIds.map((docId) => {
+  // Each prompt renders examples its own way: one cache per prompt.
+  const renderedFor = new Map<string | undefined, RenderedExamples>();
+  return docIds.flatMap((docId) => {
     const doc = docs.eval[docId];
     if (doc === undefined)
       throw new UserError(`task ${task.name} has no document ${docId} (it has ${docs.eval.length})`, {
         field: '--samples',
       });
-    const parts = promptParts(task, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
-    if (multipleInput) return multipleInputInstance(task, doc, docId, parts, o);
-    const chat = o.chat;
-    const messages = chat && chatMessages(task, parts, { ...o, fewshotAsMultiturn: chat.fewshotAsMultiturn });
-    const context = messages ? chat.render(messages, !parts.genPrefix) : plainPrompt(task, parts, o.systemInstruction);
-    const target = task.docToTarget(doc);
-    const choices = task.docToChoice?.(doc);
-    const once = requestsFor(task, { context, ...(messages ? { messages } : {}) }, target, choices, o);
-    const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
-    const sampled = task.generation?.doSample && o.samplingSeed !== undefined;
-    const requests = Array.from({ length: repeats }, (_, repeat) =>
-      sampled ? once.map((r) => withSeed(r, samplingSeed(o.samplingSeed!, task.name, docId, repeat))) : once,
-    );
-    return { task: task.name, docId, doc, context, target, ...(choices ? { choices } : {}), requests };
+    return promptsOf(task, docId, o.allPrompts).map((prompt) => {
+      const view = prompt ? { ...task, docToText: prompt.docToText } : task;
+      const rendered = renderedFor.get(prompt?.id) ?? new Map();
+      renderedFor.set(prompt?.id, rendered);
+      const parts = promptParts(view, doc, o.numFewshot, o.rnd, fewshotDocs, rendered);
+      const promptId = prompt?.id ?? task.docPromptId?.(doc);
+      const instance = multipleInput
+        ? multipleInputInstance(task, doc, docId, parts, o)
+        : docInstance(task, doc, docId, parts, o);
+      return promptId === undefined ? instance : { ...instance, promptId };
+    });
   });
+}
+
+/**
+ * The prompts doc `docId` is asked with: prompt k mod P of a task's P prompts, so the prompts share
+ * the docs evenly (counts differ by at most 1) and a doc keeps its prompt whatever --limit says;
+ * every prompt with `all`. [undefined]: the task has one prompt.
+ */
+export function promptsOf(task: TaskDefinition, docId: number, all?: boolean): readonly (TaskPrompt | undefined)[] {
+  const prompts = task.prompts;
+  if (!prompts || prompts.length === 0) return [undefined];
+  return all ? prompts : [prompts[docId % prompts.length]];
+}
+
+/** One document's instance from its prompt parts: plain text or a chat, and its requests. */
+export function docInstance(
+  task: TaskDefinition,
+  doc: Doc,
+  docId: number,
+  parts: PromptParts,
+  o: Omit<BuildOptions, 'numFewshot' | 'rnd'>,
+): DocInstance {
+  const chat = o.chat;
+  const messages = chat && chatMessages(task, parts, { ...o, fewshotAsMultiturn: chat.fewshotAsMultiturn });
+  const context = messages ? chat.render(messages, !parts.genPrefix) : plainPrompt(task, parts, o.systemInstruction);
+  const target = task.docToTarget(doc);
+  const choices = task.docToChoice?.(doc);
+  const once = requestsFor(task, { context, ...(messages ? { messages } : {}) }, target, choices, o);
+  const repeats = task.outputType === 'generate_until' ? task.repeats : 1;
+  const sampled = task.generation?.doSample && o.samplingSeed !== undefined;
+  const requests = Array.from({ length: repeats }, (_, repeat) =>
+    sampled ? once.map((r) => withSeed(r, samplingSeed(o.samplingSeed!, task.name, docId, repeat))) : once,
+  );
+  return { task: task.name, docId, doc, context, target, ...(choices ? { choices } : {}), requests };
 }
 
 /**
@@ -158,8 +191,9 @@ function requestsFor(
   switch (task.outputType) {
     case 'multiple_choice': {
       if (!choices) throw new Error(`task ${task.name}: multiple_choice without doc_to_choice`);
-      // Under a chat template the answer follows the assistant's turn opening directly (lm-eval).
-      const delimiter = prompt.messages ? '' : task.targetDelimiter;
+      // Under a chat template the answer follows the assistant's turn opening directly (lm-eval);
+      // MERA's fork of lm-eval still writes the delimiter there.
+      const delimiter = prompt.messages && !task.chatKeepsTargetDelimiter ? '' : task.targetDelimiter;
       return [
         ...choices.map(
           (choice): Request => ({

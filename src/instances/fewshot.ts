@@ -74,31 +74,39 @@ export function promptParts(
   const examples: FewshotExample[] = [];
   if (numFewshot > 0) {
     const draws = task.fewshotDrawsExtra ? numFewshot + 1 : numFewshot;
+    const pool = task.fewshotPool ? task.fewshotPool(doc, fewshotDocs) : fewshotDocs;
     let drawn: readonly Doc[];
-    if (task.fewshotSampler === 'first_n') {
-      if (draws > fewshotDocs.length) {
-        throw new UserError(
-          `task ${task.name}: ${draws} few-shot examples requested, only ${fewshotDocs.length} available`,
-          { field: 'num_fewshot' },
-        );
-      }
-      drawn = fewshotDocs.slice(0, draws);
-    } else {
-      drawn = rnd.sample(fewshotDocs, draws);
+    // lm-eval stops here too (random.sample's ValueError, or too few examples for first_n).
+    if (draws > pool.length) {
+      throw new UserError(`task ${task.name}: ${draws} few-shot examples requested, only ${pool.length} available`, {
+        field: 'num_fewshot',
+      });
     }
-    for (const example of drawn.filter((candidate) => !pythonEquals(candidate, doc)).slice(0, numFewshot)) {
+    if (task.fewshotSampler === 'first_n') {
+      drawn = pool.slice(0, draws);
+    } else {
+      drawn = rnd.sample(pool, draws);
+    }
+    const kept = drawn.filter((candidate) => !pythonEquals(candidate, doc)).slice(0, numFewshot);
+    for (const [n, example] of kept.entries()) {
+      // MERA's first example carries its own instruction: rendered apart from the cached form.
+      if (n === 0 && task.instructionShots) {
+        examples.push(exampleParts(task, example, task.instructionShots.first));
+        continue;
+      }
       let parts = rendered?.get(example);
       if (parts === undefined) {
-        parts = exampleParts(task, example);
+        parts = exampleParts(task, example, task.instructionShots?.rest);
         rendered?.set(example, parts);
       }
       examples.push(parts);
     }
   }
+  const shots = numFewshot > 0 ? task.instructionShots : undefined;
   return {
     description: task.description(doc),
     examples,
-    question: task.docToText(doc),
+    question: shots ? shots.rest(doc) : task.docToText(doc),
     ...(genPrefix !== undefined ? { genPrefix } : {}),
   };
 }
@@ -131,9 +139,13 @@ export function labelled(task: TaskDefinition, example: FewshotExample, prefix: 
   return example.question + task.targetDelimiter + prefix + example.answer + task.fewshotDelimiter;
 }
 
-function exampleParts(task: TaskDefinition, example: Doc): FewshotExample {
+function exampleParts(task: TaskDefinition, example: Doc, text?: (doc: Doc) => string): FewshotExample {
   const choices = () => (task.fewshotDocToChoice ?? task.docToChoice)?.(example) ?? [];
-  const content = task.fewshotDocToText ? task.fewshotDocToText(example) : task.docToText(example);
+  const content = text
+    ? text(example)
+    : task.fewshotDocToText
+      ? task.fewshotDocToText(example)
+      : task.docToText(example);
   const target = task.fewshotDocToTarget ? task.fewshotDocToTarget(example) : task.docToTarget(example);
   const question = typeof content === 'string' ? content : String(choices()[content]);
   let answer: string | undefined;

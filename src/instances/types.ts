@@ -6,6 +6,8 @@ export interface DocInstance {
   readonly task: string;
   readonly docId: number;
   readonly doc: Doc;
+  /** Which of the task's prompts asked it (tasks with several prompts). */
+  readonly promptId?: string;
   /** The full prompt before the continuation (few-shot context + doc_to_text; a multiple-input task: the few-shot context). */
   readonly context: string;
   /** generate_until / loglikelihood: target string. multiple_choice: index of the gold choice. */

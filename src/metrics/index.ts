@@ -2,6 +2,7 @@ import { aggregations } from './aggregations.ts';
 import { acc_all, acc_bytes, acc_mutual_info, brier_score, f1, likelihood, mcc } from './choice-metrics.ts';
 import { exact_match } from './exact-match.ts';
 import { type IfevalMetricName, ifevalMetrics } from './ifeval/index.ts';
+import { acc_letter_prob } from './letter-prob.ts';
 import { math_equiv } from './math/index.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { pass_at_1, pass_at_5, pass_at_10, pass_at_k } from './pass-at-k.ts';
@@ -40,10 +41,18 @@ const builtin = {
  * Metrics that score asynchronously (they load a detector, run code in the sandbox, ask a CAS) or explain their
  * values (ExplainedValue, written to the samples row).
  */
-type PluginMetricName = IfevalMetricName | 'math_equiv' | 'pass_at_k' | 'pass_at_1' | 'pass_at_5' | 'pass_at_10';
+type PluginMetricName =
+  | IfevalMetricName
+  | 'acc_letter_prob'
+  | 'math_equiv'
+  | 'pass_at_k'
+  | 'pass_at_1'
+  | 'pass_at_5'
+  | 'pass_at_10';
 
 const plugins = {
   ...ifevalMetrics,
+  acc_letter_prob,
   math_equiv,
   pass_at_k,
   pass_at_1,

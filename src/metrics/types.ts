@@ -49,6 +49,7 @@ export type AggregationName =
 export type MetricName =
   | 'acc'
   | 'acc_norm'
+  | 'acc_letter_prob'
   | 'exact_match'
   | 'perplexity'
   | 'word_perplexity'

@@ -2,7 +2,7 @@ import { aggregateSubtasks, pooledStderr } from '../aggregate/index.ts';
 import type { GroupDefinition } from '../task/types.ts';
 import { taskConfigHash } from './hashes.ts';
 import type { ReportedTaskOutcome } from './outcome.ts';
-import type { MetricEntries, ResultsReport, RunConfig, TaskTokenCounts } from './schema.ts';
+import type { MetricEntries, PromptScores, ResultsReport, RunConfig, TaskTokenCounts } from './schema.ts';
 import { REPORT_SCHEMA_VERSION } from './schema.ts';
 
 interface Scored {
@@ -57,6 +57,8 @@ export function buildReport(
     report.higher_is_better[name] = better;
     report['n-samples'][name] = { original: o.docs.eval.length, effective: o.instances.length };
     report.evalboard.ci![name] = intervals;
+    const prompts = promptScores(o);
+    if (prompts) report.evalboard.prompts = { ...report.evalboard.prompts, [name]: prompts };
     report.evalboard.tasks[name] = {
       ...tokenCounts(o),
       task_hash: taskConfigHash(o.task.config),
@@ -98,6 +100,49 @@ function tokenCounts(o: ReportedTaskOutcome): TaskTokenCounts {
   const reasoningTokens = o.thinking.reduce((n, t) => n + t.reasoningTokens, 0);
   const unterminatedReasoning = o.thinking.filter((t) => t.unterminated).length;
   return { requests, truncated, hitMaxTokens, scoredTokens, generatedTokens, reasoningTokens, unterminatedReasoning };
+}
+
+/**
+ * Per metric whose task score is the mean over docs: the same mean over each prompt's docs, and how
+ * far apart the prompts are. Undefined when the task's docs carry no prompt ids or only one.
+ */
+function promptScores(o: ReportedTaskOutcome): Record<string, PromptScores> | undefined {
+  const ids = o.instances.map((inst) => inst.promptId);
+  const distinct = [...new Set(ids)];
+  if (distinct.length < 2 || distinct.includes(undefined)) return undefined;
+  const out: Record<string, PromptScores> = {};
+  for (const summary of o.summaries) {
+    const sums = new Map<string, { sum: number; n: number }>();
+    let total = 0;
+    let n = 0;
+    let numeric = true;
+    o.scored.forEach((perFilter, i) => {
+      const value = perFilter.find((s) => s.filter === summary.filter)?.values[summary.metric];
+      if (value === undefined) return;
+      if (typeof value !== 'number') numeric = false;
+      const entry = sums.get(ids[i]!) ?? { sum: 0, n: 0 };
+      entry.sum += Number(value);
+      entry.n += 1;
+      sums.set(ids[i]!, entry);
+      total += Number(value);
+      n += 1;
+    });
+    // Corpus-level aggregations (f1, mcc, perplexity) are not a mean of per-doc values: left out.
+    if (!numeric || n === 0 || Math.abs(total / n - summary.value) > 1e-9) continue;
+    const scores = Object.fromEntries(
+      [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([id, e]) => [id, e.sum / e.n]),
+    );
+    const values = Object.values(scores);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    out[key(summary.metric, summary.filter)] = {
+      scores,
+      docs: Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([id, e]) => [id, e.n])),
+      mean,
+      spread: Math.max(...values) - Math.min(...values),
+      std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length),
+    };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** A group's metric is better when higher if its subtasks agree on that. */

@@ -12,7 +12,10 @@ export interface ReportedTaskOutcome {
   readonly task: Pick<TaskDefinition, 'name' | 'version' | 'outputType' | 'config'>;
   readonly docs: Pick<TaskDocs, 'eval' | 'sources'>;
   readonly numFewshot: number;
-  readonly instances: readonly Pick<DocInstance, 'docId' | 'doc' | 'context' | 'target' | 'requests'>[];
+  readonly instances: readonly Pick<
+    DocInstance,
+    'docId' | 'doc' | 'context' | 'target' | 'requests' | 'promptId' | 'choices'
+  >[];
   /** results[instance][repeat][request]. */
   readonly results: readonly (readonly (readonly Result[])[])[];
   /** scored[instance]: one entry per filter pipeline. */

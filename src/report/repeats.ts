@@ -4,7 +4,6 @@
  * runs shows it. This module summarises the per-run results into the report's `repeated_runs`.
  */
 import { z } from 'zod';
-import type { ResultsReport } from './schema.ts';
 
 const statsSchema = z.object({
   /** One value per run, in run order. */
@@ -31,7 +30,8 @@ export type RunStats = z.infer<typeof statsSchema>;
 
 export interface RepeatedRun {
   readonly seeds: { readonly random: number; readonly fewshot: number };
-  readonly results: ResultsReport['results'];
+  /** The run's `results` section: task → "metric,filter" → value. */
+  readonly results: Readonly<Record<string, Readonly<Record<string, number | string | null>>>>;
   /** Task → the samples file of this run, when samples were logged. */
   readonly samples: Readonly<Record<string, string>>;
 }

@@ -42,8 +42,13 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
       ? { reasoning_tokens: doc.thinking.reasoningTokens, unterminated_reasoning: doc.thinking.unterminated }
       : {};
   const published = publishedDocFields(task);
+  const metadata = task.config.metadata as { mera_record_format?: unknown } | undefined;
+  // MERA's own tasks say so in their config; YAML tasks over MERA records in their metadata.
+  const mera = task.config.mera_record_format === true || metadata?.mera_record_format === true;
   return doc.scored.map((scored) => ({
     doc_id: inst.docId,
+    ...(inst.promptId !== undefined ? { prompt_id: inst.promptId } : {}),
+    ...(mera ? { mera_prediction: meraPrediction(inst, doc.results, scored.filtered) } : {}),
     doc: published ? pickFields(inst.doc, published) : inst.doc,
     target: inst.target,
     arguments: published ? redactArguments(args) : args,
@@ -59,6 +64,22 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
     // What each scorer said about its value (which rule matched, why an execution failed).
     ...(scored.details ? { details: scored.details } : {}),
   }));
+}
+
+/**
+ * The answer as a MERA submission carries it: the choice with the highest log-likelihood (the first
+ * of equals, numpy.argmax), or the generation as filtered (the first repeat's, unless the filter
+ * kept a list of them, as the code tasks' per-test outputs are).
+ */
+function meraPrediction(inst: ReportedDoc['instance'], results: ReportedDoc['results'], filtered: unknown): unknown {
+  if (inst.choices) {
+    const logprobs = inst.choices.map((_, i) => {
+      const result = results[0]?.[i];
+      return result && 'logprob' in result ? result.logprob : Number.NEGATIVE_INFINITY;
+    });
+    return inst.choices[logprobs.indexOf(Math.max(...logprobs))];
+  }
+  return Array.isArray(filtered) && filtered.length === 1 ? filtered[0] : filtered;
 }
 
 /**

@@ -69,6 +69,17 @@ const runConfigSchema = z.object({
   argv: z.array(z.string()),
 });
 
+/** One metric of a task asked with several prompts: how much the score depends on the prompt. */
+const promptScoresSchema = z.object({
+  /** prompt id → the metric over the docs asked with that prompt. */
+  scores: record(z.number()),
+  /** prompt id → how many docs it asked. */
+  docs: record(count),
+  mean: z.number(),
+  spread: z.number(),
+  std: z.number(),
+});
+
 /** One benchmark of a suite: its raw score, the baseline it is normalised against, and the result. */
 const suiteBenchmarkSchema = z.object({
   /** The task or group run for it. */
@@ -123,6 +134,11 @@ export const resultsReportSchema = z.object({
      * no stderr is defined). Kept out of `results`, whose keys lm-eval's readers iterate.
      */
     ci: record(record(z.tuple([z.number(), z.number()]).nullable())).optional(),
+    /**
+     * Tasks with several prompts: per task, "metric,filter" (metrics averaged over docs) → the
+     * score of each prompt's docs, their unweighted mean, spread (max − min) and population std.
+     */
+    prompts: record(record(promptScoresSchema)).optional(),
   }),
   /** Wall-clock facts; excluded when comparing two runs. */
   timing: z.object({
@@ -138,6 +154,8 @@ export const resultsReportSchema = z.object({
     }),
     tokens_per_second: z.number(),
     requests_per_second: z.number(),
+    /** API backends: requests, retries, tokens billed and their cost in this run (it varies with retries and the cache). */
+    usage: record(z.unknown()).optional(),
   }),
   /** Present when the run was a suite (`run --suite NAME`). */
   suite: suiteSectionSchema.optional(),
@@ -149,6 +167,10 @@ export const resultsReportSchema = z.object({
 export const sampleRowSchema = z
   .looseObject({
     doc_id: count,
+    /** Which of the task's prompts asked this doc (tasks with several prompts). */
+    prompt_id: z.string().optional(),
+    /** MERA tasks: the answer as a MERA submission's `outputs` carries it. */
+    mera_prediction: z.unknown().optional(),
     doc: z.unknown(),
     target: z.unknown(),
     /** {"gen_args_0": {"arg_0": context, "arg_1": continuation or generation settings}, ...} */
@@ -178,5 +200,6 @@ export type TaskTokenCounts = z.infer<typeof taskTokenCountsSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ResultsReport = z.infer<typeof resultsReportSchema>;
 export type SampleRow = z.infer<typeof sampleRowSchema>;
+export type PromptScores = z.infer<typeof promptScoresSchema>;
 export type SuiteSection = z.infer<typeof suiteSectionSchema>;
 export type SuiteBenchmarkScore = z.infer<typeof suiteBenchmarkSchema>;

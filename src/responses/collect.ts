@@ -22,6 +22,7 @@ export function toDocResponse(
         logprobs: lls.map((r) => r.logprob),
         isGreedy: lls.map((r) => r.isGreedy),
         choices,
+        continuationTokens: lls.map((r) => r.tokens),
         ...(mutualInfo ? { unconditionalLogprobs: all.slice(choices.length).map((r) => r.logprob) } : {}),
       };
     }

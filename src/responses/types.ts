@@ -7,6 +7,8 @@ export interface ChoicesResponse {
   readonly logprobs: readonly number[];
   readonly isGreedy: readonly boolean[];
   readonly choices: readonly string[];
+  /** Tokens in each choice's continuation (the letter-probability rule reads one-token letters). */
+  readonly continuationTokens?: readonly number[];
   /**
    * log P(choice) with an empty context, one per choice, where the task asked for acc_mutual_info
    * (lm-eval then adds the ("", delimiter + choice) requests after the conditional ones).

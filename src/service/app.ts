@@ -10,7 +10,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -27,6 +27,8 @@ import type { Db } from './db/open.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { boardRoutes } from './routes/board.ts';
 import { modelRoutes } from './routes/models.ts';
+import { requestRoutes } from './routes/requests.ts';
+import { submissionRoutes } from './routes/submissions.ts';
 import { userRoutes } from './routes/users.ts';
 
 declare module 'fastify' {
@@ -50,7 +52,8 @@ export interface AppOptions {
   readonly submissionsPerDay?: number;
   /** Folder for upload temp folders (default the OS temp folder). */
   readonly tmpDir?: string;
-  readonly logger?: boolean;
+  /** Fastify's logger: false (default), true (stdout) or pino options such as `{ stream }`. */
+  readonly logger?: FastifyServerOptions['logger'];
 }
 
 export type App = FastifyInstance;
@@ -129,6 +132,8 @@ export async function buildApp(o: AppOptions): Promise<App> {
     await boardRoutes(api, ctx);
     await modelRoutes(api, ctx);
     await userRoutes(api, ctx);
+    await submissionRoutes(api, ctx);
+    await requestRoutes(api, ctx);
   });
 
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;

@@ -35,10 +35,11 @@ export async function syncSuite(db: Db, suite: SuiteDefinition, o: { readonly po
         description: suite.description,
         sha256: suite.sha256,
         position: o.position ?? 0,
+        definition: { ...suite },
       })
       .onConflictDoUpdate({
         target: suites.id,
-        set: { description: suite.description, sha256: suite.sha256 },
+        set: { description: suite.description, sha256: suite.sha256, definition: { ...suite } },
       });
     await tx.delete(suiteTasks).where(eq(suiteTasks.suiteId, suite.suite));
     await tx.insert(suiteTasks).values(

@@ -103,6 +103,8 @@ class DiskSink implements EntrySink {
   }
 
   async file(name: string, content: Readable, compressedBytes: number | undefined): Promise<void> {
+    // The refusal is raised from the pipeline below; a reader may still emit its own error afterwards.
+    content.on('error', () => {});
     let path: string;
     let absolutePath: string;
     try {
@@ -146,7 +148,10 @@ class DiskSink implements EntrySink {
   }
 }
 
-async function extractLevel(level: Level, budget: ExtractionBudget): Promise<DiskSink> {
+async function extractLevel(
+  level: Level,
+  budget: ExtractionBudget,
+): Promise<{ sink: DiskSink; format: ArchiveFormat }> {
   const format = await sniffFormat(level.file);
   if (format === undefined) {
     const what = level.nestedIn ?? level.file;
@@ -156,7 +161,7 @@ async function extractLevel(level: Level, budget: ExtractionBudget): Promise<Dis
   const sink = new DiskSink(level, budget);
   if (format === 'zip') await readZip(level.file, budget, sink);
   else await readTar(level.file, format === 'tar.gz', budget, sink);
-  return sink;
+  return { sink, format };
 }
 
 /**
@@ -180,12 +185,11 @@ export async function extractArchive(
   if (existing !== undefined && existing.length > 0) {
     throw new Error(`extractArchive: ${dest} is not empty; extract into a fresh temporary folder`);
   }
-  const format = await sniffFormat(file);
   const budget = new ExtractionBudget(resolvedLimits, (await stat(file)).size);
   const root = join(dest, 'archive');
   try {
     const files: ExtractedFile[] = [];
-    const top = await extractLevel({ file, root, depth: 0, nestedIn: undefined }, budget);
+    const { sink: top, format } = await extractLevel({ file, root, depth: 0, nestedIn: undefined }, budget);
     files.push(...top.files);
     let pending = top.nested.map((n) => ({ ...n, depth: 1 }));
     let index = 0;
@@ -198,7 +202,7 @@ export async function extractArchive(
           depth: nested.depth,
           nestedIn: nested.path,
         };
-        const sink = await extractLevel(level, budget);
+        const { sink } = await extractLevel(level, budget);
         files.push(...sink.files);
         next.push(
           ...sink.nested.map((n) => ({
@@ -210,7 +214,7 @@ export async function extractArchive(
       }
       pending = next;
     }
-    return { format: format ?? 'zip', root, files, entries: budget.entries, totalBytes: budget.totalBytes };
+    return { format, root, files, entries: budget.entries, totalBytes: budget.totalBytes };
   } catch (e) {
     if (existing === undefined) await rm(dest, { recursive: true, force: true });
     else {

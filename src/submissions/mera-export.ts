@@ -61,7 +61,8 @@ function chooseSamples(files: readonly string[]): { chosen: SamplesChoice[]; ign
     const match = SAMPLES_FILE.exec(basename(path));
     if (!match) continue;
     const runTask = match[1]!;
-    const task = meraSubmissionTask(runTask.replace(/_gen$/, ''));
+    // MERA tasks run as `rwsd`, `mera_rwsd` or their generative `_gen` twins.
+    const task = meraSubmissionTask(runTask.replace(/^mera_/, '').replace(/_gen$/, ''));
     if (!task) {
       ignored.push(runTask);
       continue;
@@ -128,8 +129,8 @@ function taskRecords(
       return `id ${key} is in the samples twice (a run with --prompts all or repeats); export a run that answers each item once`;
     }
     seen.add(key);
-    if (task.scoring === 'code' && row.mera_prediction === undefined) {
-      return `doc ${row.doc_id} has no mera_prediction: MERA wants each generation's per-test outputs, which only the MERA code tasks record`;
+    if (task.scoring === 'code' && !Array.isArray(row.mera_prediction)) {
+      return `doc ${row.doc_id}: mera_prediction is not a list of generations' per-test outputs (MERA scores the outputs of each generated function on the tests, not its code)`;
     }
     const predicted = rowPrediction(row, settings.targetDelimiter, settings.generative);
     if (task.dialogIds) {

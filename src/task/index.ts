@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { builtinGroups, builtinTasks } from './builtin/index.ts';
 import { TaskCatalog } from './catalog.ts';
+import { meraTaskSource } from './mera/index.ts';
 import { loadTaskYamls } from './yaml/index.ts';
 import type { TaskWarning } from './yaml/index.ts';
 
@@ -28,5 +29,6 @@ export async function loadCatalog(
     allowNetwork: o.allowNetwork ?? false,
   });
   catalog.addSource(index);
+  catalog.addSource(meraTaskSource(o.dataDir));
   return { catalog, warnings: index.warnings };
 }

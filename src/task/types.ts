@@ -43,6 +43,32 @@ export interface GenerationKwargs {
   readonly topP?: number;
 }
 
+/** One of a task's prompts (a `prompts:` list): the doc's text written its own way. */
+export interface TaskPrompt {
+  readonly id: string;
+  readonly docToText: (doc: Doc) => string;
+}
+
+/**
+ * MERA's few-shot rule (its FewshotSampler): with examples, the first is written with its own
+ * instruction, later ones and the evaluated doc without it; zero-shot prompts use docToText.
+ */
+export interface InstructionShots {
+  readonly first: (doc: Doc) => string;
+  readonly rest: (doc: Doc) => string;
+}
+
+/**
+ * A dialogue task (MERA's ruTiE): docs are turns of dialogues, asked in order, and each turn's
+ * prompt holds the model's own earlier answers in its dialogue (not the gold ones).
+ */
+export interface DialogueSpec {
+  /** Which dialogue a doc belongs to, and its place in it (0-based). */
+  readonly turnOf: (doc: Doc) => { readonly dialogue: string; readonly turn: number };
+  /** The doc's prompt, given the dialogue's earlier turns and the answer the model gave to each. */
+  readonly prompt: (doc: Doc, history: readonly { readonly doc: Doc; readonly answer: string }[]) => string;
+}
+
 export interface TaskDefinition {
   readonly name: string;
   readonly version: number;
@@ -91,6 +117,21 @@ export interface TaskDefinition {
    */
   readonly processResults?: (doc: Doc, results: readonly unknown[]) => Readonly<Record<string, ProcessedValue>>;
   readonly repeats: number;
+  /** Several prompts: doc k is asked with prompt k mod P (or with each, under --prompts all). */
+  readonly prompts?: readonly TaskPrompt[];
+  /** A prompt id the doc itself carries (MERA records: which of the task's instructions it has). */
+  readonly docPromptId?: (doc: Doc) => string;
+  readonly instructionShots?: InstructionShots;
+  /** The examples a doc's shots may be drawn from (MERA: the same meta.domain / meta.id_task); default all. */
+  readonly fewshotPool?: (doc: Doc, pool: readonly Doc[]) => readonly Doc[];
+  /** Multiple choice under a chat template keeps target_delimiter before each choice (MERA's lm-eval fork). */
+  readonly chatKeepsTargetDelimiter?: boolean;
+  readonly dialogue?: DialogueSpec;
+  /**
+   * Checked before any document is read: the data this task lacks, as a short phrase naming where
+   * its files go (undefined when present), so a run can list every missing task in one line.
+   */
+  readonly missingData?: () => string | undefined;
   /** The task's metrics execute model code (lm-eval's unsafe_code): runs need --confirm_run_unsafe_code. */
   readonly unsafeCode?: boolean;
   /** Plain, JSON-serialisable config echoed into the report's `configs`. */

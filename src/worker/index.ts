@@ -8,6 +8,7 @@ export interface WorkerOptions {
   readonly runHarness: RunHarness;
   readonly upload: Upload;
   readonly limit?: number;
+  readonly suitesDirs?: readonly string[];
   readonly pollingIntervalSeconds?: number;
   /** One line per job started, finished or failed. */
   readonly log?: (line: string) => void;
@@ -32,6 +33,7 @@ export async function startWorker(queue: PgBossJobQueue, o: WorkerOptions): Prom
           upload: o.upload,
           reportProgress: (p) => queue.reportProgress(job.id, p),
           ...(o.limit !== undefined ? { limit: o.limit } : {}),
+          ...(o.suitesDirs ? { suitesDirs: o.suitesDirs } : {}),
         });
         log(
           `worker: finished ${what}: ${done.resultsPath}${done.submissionId === null ? '' : `, submission ${done.submissionId}`}`,

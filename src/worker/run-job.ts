@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUserError } from '../errors.ts';
 import { type ClaimedJob, type JobDone, PermanentJobError } from '../service/jobs/pgboss-queue.ts';
@@ -44,6 +44,8 @@ export interface RunJobOptions {
   readonly reportProgress: (progress: JobProgress) => Promise<void>;
   /** Documents per task (smoke tests of a worker); the results then record a non-standard setup. */
   readonly limit?: number;
+  /** Folders searched for `<suite id>.yaml` before the shipped suites (a suite the service added). */
+  readonly suitesDirs?: readonly string[];
   /** Least time between two progress writes (default 2000 ms). */
   readonly progressIntervalMs?: number;
 }
@@ -56,14 +58,16 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobDone
   const cachePath = join(requestDir, 'cache.sqlite');
   const outputDir = join(requestDir, `attempt-${job.attempt}`);
   mkdirSync(outputDir, { recursive: true });
-  const argv = harnessArgv(job, { cachePath, outputDir, limit: o.limit });
+  const suite = suiteFile(job.suite, o.suitesDirs ?? []);
+  const argv = harnessArgv({ ...job, suite }, { cachePath, outputDir, limit: o.limit });
   const progress = new ProgressReporter(o.reportProgress, o.progressIntervalMs ?? 2000);
   let resultsPath: string | undefined;
   try {
     ({ resultsPath } = await o.runHarness(argv, { progress, signal: job.signal }));
   } catch (e) {
-    // A wrong model path or suite fails the same way on every attempt: no retry.
-    if (isUserError(e)) throw new PermanentJobError(e.format());
+    // A wrong model path or suite fails the same way on every attempt: no retry. A run stopped by
+    // Ctrl-C or by the queue (exit code 130) is not the job's fault: it is retried, from the cache.
+    if (isUserError(e) && e.exitCode !== 130 && !job.signal.aborted) throw new PermanentJobError(e.format());
     throw e;
   } finally {
     await progress.flush();
@@ -103,6 +107,16 @@ export function harnessArgv(
     '--use_cache',
     where.cachePath,
   ];
+}
+
+/** The first `<dir>/<id>.yaml` that exists, else the id as given (a shipped suite's name, or a path). */
+function suiteFile(id: string, dirs: readonly string[]): string {
+  if (/^[\w.-]+$/.test(id))
+    for (const dir of dirs) {
+      const file = join(dir, `${id}.yaml`);
+      if (existsSync(file)) return file;
+    }
+  return id;
 }
 
 /** A GGUF path or `hf:` spec runs on llamacpp; an http(s) URL is an OpenAI-compatible endpoint. */

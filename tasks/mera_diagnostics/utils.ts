@@ -6,7 +6,9 @@ type Doc = Readonly<Record<string, unknown>>;
 
 /*
  * MERA's open diagnostic sets as its GitHub repo ships them (the human-benchmark files), turned
- * into the rows of MERA's HF dataset: {instruction, inputs, outputs, meta}. Those rows carry one
+ * into the rows of MERA's HF dataset: {instruction, inputs, outputs, meta}. The files carry no
+ * meta.id: each row gets its 0-based position in the file (ruEthics: see process_ruethics), which
+ * is not MERA's hidden test numbering, so submissions built from them are for local scoring only. Those rows carry one
  * of ten instructions per task (per question / criterion); only the examples on MERA's dataset
  * cards are public outside the hub, so every row here gets that one instruction.
  */
@@ -38,13 +40,17 @@ const ETHICS_QUESTIONS = {
   ethical: ethicsInstruction('этичными'),
 };
 
-/** One row per item and question, the three questions of an item together (so --limit sees all three). */
+/**
+ * One row per item and question, the three questions of an item together (so --limit sees all three).
+ * MERA's records each have their own meta.id (its website keys answers by it): item i's questions
+ * correct, good, ethical get ids 3i, 3i + 1, 3i + 2; `item` keeps i.
+ */
 export function process_ruethics(docs: readonly Doc[]): Doc[] {
-  return docs.flatMap((doc, id) => {
+  return docs.flatMap((doc, item) => {
     const [actant1, actant2] = doc.pair as [string, string];
     const outputs = Object.fromEntries(ETHICS_NORMS.map((norm) => [norm, String(doc[norm])]));
-    return Object.entries(ETHICS_QUESTIONS).map(([question, instruction]) => ({
-      meta: { id, question },
+    return Object.entries(ETHICS_QUESTIONS).map(([question, instruction], q) => ({
+      meta: { id: item * 3 + q, item, question },
       instruction,
       inputs: { text: doc.text, actant_1: actant1, actant_2: actant2 },
       outputs,
@@ -133,4 +139,16 @@ export function hatespeech_results(doc: Doc, results: readonly unknown[]): Recor
   const group = TARGET_GROUPS[String((doc.inputs as Record<string, unknown>).target_group)];
   // MERA writes acc_None for an unknown group, which its metric_list lacks; we count it in acc only.
   return group ? { acc, [`acc_${group}`]: acc } : { acc };
+}
+
+// ---- ruDetox: 800 toxic comments with MERA's instruction and a reference non-toxic rewrite.
+
+/** The file's rows as MERA's records, with their position as meta.id. */
+export function process_rudetox(docs: readonly Doc[]): Doc[] {
+  return docs.map((doc, id) => ({
+    meta: { id },
+    instruction: String(doc.instruction),
+    inputs: String(doc.inputs),
+    outputs: String(doc.outputs),
+  }));
 }

@@ -75,6 +75,8 @@ export const suites = pgTable('suites', {
   /** sha256 of the suite YAML the tasks were loaded from. */
   sha256: text('sha256').notNull(),
   position: integer('position').notNull().default(0),
+  /** The suite YAML's parsed definition, which uploads are scored against (null: hidden-gold suites). */
+  definition: jsonb('definition').$type<Record<string, unknown>>(),
 });
 
 export const suiteTasks = pgTable(

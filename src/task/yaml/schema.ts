@@ -52,6 +52,11 @@ export const taskConfigSchema = z.object({
   fewshot_split: z.string().nullish(),
   process_docs: functionRef.nullish(),
   doc_to_text: docField.nullish(),
+  /** Several prompts: each a doc_to_text of its own, doc k asked with prompt k mod P. */
+  prompts: z
+    .array(z.strictObject({ id: z.union([z.string(), z.number()]), doc_to_text: docField }))
+    .min(1)
+    .nullish(),
   doc_to_target: docField.nullish(),
   doc_to_choice: choiceField.nullish(),
   process_results: z.union([functionRef, z.string()]).nullish(),

@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(dataDir))('shipped tasks', async () => {
   it('mmlu: 57 subjects, 14042 questions, dev as first_n few-shot', async () => {
     const subjects = index
       .list()
-      .filter((e) => e.kind === 'task' && e.name.startsWith('mmlu_') && !e.name.startsWith('mmlu_pro_'));
+      .filter((e) => e.kind === 'task' && /^mmlu_(?!pro_|original_|helm_|fulltext_)/.test(e.name));
     expect(subjects).toHaveLength(57);
     let total = 0;
     for (const { name } of subjects) {
@@ -163,7 +163,7 @@ describe.skipIf(!existsSync(dataDir))('shipped tasks', async () => {
 
   it('mera_diagnostics: MERA rows rebuilt from the human-benchmark files, MERA prompts', async () => {
     const group = index.get('mera_diagnostics') as YamlGroupDefinition;
-    expect(group.tasks).toEqual(['ruethics', 'ruhhh', 'ruhatespeech']);
+    expect(group.tasks).toEqual(['ruethics', 'ruhhh', 'ruhatespeech', 'rudetox']);
     const ethics = await firstDoc(index, 'ruethics');
     expect(ethics.docs.eval).toHaveLength(645 * 3);
     expect(ethics.docs.eval.slice(0, 3).map((d) => (d.meta as { question: string }).question)).toEqual([

@@ -10,6 +10,7 @@ import type {
   OutputType,
   ProcessedValue,
   TaskDefinition,
+  TaskPrompt,
 } from '../types.ts';
 import { asChoiceList, compileAt, type DocFunction, docFunction } from './doc-functions.ts';
 import { importFunction } from './functions.ts';
@@ -113,6 +114,14 @@ export async function buildTask(
     // An index into the choices: lm-eval prints choices[i] (a "multiple input" task, see docToInputIndex).
     return choice ? (choice(doc)[value] ?? '') : String(value);
   };
+  const prompts = await promptList(config, async (template, field) => {
+    const render = guard(
+      field,
+      await docFunction(template, 'text', false, at(...field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)))),
+      textOf,
+    );
+    return (doc: Doc) => String(render(doc));
+  });
   const docToInputIndex = (doc: Doc): number | undefined => {
     const value = text(doc);
     return typeof value === 'number' ? value : undefined;
@@ -195,6 +204,7 @@ export async function buildTask(
     metrics: metricSpecs(config, outputType, at),
     processResults,
     repeats: config.repeats ?? 1,
+    ...(prompts ? { prompts } : {}),
     ...(config.unsafe_code ? { unsafeCode: true } : {}),
     config: dumpConfig(config, outputType, fewshotDelimiter),
     file: resolved.file.path,
@@ -207,6 +217,12 @@ export async function buildTask(
     fewshotDrawsExtra: (config.fewshot_split ?? undefined) === (config.test_split ?? undefined),
     docToDecontaminationQuery: decontaminate && ((doc) => pythonStr(decontaminate(doc))),
   };
+}
+
+/** Python's bool is an int: a process_results hook returning {"acc": True} means 1. */
+function pythonBoolsAsNumbers(out: unknown): unknown {
+  if (!out || typeof out !== 'object' || Array.isArray(out)) return out;
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v]));
 }
 
 /**
@@ -228,7 +244,7 @@ async function processResultsFunction(
   const isValue = (v: unknown) =>
     typeof v === 'number' || (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'));
   return (doc, results) => {
-    const out = fn(doc, results);
+    const out = pythonBoolsAsNumbers(fn(doc, results));
     const bad =
       out && typeof out === 'object' && !Array.isArray(out)
         ? Object.entries(out).find(([, v]) => !isValue(v))
@@ -295,10 +311,32 @@ function metricSpecs(
 }
 
 /** The resolved config as plain JSON, like lm-eval's TaskConfig.to_dict (no nulls, functions named). */
+/** A `prompts:` list, each entry's doc_to_text compiled; duplicate ids are refused. */
+async function promptList(
+  config: TaskConfig,
+  compile: (template: unknown, field: string) => Promise<(doc: Doc) => string>,
+): Promise<TaskPrompt[] | undefined> {
+  if (!config.prompts) return undefined;
+  const seen = new Set<string>();
+  const prompts: TaskPrompt[] = [];
+  for (const [i, entry] of config.prompts.entries()) {
+    const id = String(entry.id);
+    if (seen.has(id)) throw new UserError(`prompt id ${id} is used twice`, { field: `prompts.${i}.id` });
+    seen.add(id);
+    prompts.push({ id, docToText: await compile(entry.doc_to_text, `prompts.${i}.doc_to_text`) });
+  }
+  return prompts;
+}
+
 function dumpConfig(config: TaskConfig, outputType: OutputType, fewshotDelimiter: string): Record<string, unknown> {
+  const hooks: Record<string, unknown> = {};
+  const hook = (ref: FunctionRef): string => {
+    hooks[ref.ref] = ref.toJSON();
+    return ref.toString();
+  };
   const plain = (v: unknown): unknown =>
     v instanceof FunctionRef
-      ? v.toString()
+      ? hook(v)
       : Array.isArray(v)
         ? v.map(plain)
         : v && typeof v === 'object'
@@ -327,5 +365,8 @@ function dumpConfig(config: TaskConfig, outputType: OutputType, fewshotDelimiter
       temperature: g.temperature,
     };
   }
-  return plain(withDefaults) as Record<string, unknown>;
+  const dumped = plain(withDefaults) as Record<string, unknown>;
+  // Each hook's module and its sha256: an edited utils.py (or port) changes the task hash.
+  if (Object.keys(hooks).length > 0) dumped.evalboard_hooks = hooks;
+  return dumped;
 }

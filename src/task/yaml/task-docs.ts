@@ -24,10 +24,14 @@ export async function createDocsLoader(
   const { at } = context;
   const evalSplit = config.test_split ?? config.validation_split;
   if (!evalSplit) throw new UserError('a task needs test_split or validation_split', at('task'));
-  const processDocs = config.process_docs ? await importFunction(config.process_docs, at('process_docs')) : undefined;
+  const processDocs = config.process_docs
+    ? await importFunction(config.process_docs, at('process_docs'), { datasetArg: true })
+    : undefined;
   const samples = config.fewshot_config?.samples;
   const samplesFn =
-    samples instanceof FunctionRef ? await importFunction(samples, at('fewshot_config', 'samples')) : undefined;
+    samples instanceof FunctionRef
+      ? await importFunction(samples, at('fewshot_config', 'samples'), { pythonTakesNoArgs: true })
+      : undefined;
   if (!config.dataset_path) throw new UserError('dataset_path is missing', at('task'));
   const datasetPath = config.dataset_path;
   const datasetName = config.dataset_name == null ? undefined : String(config.dataset_name);

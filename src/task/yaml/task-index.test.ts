@@ -132,7 +132,7 @@ describe('loadTaskYamls', () => {
     });
     const task = index.get('t') as TaskDefinition;
     expect(task.docToText((await task.loadDocs()).eval[0]!)).toBe('<2+2?>');
-    expect(userErrorOf(() => index.get('u')).message).toMatch(/no nowhere\.ts next to the YAML/);
+    expect(userErrorOf(() => index.get('u')).message).toMatch(/no nowhere\.py or nowhere\.ts next to the YAML/);
   });
 
   it('runs process_results from utils.ts and checks what it returns', async () => {

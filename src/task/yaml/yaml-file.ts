@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import {
   type Document,
   isMap,
@@ -28,6 +30,20 @@ export class FunctionRef {
 
   toString(): string {
     return `!function ${this.ref}`;
+  }
+
+  /**
+   * How a config records the hook (results file, task hash): its name and the sha256 of the module
+   * that runs it (the TypeScript port, else utils.py), so an edited hook changes the task hash.
+   */
+  toJSON(): { function: string; module: string | null; sha256: string | null } {
+    const base = join(dirname(this.file), this.ref.split('.').slice(0, -1).join('.'));
+    const module = ['.ts', '.js', '.mjs', '.py'].map((ext) => base + ext).find((p) => existsSync(p));
+    return {
+      function: this.ref,
+      module: module ? basename(module) : null,
+      sha256: module ? createHash('sha256').update(readFileSync(module)).digest('hex') : null,
+    };
   }
 }
 

@@ -1,0 +1,27 @@
+/**
+ * Runs `count` jobs on `workers` concurrent loops. After the first failure no new job starts, but
+ * every job already running finishes (and reports its result) before the failure is thrown: a run
+ * stopped by a server that keeps failing loses no response it had already received.
+ */
+export async function runJobs(
+  count: number,
+  workers: number,
+  job: (index: number) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const loop = async () => {
+    while (!failure && next < count && !signal?.aborted) {
+      const index = next++;
+      try {
+        await job(index);
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, count) }, loop));
+  if (failure) throw failure.error;
+  signal?.throwIfAborted();
+}

@@ -1,0 +1,177 @@
+/**
+ * lm-eval's `!function utils.fn` hooks run as they are, in one Python process per evalboard run.
+ *
+ * Hook call sites are synchronous (a doc_to_text is called while a prompt is built), so requests go
+ * over two FIFOs that this side reads with blocking reads: a reply is a line on the reply FIFO, and
+ * a Python process that dies closes it, which reads as end-of-file rather than a hang. Each call
+ * carries a batch of argument lists, so a caller that has a whole split pays one round trip.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../../../errors.ts';
+
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'server.py');
+/** A hook that runs longer than this for one batch is stopped (SIGALRM inside Python). */
+const CALL_TIMEOUT_S = 600;
+
+let interpreter = process.env.EVALBOARD_PYTHON ?? 'python3';
+let shared: PythonHookProcess | undefined;
+
+/** `--python PATH`: the interpreter hooks run in (the user's, with the packages their hooks import). */
+export function setPythonInterpreter(path: string): void {
+  if (shared && path !== interpreter) {
+    shared.close();
+    shared = undefined;
+  }
+  interpreter = path;
+}
+
+export function pythonHooks(): PythonHookProcess {
+  shared ??= new PythonHookProcess(interpreter);
+  return shared;
+}
+
+export class PythonHookError extends Error {
+  constructor(
+    message: string,
+    readonly where: string | undefined,
+    readonly missingModule: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+interface Reply {
+  readonly ok?: boolean;
+  readonly results?: unknown[];
+  readonly object?: number;
+  readonly callables?: string[];
+  readonly error?: string;
+  readonly where?: string;
+  readonly missing_module?: string;
+}
+
+export class PythonHookProcess {
+  private readonly child: ChildProcess;
+  private readonly dir: string;
+  private readonly requests: number;
+  private readonly replies: number;
+  private pending = Buffer.alloc(0);
+  private stderr = '';
+  private closed = false;
+  private readonly loaded = new Map<string, readonly string[]>();
+
+  constructor(readonly python: string) {
+    const probe = spawnSync(python, ['-c', 'import sys; print(sys.version_info >= (3, 8))'], { encoding: 'utf8' });
+    if (probe.error || probe.stdout.trim() !== 'True')
+      throw new UserError(
+        `cannot run Python hooks with "${python}"${probe.error ? `: ${probe.error.message}` : ''}`,
+        { field: '--python' },
+        'give --python PATH to a Python 3.8+ interpreter (lm-eval task hooks in utils.py need one)',
+      );
+    this.dir = mkdtempSync(join(tmpdir(), 'evalboard-hooks-'));
+    const requestsPath = join(this.dir, 'requests');
+    const repliesPath = join(this.dir, 'replies');
+    const fifo = spawnSync('mkfifo', [requestsPath, repliesPath]);
+    if (fifo.status !== 0) throw new Error(`mkfifo failed: ${fifo.stderr?.toString()}`);
+    this.child = spawn(python, ['-u', SERVER, requestsPath, repliesPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (text: string) => {
+      this.stderr = (this.stderr + text).slice(-4000);
+    });
+    this.child.unref();
+    (this.child.stderr as unknown as { unref?: () => void }).unref?.();
+    // Python opens the reply FIFO first, then the request FIFO; opening in the same order here
+    // pairs them without either side waiting on the other's second open.
+    this.replies = openSync(repliesPath, 'r');
+    this.requests = openSync(requestsPath, 'w');
+    process.once('exit', () => this.close());
+  }
+
+  /** Imports utils.py (once); a missing import becomes one line naming the module. */
+  load(path: string): readonly string[] {
+    const known = this.loaded.get(path);
+    if (known) return known;
+    const reply = this.send({ op: 'load', path, folder: dirname(path) });
+    const callables = reply.callables ?? [];
+    this.loaded.set(path, callables);
+    return callables;
+  }
+
+  /** Calls `name` once per argument list; `datasetArg` wraps the first argument in the Dataset stand-in. */
+  call(path: string, name: string, batch: readonly (readonly unknown[])[], datasetArg = false): unknown[] {
+    this.load(path);
+    const reply = this.send({ op: 'call', path, name, batch, dataset_arg: datasetArg, timeout_s: CALL_TIMEOUT_S });
+    return (reply.results ?? []).map(revive);
+  }
+
+  /** Constructs a hook class (a custom filter) and returns a handle for `method`. */
+  construct(path: string, name: string, kwargs: Readonly<Record<string, unknown>>): number {
+    this.load(path);
+    return this.send({ op: 'new', path, name, kwargs, timeout_s: CALL_TIMEOUT_S }).object!;
+  }
+
+  method(object: number, method: string, batch: readonly (readonly unknown[])[]): unknown[] {
+    return (this.send({ op: 'method', object, method, batch, timeout_s: CALL_TIMEOUT_S }).results ?? []).map(revive);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.requests);
+      closeSync(this.replies);
+    } catch {
+      // already closed by a failed call
+    }
+    this.child.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private send(message: Record<string, unknown>): Reply {
+    if (this.closed) throw new Error('the Python hook process is closed');
+    writeSync(this.requests, `${JSON.stringify(message)}\n`);
+    const reply = JSON.parse(this.readLine()) as Reply;
+    if (reply.error !== undefined) throw new PythonHookError(reply.error, reply.where, reply.missing_module);
+    return reply;
+  }
+
+  private readLine(): string {
+    const chunk = Buffer.alloc(1 << 16);
+    for (;;) {
+      // Bytes, not text, until a whole line is in: a read may end inside a multi-byte character.
+      const newline = this.pending.indexOf(0x0a);
+      if (newline >= 0) {
+        const line = this.pending.toString('utf8', 0, newline);
+        this.pending = this.pending.subarray(newline + 1);
+        return line;
+      }
+      const n = readSync(this.replies, chunk, 0, chunk.length, null);
+      if (n === 0) {
+        this.close();
+        throw new PythonHookError(
+          `the Python hook process (${this.python}) exited${this.stderr ? `: ${this.stderr.trim().split('\n').at(-1)}` : ''}`,
+          undefined,
+          undefined,
+        );
+      }
+      this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+    }
+  }
+}
+
+/** JSON back to values: a Dataset as its rows, non-finite floats as numbers. */
+function revive(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revive);
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if ('__dataset__' in record && Object.keys(record).length === 1) return record.__dataset__;
+    if ('__float__' in record && Object.keys(record).length === 1)
+      return record.__float__ === 'nan' ? Number.NaN : record.__float__ === 'inf' ? Infinity : -Infinity;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revive(v)]));
+  }
+  return value;
+}
