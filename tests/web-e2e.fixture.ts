@@ -5,11 +5,14 @@
  * stories260K run, and the archives the upload steps send. Everything taken from ../shared is
  * written to temp folders at run time only.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { evalboard, ROOT, STORIES, tempDir } from './helpers.ts';
+import { createUser } from '../src/service/auth.ts';
+import { openDatabase } from '../src/service/db/open.ts';
+import { loadMeraGold } from '../src/service/ingest/mera.ts';
+import { ROOT, STORIES, tempDir } from './helpers.ts';
 
 const DATA = join(ROOT, '../shared/datasets');
 const MERA_SAMPLE_ZIP = join(DATA, 'mera/submission-example/sample_submission_v1.1.zip');
@@ -98,28 +101,47 @@ function badMeraZip(rwsd: readonly MeraRecord[], parus: readonly MeraRecord[]): 
   };
 }
 
-function storiesRunArchive(): Upload {
+async function storiesRunArchive(): Promise<Upload> {
   const out = tempDir('web-e2e-run-');
-  const r = evalboard([
-    'run',
-    '--model',
-    'llamacpp',
-    '--model_args',
-    `pretrained=${STORIES}`,
-    '--tasks',
-    'lcs',
-    '--limit',
-    '10',
-    '--log_samples',
-    '--output_path',
-    out,
-  ]);
-  if (r.status !== 0) throw new Error(`evalboard run failed: ${r.stderr}`);
+  await run(
+    process.execPath,
+    [
+      join(ROOT, 'bin/evalboard.js'),
+      'run',
+      '--model',
+      'llamacpp',
+      '--model_args',
+      `pretrained=${STORIES}`,
+      '--tasks',
+      'lcs',
+      '--limit',
+      '10',
+      '--log_samples',
+      '--output_path',
+      out,
+    ],
+    { EVALBOARD_CACHE: tempDir('web-e2e-cache-') },
+  );
   const [folder] = readdirSync(out);
   const archive = join(tempDir('web-e2e-tar-'), 'run.tar.gz');
   const tar = spawnSync('tar', ['-czf', archive, '-C', out, folder!], { encoding: 'utf8' });
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
   return { path: archive, suite: LCS_SUITE, modelId: 'e2e/stories260K' };
+}
+
+/** A child process to completion; its output goes into the error when it fails. */
+function run(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 300_000, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`${args.slice(0, 3).join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`))
+          : resolve(),
+    );
+  });
 }
 
 function freePort(): Promise<number> {
@@ -140,48 +162,35 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error(`npm run build:web failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-/** The service commands the tests start (serve, admin) that this checkout's CLI does not list. */
-export function missingServiceCommands(): string[] {
-  const help = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), '--help'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  }).stdout;
-  return ['serve', 'admin'].filter((command) => !new RegExp(`^\\s+${command}\\b`, 'm').test(help));
-}
-
-function cli(args: readonly string[]): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (r.status !== 0) throw new Error(`evalboard ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** The token `admin create-user` prints once: the last whitespace-free word of its output. */
-function createUser(dbDir: string, name: string, role: 'user' | 'maintainer'): string {
-  const out = cli(['admin', 'create-user', name, '--role', role, '--db_dir', dbDir]).trim();
-  const token = out.split(/\s+/).pop();
-  if (!token) throw new Error(`admin create-user ${name} printed no token`);
-  return token;
+/**
+ * The database before the server opens it: two users and MERA gold, written through the service's
+ * library in this process (one PGlite open instead of a CLI process per user).
+ */
+async function prepareDatabase(dbDir: string, gold: string): Promise<BoardServer['tokens']> {
+  const database = await openDatabase({ dbDir });
+  try {
+    const user = await createUser(database.db, 'e2e-user', 'user');
+    const maintainer = await createUser(database.db, 'e2e-maintainer', 'maintainer');
+    await loadMeraGold(database.db, gold);
+    return { user: user.token, maintainer: maintainer.token };
+  } finally {
+    await database.close();
+  }
 }
 
 export async function startBoardServer(): Promise<BoardServer> {
   ensureWebBuild();
   const work = tempDir('evalboard-web-e2e-');
   const dbDir = join(work, 'db');
-  const tokens = {
-    user: createUser(dbDir, 'e2e-user', 'user'),
-    maintainer: createUser(dbDir, 'e2e-maintainer', 'maintainer'),
-  };
   const rwsd = sampleRecords('RWSD');
   const parus = sampleRecords('PARus');
-  cli(['admin', 'load-gold', 'mera', meraGoldDir({ RWSD: rwsd, PARus: parus }), '--db_dir', dbDir]);
+  const tokens = await prepareDatabase(dbDir, meraGoldDir({ RWSD: rwsd, PARus: parus }));
   const suiteFile = join(work, `${LCS_SUITE}.yaml`);
   writeFileSync(suiteFile, LCS_SUITE_YAML);
   const badUpload = badMeraZip(rwsd, parus);
-  const goodUpload = storiesRunArchive();
+  // The model run overlaps the server's start (the demo import takes most of a minute).
+  const running = storiesRunArchive();
+  running.catch(() => {});
   const port = await freePort();
   const env = { ...process.env };
   delete env.DATABASE_URL;
@@ -217,6 +226,7 @@ export async function startBoardServer(): Promise<BoardServer> {
     if (Date.now() > deadline) throw new Error(`evalboard serve did not answer /healthz within 180 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  const goodUpload = await running;
   return {
     url,
     tokens,

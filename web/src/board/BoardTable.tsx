@@ -20,7 +20,7 @@ const features = tableFeatures({ rowSortingFeature, columnVisibilityFeature, sor
 type Features = typeof features;
 
 export const ROW_HEIGHT = 36;
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 
 /**
  * The service's order: values compared with < (numbers, or strings by code unit), missing values
