@@ -114,6 +114,25 @@ describe('MMLU and ARC variants ask what their sources ask, byte for byte', asyn
     }
   });
 
+  it.skipIf(!existsSync(join(dataDir, 'mmlu')))(
+    'variants of one subject share its documents: one read, one copy',
+    async () => {
+      const [lmEval, original, helm, fulltext] = await Promise.all(
+        ['mmlu_anatomy', 'mmlu_original_anatomy', 'mmlu_helm_anatomy', 'mmlu_fulltext_anatomy'].map((n) =>
+          task(n).loadDocs({ fewshot: true }),
+        ),
+      );
+      expect(original!.eval).toHaveLength(135);
+      for (const docs of [original, helm, fulltext]) {
+        expect(docs!.eval).toBe(lmEval!.eval);
+        expect(docs!.fewshot).toBe(lmEval!.fewshot);
+      }
+      // Another catalog reads its own copy: the sharing lives as long as one catalog.
+      const other = await loadTaskYamls([join(ROOT, 'tasks')], { dataDir });
+      expect((await (other.get('mmlu_anatomy') as TaskDefinition).loadDocs()).eval).not.toBe(lmEval!.eval);
+    },
+  );
+
   it('arc_challenge_letter lists the choices with position letters, as OLMES does', () => {
     const doc: Doc = {
       question: 'Which gas do plants take in?',

@@ -40,8 +40,17 @@ export async function createDocsLoader(
 
   const loadSplit = async (split: string, role: string, sources: Sources): Promise<Doc[]> => {
     let loaded: LoadedRows;
+    const read = () => resolveDataset(datasetPath, datasetName, dataFiles, split, { ...options, baseDir: context.dir });
     try {
-      loaded = await resolveDataset(datasetPath, datasetName, dataFiles, split, { ...options, baseDir: context.dir });
+      // Unprocessed rows are the task's documents as read, so tasks reading the same split can share them.
+      const key = JSON.stringify([
+        datasetPath,
+        datasetName ?? null,
+        dataFiles ?? null,
+        split,
+        dataFiles ? context.dir : '',
+      ]);
+      loaded = await (processDocs ? read() : readSplitOnce(options, key, read));
     } catch (e) {
       if (e instanceof UserError && !e.location.file) {
         // Point at the key the loader blames (dataset_kwargs.data_files...), else at the split.
@@ -107,6 +116,29 @@ export async function createDocsLoader(
     }
     return docs;
   };
+}
+
+/**
+ * Dataset splits already read, per catalog (its load options): the tasks that read one split
+ * without process_docs share its rows, so MMLU's four variants read each subject's file once and
+ * hold one copy of its documents. A failed read is forgotten, so a later load tries again.
+ */
+const sharedSplits = new WeakMap<TaskLoadOptions, Map<string, Promise<LoadedRows>>>();
+
+function readSplitOnce(options: TaskLoadOptions, key: string, read: () => Promise<LoadedRows>): Promise<LoadedRows> {
+  let splits = sharedSplits.get(options);
+  if (!splits) {
+    splits = new Map();
+    sharedSplits.set(options, splits);
+  }
+  let rows = splits.get(key);
+  if (!rows) {
+    const pending = read();
+    pending.catch(() => splits.delete(key));
+    splits.set(key, pending);
+    rows = pending;
+  }
+  return rows;
 }
 
 function fallbackKey(config: TaskConfig, split: string): string {
