@@ -254,7 +254,7 @@ describe.skipIf(!haveChromium)('web UI in chromium against evalboard serve --dem
     await samples.first().locator('h4', { hasText: 'Output' }).waitFor();
   });
 
-  it('requests an evaluation, votes for it, and a maintainer approves it', async () => {
+  it('requests an evaluation, votes for it, and a maintainer approves it and marks a pick', async () => {
     await page.goto('/requests');
     const model = `hf:e2e/requested-${Date.now()}`;
     await page.getByLabel('Model to evaluate').fill(model);
@@ -276,6 +276,15 @@ describe.skipIf(!haveChromium)('web UI in chromium against evalboard serve --dem
     await theirRow.getByRole('button', { name: `Approve ${model}` }).click();
     await poll(() => theirRow.locator('.status').textContent()).not.toBe('pending');
     await other.screenshot({ path: join(SHOTS, 'requests-maintainer-desktop.png'), fullPage: true });
+
+    // Picks: a maintainer marks a model on its page; the board's picks filter then lists it.
+    const board = await (await other.request.get(`/api/leaderboard?suite=${SUITE}&picks=false&limit=50`)).json();
+    const unpicked = board.rows.find((r: { pick: boolean }) => !r.pick).model_id as string;
+    await other.goto(`/models/${encodeURIComponent(unpicked)}`);
+    await other.getByRole('button', { name: "Mark as maintainers' pick" }).click();
+    await other.getByRole('button', { name: 'Remove from picks' }).waitFor();
+    await other.goto(`${BOARD}&picks=true&search=${encodeURIComponent(unpicked)}`);
+    await other.locator(`table.board tbody tr[data-model="${unpicked}"] .badge.pick`).waitFor();
     await maintainer.close();
   });
 
