@@ -1,15 +1,18 @@
 /**
  * What the browser tests run against: a real `evalboard serve --demo` child process on a free
  * port, its embedded database prepared first through the CLI (a user and a maintainer from
- * `admin create-user`, MERA gold for RWSD from `admin load-gold`), a one-task suite for a real
+ * `admin create-user`, MERA gold for RWSD and PARus from `admin load-gold`), a one-task suite for a real
  * stories260K run, and the archives the upload steps send. Everything taken from ../shared is
  * written to temp folders at run time only.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { evalboard, ROOT, STORIES, tempDir } from './helpers.ts';
+import { createUser } from '../src/service/auth.ts';
+import { openDatabase } from '../src/service/db/open.ts';
+import { loadMeraGold } from '../src/service/ingest/mera.ts';
+import { ROOT, STORIES, tempDir } from './helpers.ts';
 
 const DATA = join(ROOT, '../shared/datasets');
 const MERA_SAMPLE_ZIP = join(DATA, 'mera/submission-example/sample_submission_v1.1.zip');
@@ -23,7 +26,7 @@ export interface Upload {
 export interface BoardServer {
   readonly url: string;
   readonly tokens: { readonly user: string; readonly maintainer: string };
-  /** A MERA ZIP with an unknown and a duplicated RWSD item: the errors its validation must list. */
+  /** A MERA ZIP with a duplicated RWSD item and an unknown PARus one: the errors its validation must list. */
   readonly badUpload: Upload & { readonly expectedErrors: readonly [task: string, id: string][] };
   /** A real evalboard run (stories260K on lcs, --limit 10, samples logged) as a tar.gz of its output folder. */
   readonly goodUpload: Upload;
@@ -72,50 +75,73 @@ function zipFiles(files: Record<string, string>): string {
   return out;
 }
 
-/** Hidden gold for RWSD: the v1.1 sample's own answers, in a temp folder for `admin load-gold`. */
-function meraGoldDir(rwsd: readonly MeraRecord[]): string {
+/** Hidden gold for RWSD and PARus: the v1.1 sample's own answers, in a temp folder for `admin load-gold`. */
+function meraGoldDir(tasks: Record<string, readonly MeraRecord[]>): string {
   const dir = tempDir('web-e2e-gold-');
-  writeFileSync(join(dir, 'RWSD.json'), JSON.stringify({ data: { test: rwsd } }));
+  for (const [task, records] of Object.entries(tasks))
+    writeFileSync(join(dir, `${task}.json`), JSON.stringify({ data: { test: records } }));
   return dir;
 }
 
-function badMeraZip(rwsd: readonly MeraRecord[]): BoardServer['badUpload'] {
+/** RWSD with its first item twice, PARus with an item the gold does not have: one error in each task. */
+function badMeraZip(rwsd: readonly MeraRecord[], parus: readonly MeraRecord[]): BoardServer['badUpload'] {
   const unknownId = 987654;
-  const first = rwsd[0]!;
-  const records = [...rwsd, first, { outputs: '1', meta: { id: unknownId } }];
+  const duplicate = rwsd[0]!;
   return {
-    path: zipFiles({ 'RWSD.json': JSON.stringify({ data: { test: records } }) }),
+    path: zipFiles({
+      'RWSD.json': JSON.stringify({ data: { test: [...rwsd, duplicate] } }),
+      'PARus.json': JSON.stringify({ data: { test: [...parus, { outputs: '1', meta: { id: unknownId } }] } }),
+    }),
     suite: 'mera',
     modelId: 'e2e/broken-model',
     expectedErrors: [
-      ['RWSD', String(unknownId)],
-      ['RWSD', String(first.meta.id)],
+      ['RWSD', String(duplicate.meta.id)],
+      ['PARus', String(unknownId)],
     ],
   };
 }
 
-function storiesRunArchive(): Upload {
+async function storiesRunArchive(): Promise<Upload> {
   const out = tempDir('web-e2e-run-');
-  const r = evalboard([
-    'run',
-    '--model',
-    'llamacpp',
-    '--model_args',
-    `pretrained=${STORIES}`,
-    '--tasks',
-    'lcs',
-    '--limit',
-    '10',
-    '--log_samples',
-    '--output_path',
-    out,
-  ]);
-  if (r.status !== 0) throw new Error(`evalboard run failed: ${r.stderr}`);
+  await run(
+    process.execPath,
+    [
+      join(ROOT, 'bin/evalboard.js'),
+      'run',
+      '--model',
+      'llamacpp',
+      '--model_args',
+      `pretrained=${STORIES}`,
+      '--tasks',
+      'lcs',
+      '--limit',
+      '10',
+      '--log_samples',
+      '--output_path',
+      out,
+    ],
+    { EVALBOARD_CACHE: tempDir('web-e2e-cache-') },
+  );
   const [folder] = readdirSync(out);
   const archive = join(tempDir('web-e2e-tar-'), 'run.tar.gz');
   const tar = spawnSync('tar', ['-czf', archive, '-C', out, folder!], { encoding: 'utf8' });
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
   return { path: archive, suite: LCS_SUITE, modelId: 'e2e/stories260K' };
+}
+
+/** A child process to completion; its output goes into the error when it fails. */
+function run(command: string, args: readonly string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 300_000, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`${args.slice(0, 3).join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`))
+          : resolve(),
+    );
+  });
 }
 
 function freePort(): Promise<number> {
@@ -136,47 +162,35 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error(`npm run build:web failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-/** The service commands the tests start (serve, admin) that this checkout's CLI does not list. */
-export function missingServiceCommands(): string[] {
-  const help = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), '--help'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  }).stdout;
-  return ['serve', 'admin'].filter((command) => !new RegExp(`^\\s+${command}\\b`, 'm').test(help));
-}
-
-function cli(args: readonly string[]): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evalboard.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (r.status !== 0) throw new Error(`evalboard ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** The token `admin create-user` prints once: the last whitespace-free word of its output. */
-function createUser(dbDir: string, name: string, role: 'user' | 'maintainer'): string {
-  const out = cli(['admin', 'create-user', name, '--role', role, '--db_dir', dbDir]).trim();
-  const token = out.split(/\s+/).pop();
-  if (!token) throw new Error(`admin create-user ${name} printed no token`);
-  return token;
+/**
+ * The database before the server opens it: two users and MERA gold, written through the service's
+ * library in this process (one PGlite open instead of a CLI process per user).
+ */
+async function prepareDatabase(dbDir: string, gold: string): Promise<BoardServer['tokens']> {
+  const database = await openDatabase({ dbDir });
+  try {
+    const user = await createUser(database.db, 'e2e-user', 'user');
+    const maintainer = await createUser(database.db, 'e2e-maintainer', 'maintainer');
+    await loadMeraGold(database.db, gold);
+    return { user: user.token, maintainer: maintainer.token };
+  } finally {
+    await database.close();
+  }
 }
 
 export async function startBoardServer(): Promise<BoardServer> {
   ensureWebBuild();
   const work = tempDir('evalboard-web-e2e-');
   const dbDir = join(work, 'db');
-  const tokens = {
-    user: createUser(dbDir, 'e2e-user', 'user'),
-    maintainer: createUser(dbDir, 'e2e-maintainer', 'maintainer'),
-  };
   const rwsd = sampleRecords('RWSD');
-  cli(['admin', 'load-gold', 'mera', meraGoldDir(rwsd), '--db_dir', dbDir]);
+  const parus = sampleRecords('PARus');
+  const tokens = await prepareDatabase(dbDir, meraGoldDir({ RWSD: rwsd, PARus: parus }));
   const suiteFile = join(work, `${LCS_SUITE}.yaml`);
   writeFileSync(suiteFile, LCS_SUITE_YAML);
-  const badUpload = badMeraZip(rwsd);
-  const goodUpload = storiesRunArchive();
+  const badUpload = badMeraZip(rwsd, parus);
+  // The model run overlaps the server's start (the demo import takes most of a minute).
+  const running = storiesRunArchive();
+  running.catch(() => {});
   const port = await freePort();
   const env = { ...process.env };
   delete env.DATABASE_URL;
@@ -212,6 +226,7 @@ export async function startBoardServer(): Promise<BoardServer> {
     if (Date.now() > deadline) throw new Error(`evalboard serve did not answer /healthz within 180 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  const goodUpload = await running;
   return {
     url,
     tokens,

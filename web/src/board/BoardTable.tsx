@@ -1,5 +1,7 @@
 import {
   type ColumnDef,
+  type ReactTable,
+  type Row,
   type ColumnVisibilityState,
   columnVisibilityFeature,
   createSortedRowModel,
@@ -8,7 +10,7 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { type UIEvent, useLayoutEffect, useMemo, useState } from 'react';
+import { memo, type UIEvent, useLayoutEffect, useMemo, useState } from 'react';
 import type { BoardRow, Suite } from '../api.ts';
 import { Link } from '../router.tsx';
 import { formatParams } from './format.ts';
@@ -18,7 +20,7 @@ const features = tableFeatures({ rowSortingFeature, columnVisibilityFeature, sor
 type Features = typeof features;
 
 export const ROW_HEIGHT = 36;
-const OVERSCAN = 12;
+const OVERSCAN = 4;
 
 /**
  * The service's order: values compared with < (numbers, or strings by code unit), missing values
@@ -120,6 +122,45 @@ function buildColumns(suite: Suite, scoreIds: readonly string[], normalised: boo
   return columns;
 }
 
+interface RowProps {
+  row: Row<Features, BoardRow>;
+  rowIndex: number;
+  /** The visible columns, joined: with the row's data and the scale, all a row's cells depend on. */
+  columnsKey: string;
+  normalised: boolean;
+  render: ReactTable<Features, BoardRow>['FlexRender'];
+}
+
+/**
+ * One table row, re-rendered only when its data, position, columns or scale change: a search
+ * keystroke then renders just the rows that came into view.
+ */
+const BoardRowView = memo(
+  function BoardRowView({ row, rowIndex, render: FlexRender }: RowProps) {
+    return (
+      <tr data-model={row.original.model_id} aria-rowindex={rowIndex}>
+        {row.getVisibleCells().map((cell) => {
+          const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+          return cell.column.id === 'model_id' ? (
+            <th key={cell.id} scope="row" className="sticky">
+              <FlexRender cell={cell} />
+            </th>
+          ) : (
+            <td key={cell.id} className={numeric ? 'num' : undefined} data-column={cell.column.id}>
+              <FlexRender cell={cell} />
+            </td>
+          );
+        })}
+      </tr>
+    );
+  },
+  (a, b) =>
+    a.row.original === b.row.original &&
+    a.rowIndex === b.rowIndex &&
+    a.columnsKey === b.columnsKey &&
+    a.normalised === b.normalised,
+);
+
 interface Props {
   suite: Suite;
   rows: BoardRow[];
@@ -163,6 +204,7 @@ export function BoardTable({ suite, rows, scoreIds, normalised, sort, order, hid
   const last = Math.min(sortedRows.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
   const visible = sortedRows.slice(first, last);
   const visibleColumns = table.getVisibleLeafColumns();
+  const columnsKey = visibleColumns.map((c) => c.id).join(',');
 
   useLayoutEffect(() => {
     onRendered();
@@ -186,7 +228,7 @@ export function BoardTable({ suite, rows, scoreIds, normalised, sort, order, hid
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
+                const sorted = header.column.id === sort ? order : false;
                 const numeric = (header.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
                 return (
                   <th
@@ -219,20 +261,14 @@ export function BoardTable({ suite, rows, scoreIds, normalised, sort, order, hid
             </tr>
           )}
           {visible.map((row, index) => (
-            <tr key={row.id} data-model={row.original.model_id} aria-rowindex={first + index + 2}>
-              {row.getVisibleCells().map((cell) => {
-                const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-                return cell.column.id === 'model_id' ? (
-                  <th key={cell.id} scope="row" className="sticky">
-                    <table.FlexRender cell={cell} />
-                  </th>
-                ) : (
-                  <td key={cell.id} className={numeric ? 'num' : undefined} data-column={cell.column.id}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                );
-              })}
-            </tr>
+            <BoardRowView
+              key={row.id}
+              row={row}
+              rowIndex={first + index + 2}
+              columnsKey={columnsKey}
+              normalised={normalised}
+              render={table.FlexRender}
+            />
           ))}
           {last < sortedRows.length && (
             <tr className="spacer">

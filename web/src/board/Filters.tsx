@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { MODEL_TYPES } from '../api.ts';
 import type { BoardView } from './view.ts';
 
@@ -22,7 +23,7 @@ interface Props {
   onChange: (patch: Partial<BoardView>) => void;
 }
 
-export function Filters({ view, precisions, onChange }: Props) {
+export const Filters = memo(function Filters({ view, precisions, onChange }: Props) {
   const minIndex =
     view.paramsMin === null
       ? 0
@@ -144,4 +145,4 @@ export function Filters({ view, precisions, onChange }: Props) {
       </fieldset>
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Board, type Suite } from '../api.ts';
 import { BoardTable, META_COLUMNS } from '../board/BoardTable.tsx';
 import { Filters } from '../board/Filters.tsx';
@@ -19,6 +19,7 @@ import { useQuery } from '../router.tsx';
 /** Performance marks the browser tests read: first render after the API answered, and each search keystroke. */
 const MARK_RESPONSE = 'board:api-response';
 const MARK_KEYSTROKE = 'board:search-input';
+const SEARCH_URL_DELAY_MS = 300;
 
 /** A sort on a task column falls back to the average when the chosen tasks change and the column may go. */
 function keepSortOnTasks(view: BoardView, suite: Suite | null): Partial<BoardView> {
@@ -72,7 +73,29 @@ export function Leaderboard() {
     return subset ? restrictToTasks(ordered, scoreIds, singleTask) : ordered;
   }, [board, subset, scoreIds, singleTask]);
   const keys = useMemo(() => allRows.map(searchKey), [allRows]);
-  const rows = useMemo(() => filterRows(allRows, keys, view), [allRows, keys, view]);
+  // The search box filters on every keystroke; the URL follows once typing pauses, because
+  // history.replaceState per keystroke costs more than the filtering and rendering together.
+  const [search, setSearch] = useState(view.search);
+  const urlSearch = useRef(view.search);
+  const searchWrite = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (view.search !== urlSearch.current) {
+      urlSearch.current = view.search;
+      setSearch(view.search);
+    }
+  }, [view.search]);
+  useEffect(() => () => window.clearTimeout(searchWrite.current), []);
+  const onSearch = (value: string) => {
+    performance.mark(MARK_KEYSTROKE);
+    setSearch(value);
+    window.clearTimeout(searchWrite.current);
+    searchWrite.current = window.setTimeout(() => {
+      urlSearch.current = value;
+      setParams({ search: value || null });
+    }, SEARCH_URL_DELAY_MS);
+  };
+  const current = useMemo(() => ({ ...view, search }), [view, search]);
+  const rows = useMemo(() => filterRows(allRows, keys, current), [allRows, keys, current]);
   const precisions = useMemo(
     () => [...new Set(board?.rows.flatMap((r) => (r.precision === null ? [] : [r.precision])))].sort(),
     [board],
@@ -88,7 +111,11 @@ export function Leaderboard() {
     (view.standardOnly ? 0 : 1) +
     (view.paramsMin === null && view.paramsMax === null ? 0 : 1);
 
-  const update = (patch: Partial<BoardView>) => setParams(viewToParams({ ...view, ...patch }));
+  const update = (patch: Partial<BoardView>) => setParams(viewToParams({ ...current, ...patch }));
+  // One identity for the filter panel's callback, so a search keystroke does not re-render the panel.
+  const latestUpdate = useRef(update);
+  latestUpdate.current = update;
+  const stableUpdate = useCallback((patch: Partial<BoardView>) => latestUpdate.current(patch), []);
   // Called after every commit of the table: the end of both measured spans.
   const onRendered = () => {
     if (!firstRenderMeasured.current && board) {
@@ -114,15 +141,7 @@ export function Leaderboard() {
       <div className="toolbar">
         <label className="search">
           <span>Search models</span>
-          <input
-            type="search"
-            value={view.search}
-            placeholder="e.g. qwen"
-            onChange={(e) => {
-              performance.mark(MARK_KEYSTROKE);
-              update({ search: e.target.value });
-            }}
-          />
+          <input type="search" value={search} placeholder="e.g. qwen" onChange={(e) => onSearch(e.target.value)} />
         </label>
         <label>
           <span>Suite</span>
@@ -186,7 +205,7 @@ export function Leaderboard() {
       </div>
       <details className="filter-panel" open={wideScreen}>
         <summary>Filters{activeFilters > 0 ? ` (${activeFilters} active)` : ''}</summary>
-        <Filters view={view} precisions={precisions} onChange={update} />
+        <Filters view={view} precisions={precisions} onChange={stableUpdate} />
       </details>
       <div className="toolbar">
         <details className="columns">
@@ -200,10 +219,10 @@ export function Leaderboard() {
             ))}
           </div>
         </details>
-        <a className="button" href={`/api/leaderboard/export?${exportQuery(view, 'csv')}`} download>
+        <a className="button" href={`/api/leaderboard/export?${exportQuery(current, 'csv')}`} download>
           Export CSV
         </a>
-        <a className="button" href={`/api/leaderboard/export?${exportQuery(view, 'json')}`} download>
+        <a className="button" href={`/api/leaderboard/export?${exportQuery(current, 'json')}`} download>
           Export JSON
         </a>
         <output className="count" aria-live="polite" data-testid="row-count">

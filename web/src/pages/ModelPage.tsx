@@ -76,7 +76,10 @@ export function ModelPage({ id }: { id: string }) {
         <dd>{m.pick ? "maintainers' pick" : 'no'}</dd>
       </dl>
       <p className="actions">
-        <Link className="button" href={`/compare?models=${encodeURIComponent(id)}`}>
+        <Link
+          className="button"
+          href={`/compare?models=${encodeURIComponent(id)}${latest ? `&suite=${encodeURIComponent(latest.suite)}` : ''}`}
+        >
           Compare with…
         </Link>
         {latest && (
