@@ -37,6 +37,8 @@ export async function loadMeraGold(db: Db, goldDir: string): Promise<{ tasks: st
         name: 'MERA',
         description: 'MERA (Russian LLM benchmark), scored on hidden gold',
         sha256: '',
+        // After the suites `serve` lists, so loading gold never changes which board opens by default.
+        position: 100,
       })
       .onConflictDoNothing();
     await tx.delete(gold).where(eq(gold.suiteId, MERA_SUITE));
