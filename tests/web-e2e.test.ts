@@ -190,7 +190,7 @@ describe.skipIf(!haveChromium)('web UI in chromium against evalboard serve --dem
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await poll(() => page.url()).toMatch(new RegExp(`models=${encodeURIComponent(top[0]).replaceAll('.', '\\.')}`));
     const verdicts = page.locator('table.compare .pairs li');
-    await verdicts.first().waitFor({ timeout: 30_000 });
+    await verdicts.first().waitFor({ timeout: 90_000 });
     const texts = await verdicts.allInnerTexts();
     for (const t of texts) expect(t).toMatch(/(significant|not significant) \((paired test|by CI overlap)/);
     const api = await (
