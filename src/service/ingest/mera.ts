@@ -13,7 +13,7 @@ import { readMeraGold, scoreMeraSubmission } from '../../submissions/mera-score.
 import { MERA_SUBMISSION_TASKS } from '../../submissions/mera-tasks.ts';
 import type { Db } from '../db/open.ts';
 import { gold, suites, suiteTasks } from '../db/schema.ts';
-import type { ScoredUpload } from './results.ts';
+import { type ScoredUpload, UNKNOWN_SETUP } from './results.ts';
 
 export const MERA_SUITE = 'mera';
 
@@ -125,14 +125,7 @@ export async function scoreMeraUpload(
       totalRaw: result.total,
       standardSetup: true,
       setup: { format: 'MERA submission ZIP', total_over: [...result.total_over] },
-      meta: {
-        mode: null,
-        chatTemplate: null,
-        systemPrompt: null,
-        fewshotAsMultiturn: null,
-        harnessVersion: null,
-        configHash: null,
-      },
+      meta: UNKNOWN_SETUP,
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });

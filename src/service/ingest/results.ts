@@ -8,21 +8,25 @@ import { parseResults, readSamplesFile } from '../../report/read.ts';
 import type { ResultsReport, SampleRow } from '../../report/schema.ts';
 import { metricKey, type SuiteDefinition } from '../../suites/definition.ts';
 import { scoreSuite } from '../../suites/score.ts';
+import type { TaskScore } from '../board/view.ts';
 import type { ValidationIssue } from '../db/schema.ts';
 import { fromLmEval, isLmEvalResults } from './lm-eval.ts';
 
-export interface ScoreRow {
+/** One stored score: a task and metric with the board's value fields. */
+export interface ScoreRow extends TaskScore {
   readonly taskId: string;
   readonly metric: string;
-  readonly raw: number;
-  readonly normalised: number | null;
-  readonly stderr: number | null;
-  readonly ciLow: number | null;
-  readonly ciHigh: number | null;
-  readonly normalisedStderr: number | null;
-  readonly normalisedCiLow: number | null;
-  readonly normalisedCiHigh: number | null;
 }
+
+/** A submission whose results file says nothing about how it was run (a rejection, a MERA ZIP). */
+export const UNKNOWN_SETUP = {
+  mode: null,
+  chatTemplate: null,
+  systemPrompt: null,
+  fewshotAsMultiturn: null,
+  harnessVersion: null,
+  configHash: null,
+} as const;
 
 export interface SampleOut {
   readonly taskId: string;
@@ -174,14 +178,7 @@ function emptyWith(errors: ValidationIssue[]): ScoredUpload {
     totalRaw: null,
     standardSetup: false,
     setup: {},
-    meta: {
-      mode: null,
-      chatTemplate: null,
-      systemPrompt: null,
-      fewshotAsMultiturn: null,
-      harnessVersion: null,
-      configHash: null,
-    },
+    meta: UNKNOWN_SETUP,
   };
 }
 
