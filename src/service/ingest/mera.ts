@@ -24,7 +24,9 @@ export async function loadMeraGold(db: Db, goldDir: string): Promise<{ tasks: st
   for (const task of parsed.keys()) {
     const json = JSON.parse(await readFile(join(goldDir, `${task}.json`), 'utf8')) as { data: { test: unknown[] } };
     for (const record of json.data.test.flat()) {
-      const id = (record as { meta: { id: unknown } }).meta.id;
+      // ruTiE's records carry dialog_id and question_id instead of an id.
+      const meta = (record as { meta: { id?: unknown; dialog_id?: unknown; question_id?: unknown } }).meta;
+      const id = meta.id !== undefined ? meta.id : { dialog_id: meta.dialog_id, question_id: meta.question_id };
       rows.push({ suiteId: MERA_SUITE, taskId: task, itemId: JSON.stringify(id), answer: record });
     }
   }
