@@ -48,9 +48,12 @@ function bootstrapEstimates(
 
 /**
  * lm-eval bootstraps median, perplexity, matthews_corrcoef, f1, bleu, chrf and ter. It reports no
- * stderr for weighted_perplexity and bits_per_byte; we bootstrap those too, the same way, since a
- * corpus-level number still has sampling error.
+ * stderr for weighted_perplexity and bits_per_byte ("N/A"), and neither do we, so the stderr
+ * columns match; their 95 % interval is still resampled the same way (a corpus-level number has
+ * sampling error too) and goes in evalboard.ci.
  */
+const NO_LM_EVAL_STDERR = new Set(['weighted_perplexity', 'bits_per_byte']);
+
 const BOOTSTRAPPED = new Set([
   'median',
   'perplexity',
@@ -104,7 +107,7 @@ export function stderrFor(
 ): number | null {
   const { bootstrapIters = 1000, seed = 0 } = opts;
   const plan = errorPlan(aggregation, values, bootstrapIters);
-  if (!plan) return null;
+  if (!plan || NO_LM_EVAL_STDERR.has(aggregation)) return null;
   return 'numbers' in plan ? meanStderr(plan.numbers) : bootstrapStderr(plan.statistic, values, plan.iters, seed);
 }
 
@@ -138,5 +141,8 @@ export function uncertaintyFor(
   const estimates = bootstrapEstimates(plan.statistic, values, plan.iters, seed);
   const sorted = Float64Array.from(estimates).sort();
   const tail = (1 - CI_LEVEL) / 2;
-  return { stderr: sampleStddev(estimates), ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)] };
+  return {
+    stderr: NO_LM_EVAL_STDERR.has(aggregation) ? null : sampleStddev(estimates),
+    ci: [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)],
+  };
 }
