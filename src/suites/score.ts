@@ -78,7 +78,34 @@ function setupMismatches(suite: SuiteDefinition, report: ResultsReport): string[
   const chat = suite.setup.apply_chat_template;
   if (chat !== 'any' && chat !== config.apply_chat_template)
     out.push(`apply_chat_template ${config.apply_chat_template}: the suite fixes ${chat}`);
+  const prompts = promptsMode(config.argv);
+  if (suite.setup.prompts && prompts !== suite.setup.prompts)
+    out.push(`--prompts ${prompts}: the suite fixes ${suite.setup.prompts}`);
+  const minimum = suite.setup.min_evalboard_version;
+  if (minimum && compareVersions(config.evalboard_version, minimum) < 0)
+    out.push(`evalboard ${config.evalboard_version}: the suite needs ${minimum} or later`);
   return out;
+}
+
+/** The --prompts mode a run used, from its recorded command line (spread unless it says otherwise). */
+function promptsMode(argv: readonly string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--prompts=')) return arg.slice('--prompts='.length);
+    if (arg === '--prompts' && argv[i + 1] !== undefined) return argv[i + 1]!;
+  }
+  return 'spread';
+}
+
+/** Numeric compare of "major.minor.patch" versions (anything after a '-' or '+' ignored). */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split(/[-+]/)[0]!.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Shots and document counts of a benchmark's tasks against the suite's. */
