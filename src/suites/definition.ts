@@ -41,7 +41,10 @@ const suiteSchema = z.strictObject({
     /** Tasks with several prompts: each doc with its own prompt (MERA's protocol) or with all of them. */
     prompts: z.enum(['spread', 'all']).optional(),
     /** The oldest evalboard whose prompts and metrics give this suite's numbers ("0.1.0"). */
-    min_evalboard_version: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+    min_evalboard_version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/)
+      .optional(),
   }),
   benchmarks: z.array(benchmarkSchema).min(1),
 });

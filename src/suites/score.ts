@@ -99,7 +99,11 @@ function promptsMode(argv: readonly string[]): string {
 
 /** Numeric compare of "major.minor.patch" versions (anything after a '-' or '+' ignored). */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split(/[-+]/)[0]!.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]!
+      .split('.')
+      .map((x) => Number.parseInt(x, 10) || 0);
   const [x, y] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const d = (x[i] ?? 0) - (y[i] ?? 0);
