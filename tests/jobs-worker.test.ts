@@ -16,6 +16,7 @@ import { startInProcessWorker } from '../src/cli/worker.ts';
 import { buildApp } from '../src/service/app.ts';
 import { type Database, openDatabase } from '../src/service/db/open.ts';
 import { evaluationRequests, scores as scores_, submissions, users } from '../src/service/db/schema.ts';
+import { sanitizeModelName } from '../src/report/write.ts';
 import { syncSuite } from '../src/service/suites.ts';
 import { loadSuite } from '../src/suites/definition.ts';
 import { jobIdFor, openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
@@ -300,7 +301,7 @@ describe('evaluation jobs on PGlite (the service’s embedded database), run by 
       const names = submitted[0]!.entries.map((e) => e.replace(/_\d{4}-\d\d-\d\dT[\d.-]+\.json/, '_<time>.json'));
       expect(names.sort()).toEqual(
         ['results_<time>.json', ...['bps', 'lcs', 'simplear'].map((t) => `samples_${t}_<time>.jsonl`)].map(
-          (f) => `__work__shared__models__stories260K/${f}`,
+          (f) => `${sanitizeModelName(STORIES.replace(/\.gguf$/, ''))}/${f}`,
         ),
       );
       const results = JSON.parse(readFileSync((await queue.resultsPath(id))!, 'utf8'));
