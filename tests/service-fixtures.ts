@@ -94,9 +94,10 @@ export async function storiesRunArchive(): Promise<{ archive: string; results: R
   return { archive, results: JSON.parse(readFileSync(join(out, folder!, resultsName), 'utf8')) };
 }
 
-/** The test suite the stories run is scored on: lcs, 11 choices, 2-shot, 1,000 documents. */
-export const LCS_SUITE_YAML = `suite: lcs_test
-description: one benchmark, for the service tests
+/** A one-benchmark suite the stories runs are scored on: lcs, 11 choices, 2-shot, 1,000 documents. */
+export function lcsSuiteYaml(name: string, description = 'one benchmark, for the service tests'): string {
+  return `suite: ${name}
+description: ${description}
 total: mean
 setup:
   limit: null
@@ -113,3 +114,6 @@ benchmarks:
     num_fewshot: 2
     docs: 1000
 `;
+}
+
+export const LCS_SUITE_YAML = lcsSuiteYaml('lcs_test');

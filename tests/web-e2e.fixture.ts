@@ -13,6 +13,7 @@ import { createUser } from '../src/service/auth.ts';
 import { openDatabase } from '../src/service/db/open.ts';
 import { loadMeraGold } from '../src/service/ingest/mera.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
+import { lcsSuiteYaml } from './service-fixtures.ts';
 
 const DATA = join(ROOT, '../shared/datasets');
 const MERA_SAMPLE_ZIP = join(DATA, 'mera/submission-example/sample_submission_v1.1.zip');
@@ -35,24 +36,7 @@ export interface BoardServer {
 
 /** The suite the stories run is scored on: lcs alone (11 choices, 2-shot, 1,000 documents). */
 const LCS_SUITE = 'lcs_web';
-const LCS_SUITE_YAML = `suite: ${LCS_SUITE}
-description: one benchmark, for the browser tests
-total: mean
-setup:
-  limit: null
-  system_instruction: null
-  gen_kwargs: null
-  max_gen_toks: null
-  apply_chat_template: any
-benchmarks:
-  - name: LCS
-    task: lcs
-    domain: reasoning
-    metrics: [acc]
-    choices: 11
-    num_fewshot: 2
-    docs: 1000
-`;
+const LCS_SUITE_YAML = lcsSuiteYaml(LCS_SUITE, 'one benchmark, for the browser tests');
 
 interface MeraRecord {
   outputs: unknown;
