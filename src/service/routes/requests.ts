@@ -51,6 +51,11 @@ export async function requestRoutes(instance: FastifyInstance, ctx: AppContext):
     if (!row) throw notFound(`request ${id}`);
     return row;
   };
+  /** A request's votes now (its queue priority). */
+  const votesFor = async (requestId: number): Promise<number> => {
+    const [{ n } = { n: 0 }] = await ctx.db.select({ n: count() }).from(votes).where(eq(votes.requestId, requestId));
+    return n;
+  };
 
   api.get(
     '/api/requests',
@@ -137,7 +142,7 @@ export async function requestRoutes(instance: FastifyInstance, ctx: AppContext):
         .onConflictDoNothing()
         .returning({ id: votes.requestId });
       if (inserted.length === 0) throw new ApiError('conflict', `user ${user.name} already voted for request ${r.id}`);
-      const [{ n } = { n: 0 }] = await ctx.db.select({ n: count() }).from(votes).where(eq(votes.requestId, r.id));
+      const n = await votesFor(r.id);
       // A queued job moves up with its votes (the pg-boss queue can reorder; the interface need not).
       const queue = ctx.jobQueue as { setPriority?: (requestId: number, votes: number) => Promise<void> } | null;
       if (r.jobId && queue?.setPriority) await queue.setPriority(r.id, n);
@@ -159,7 +164,7 @@ export async function requestRoutes(instance: FastifyInstance, ctx: AppContext):
       const user = requireMaintainer(request);
       const r = await requestRow(Number(request.params.id));
       if (r.status !== 'pending') throw new ApiError('conflict', `request ${r.id} is ${r.status}, not pending`);
-      const [{ n } = { n: 0 }] = await ctx.db.select({ n: count() }).from(votes).where(eq(votes.requestId, r.id));
+      const n = await votesFor(r.id);
       const jobId = ctx.jobQueue
         ? await ctx.jobQueue.enqueue({
             requestId: r.id,
