@@ -15,7 +15,7 @@ import {
   sampleRows,
   writeSamplesInOrder,
 } from '../report/samples.ts';
-import { type RepeatedRun, repeatSamplesPath, repeatsTable, summariseRepeats } from '../report/repeats.ts';
+import { repeatSamplesPath, repeatsTable, summariseRepeats } from '../report/repeats.ts';
 import type { ResultsReport, RunConfig } from '../report/schema.ts';
 import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
@@ -273,31 +273,24 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   suite?.attach(report);
 
   let resultsPath: string | undefined;
-  if (paths && flags.log_samples) {
-    for (const o of outcomes) await writeSamplesInOrder(paths.samples(o.task.name), sampleRows(o));
-    for (const { run, outcomes: runOutcomes } of extraRuns)
-      for (const o of runOutcomes)
-        await writeSamplesInOrder(repeatSamplesPath(paths.samples(o.task.name), run), sampleRows(o));
-  }
-  if (repeats > 1) {
-    const runReport = (run: number, runOutcomes: readonly TaskOutcome[]): RepeatedRun => ({
-      seeds: runSeeds(run),
-      results: run === 0 ? report.results : buildReport(runOutcomes, groups, config, report.timing).results,
-      samples:
-        paths && flags.log_samples
-          ? Object.fromEntries(
-              runOutcomes.map((o) => {
-                const file = paths.samples(o.task.name);
-                return [o.task.name, basename(run === 0 ? file : repeatSamplesPath(file, run))];
-              }),
-            )
-          : {},
-    });
-    report.repeated_runs = summariseRepeats([
-      runReport(0, outcomes),
-      ...extraRuns.map(({ run, outcomes: o }) => runReport(run, o)),
-    ]);
-  }
+  const runs = [{ run: 0, outcomes }, ...extraRuns];
+  // Run 0's samples keep the plain name; run r's go beside them (repeatSamplesPath).
+  const samplesPath = (task: string, run: number) =>
+    run === 0 ? paths!.samples(task) : repeatSamplesPath(paths!.samples(task), run);
+  if (paths && flags.log_samples)
+    for (const { run, outcomes: runOutcomes } of runs)
+      for (const o of runOutcomes) await writeSamplesInOrder(samplesPath(o.task.name, run), sampleRows(o));
+  if (repeats > 1)
+    report.repeated_runs = summariseRepeats(
+      runs.map(({ run, outcomes: runOutcomes }) => ({
+        seeds: runSeeds(run),
+        results: run === 0 ? report.results : buildReport(runOutcomes, groups, config, report.timing).results,
+        samples:
+          paths && flags.log_samples
+            ? Object.fromEntries(runOutcomes.map((o) => [o.task.name, basename(samplesPath(o.task.name, run))]))
+            : {},
+      })),
+    );
   if (paths) {
     writeResults(paths.results, report);
     resultsPath = paths.results;

@@ -3,8 +3,7 @@
  * such copies with growing noise behaves like checkpoints of a model getting worse, which is what
  * `analyze`'s monotonicity check is for — without a single downloaded checkpoint.
  */
-import { open } from 'node:fs/promises';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, open } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import { readGgufInfo } from './read.ts';
 import { NormalSampler } from './weights.ts';
