@@ -1,15 +1,9 @@
-import { aggregateSubtasks, pooledStderr } from '../aggregate/index.ts';
 import type { GroupDefinition } from '../task/types.ts';
+import { groupResults, type TaskRow } from './groups.ts';
 import { taskConfigHash } from './hashes.ts';
 import type { ReportedTaskOutcome } from './outcome.ts';
 import type { MetricEntries, PromptScores, ResultsReport, RunConfig, TaskTokenCounts } from './schema.ts';
 import { REPORT_SCHEMA_VERSION } from './schema.ts';
-
-interface Scored {
-  readonly value: number;
-  readonly stderr: number | null;
-  readonly n: number;
-}
 
 /** Metric key as lm-eval writes it: "acc,none", "acc_stderr,none". */
 const key = (metric: string, filter: string) => `${metric},${filter}`;
@@ -21,7 +15,6 @@ export function buildReport(
   config: RunConfig,
   timing: ResultsReport['timing'],
 ): ResultsReport {
-  const byName = new Map<string, Map<string, Scored>>();
   const report: ResultsReport = {
     results: {},
     groups: {},
@@ -35,28 +28,38 @@ export function buildReport(
     evalboard: { schema_version: REPORT_SCHEMA_VERSION, tasks: {}, ci: {} },
     timing,
   };
-  const sorted = [...outcomes].sort((a, b) => a.task.name.localeCompare(b.task.name));
-  for (const o of sorted) {
+  const rows: TaskRow[] = [];
+  const intervalsOf = new Map<string, Record<string, [number, number] | null>>();
+  // Rows in run order (the order tasks were asked for), which decides group_subtasks' order.
+  for (const o of outcomes) {
     const name = o.task.name;
-    const entries: MetricEntries = { alias: name };
-    const scores = new Map<string, Scored>();
+    const scores: MetricEntries = {};
+    const sizes = new Map<string, number>();
     const better: Record<string, boolean> = {};
     const intervals: Record<string, [number, number] | null> = {};
     for (const s of o.summaries) {
       intervals[key(s.metric, s.filter)] = s.ci ? [s.ci[0], s.ci[1]] : null;
-      entries[key(s.metric, s.filter)] = s.value;
-      entries[stderrKey(s.metric, s.filter)] = s.stderr ?? 'N/A';
-      scores.set(key(s.metric, s.filter), s);
+      scores[key(s.metric, s.filter)] = s.value;
+      scores[stderrKey(s.metric, s.filter)] = s.stderr ?? 'N/A';
+      sizes.set(key(s.metric, s.filter), s.n);
       better[s.metric] = s.higherIsBetter;
     }
-    byName.set(name, scores);
-    report.results[name] = entries;
+    rows.push({ name, alias: o.task.alias ?? name, scores, sizes, higherIsBetter: better });
+    intervalsOf.set(name, intervals);
+  }
+  const grouped = groupResults(rows, groups);
+  report.results = grouped.results;
+  report.groups = grouped.groups;
+  report.group_subtasks = grouped.groupSubtasks;
+  const sorted = [...outcomes].sort((a, b) => a.task.name.localeCompare(b.task.name));
+  for (const o of sorted) {
+    const name = o.task.name;
     report.configs[name] = { ...o.task.config, num_fewshot: o.numFewshot };
     report.versions[name] = o.task.version;
     report['n-shot'][name] = o.numFewshot;
-    report.higher_is_better[name] = better;
+    report.higher_is_better[name] = rows.find((r) => r.name === name)!.higherIsBetter;
+    report.evalboard.ci![name] = intervalsOf.get(name)!;
     report['n-samples'][name] = { original: o.docs.eval.length, effective: o.instances.length };
-    report.evalboard.ci![name] = intervals;
     const prompts = promptScores(o);
     if (prompts) report.evalboard.prompts = { ...report.evalboard.prompts, [name]: prompts };
     report.evalboard.tasks[name] = {
@@ -65,13 +68,10 @@ export function buildReport(
       sources: o.docs.sources ?? null,
     };
   }
-  for (const group of orderBottomUp(groups)) {
-    const entries = aggregateGroup(group, byName);
-    report.groups[group.name] = { alias: group.name, ...entries.entries };
-    byName.set(group.name, entries.scores);
-    report.group_subtasks[group.name] = [...group.tasks];
+  for (const group of groups) {
+    if (group.isTag) continue;
     report.versions[group.name] = group.version;
-    report.higher_is_better[group.name] = groupHigherIsBetter(group, report.higher_is_better);
+    report.higher_is_better[group.name] = grouped.groupHigherIsBetter[group.name] ?? {};
   }
   return report;
 }
@@ -143,60 +143,4 @@ function promptScores(o: ReportedTaskOutcome): Record<string, PromptScores> | un
     };
   }
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** A group's metric is better when higher if its subtasks agree on that. */
-function groupHigherIsBetter(group: GroupDefinition, known: Record<string, Record<string, boolean>>) {
-  const out: Record<string, boolean> = {};
-  for (const { metric } of group.aggregateMetrics) {
-    const votes = group.tasks.map((t) => known[t]?.[metric]).filter((v): v is boolean => v !== undefined);
-    if (votes.length > 0) out[metric] = votes.every((v) => v === votes[0]) ? votes[0]! : true;
-  }
-  return out;
-}
-
-/** Subgroups before the groups that contain them. */
-function orderBottomUp(groups: readonly GroupDefinition[]): GroupDefinition[] {
-  const names = new Set(groups.map((g) => g.name));
-  const done = new Set<string>();
-  const out: GroupDefinition[] = [];
-  const visit = (g: GroupDefinition) => {
-    if (done.has(g.name)) return;
-    done.add(g.name);
-    for (const sub of g.tasks) {
-      const child = names.has(sub) ? groups.find((x) => x.name === sub) : undefined;
-      if (child) visit(child);
-    }
-    out.push(g);
-  };
-  groups.forEach(visit);
-  return out;
-}
-
-/** lm-eval's group aggregation: (weighted) mean of subtask scores, pooled stderr. */
-function aggregateGroup(group: GroupDefinition, byName: ReadonlyMap<string, ReadonlyMap<string, Scored>>) {
-  const entries: MetricEntries = {};
-  const scores = new Map<string, Scored>();
-  const members = group.tasks.map((t) => byName.get(t)).filter((m): m is ReadonlyMap<string, Scored> => !!m);
-  for (const { metric, weightBySize } of group.aggregateMetrics) {
-    const filters = new Set<string>();
-    for (const m of members)
-      for (const k of m.keys()) if (k.startsWith(`${metric},`)) filters.add(k.slice(metric.length + 1));
-    for (const filter of [...filters].sort()) {
-      const parts = members.map((m) => m.get(key(metric, filter))).filter((s): s is Scored => !!s);
-      if (parts.length === 0) continue;
-      const sizes = parts.map((p) => p.n);
-      const value = aggregateSubtasks(
-        parts.map((p) => p.value),
-        sizes,
-        weightBySize,
-      );
-      const stderrs = parts.map((p) => p.stderr);
-      const stderr = stderrs.every((s): s is number => s !== null) ? pooledStderr(stderrs, sizes) : null;
-      entries[key(metric, filter)] = value;
-      entries[stderrKey(metric, filter)] = stderr ?? 'N/A';
-      scores.set(key(metric, filter), { value, stderr, n: sizes.reduce((a, b) => a + b, 0) });
-    }
-  }
-  return { entries, scores };
 }

@@ -9,7 +9,7 @@ import type { TaskDefinition } from '../task/types.ts';
  * more; the report depends on these fields only, not on the evaluator.
  */
 export interface ReportedTaskOutcome {
-  readonly task: Pick<TaskDefinition, 'name' | 'version' | 'outputType' | 'config'>;
+  readonly task: Pick<TaskDefinition, 'name' | 'version' | 'outputType' | 'config' | 'alias'>;
   readonly docs: Pick<TaskDocs, 'eval' | 'sources'>;
   readonly numFewshot: number;
   readonly instances: readonly Pick<

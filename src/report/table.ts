@@ -6,24 +6,30 @@ export function resultsTable(report: ResultsReport, section: 'results' | 'groups
   const entriesOf = report[section];
   for (const name of Object.keys(entriesOf)) {
     const entries: MetricEntries = entriesOf[name]!;
-    let first = true;
-    for (const [k, value] of Object.entries(entries)) {
-      if (k === 'alias' || k.includes('_stderr,')) continue;
-      const [metric, filter] = k.split(',') as [string, string];
+    // lm-eval's make_table: the row is labelled with the (indented) alias, metrics in key order; a
+    // group without scores has one blank " " entry, so it still shows as a heading row.
+    let label = typeof entries.alias === 'string' ? entries.alias : name;
+    let version = String(report.versions[name] ?? '');
+    const nShot = String(report['n-shot'][name] ?? '');
+    for (const k of Object.keys(entries).sort()) {
+      const comma = k.indexOf(',');
+      const [metric, filter] = comma < 0 ? [k, ''] : [k.slice(0, comma), k.slice(comma + 1)];
+      if (k === 'alias' || metric.endsWith('_stderr')) continue;
       const stderr = entries[`${metric}_stderr,${filter}`];
       const better = report.higher_is_better[name]?.[metric];
       rows.push([
-        first ? name : '',
-        first ? String(report.versions[name] ?? '') : '',
+        label,
+        version,
         filter,
-        first ? String(report['n-shot'][name] ?? '') : '',
+        nShot,
         metric,
         better === undefined ? '' : better ? '↑' : '↓',
-        formatNumber(value),
-        '±',
-        typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
+        formatNumber(entries[k]),
+        stderr === undefined ? '' : '±',
+        stderr === undefined ? '' : typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
       ]);
-      first = false;
+      label = '';
+      version = '';
     }
   }
   if (rows.length === 0) return '';

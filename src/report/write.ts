@@ -42,11 +42,17 @@ export function fileTimestamp(date: Date): string {
 }
 
 /**
+ * lm-eval's make_table prints `results` and `groups` in their key order (a group, then its indented
+ * subtasks), and `group_subtasks` has lm-eval's order: those keep the order they were built in.
+ */
+const ORDERED_SECTIONS = new Set(['results', 'groups', 'group_subtasks']);
+
+/**
  * Checks the file against the schema before writing it, as readers will see it (after JSON, where
  * NaN becomes null): a report that breaks its own contract is a bug to find here, not in a reader.
  */
 export function writeResults(path: string, report: ResultsReport): void {
-  const text = stableStringify(report, 2);
+  const text = stableStringify(report, 2, (at) => at.length === 1 && ORDERED_SECTIONS.has(at[0]!));
   parseResults(JSON.parse(text), path);
   writeFileAtomic(path, `${text}\n`);
 }

@@ -126,8 +126,8 @@ function benchmarkMismatches(b: SuiteBenchmark, report: ResultsReport): string[]
   return out;
 }
 
-/** A group's tasks, subgroups expanded; a task is its own leaf. */
+/** A group's tasks, subgroups expanded; a task is its own leaf (a task run alone lists no subtasks). */
 function leafTasks(name: string, report: ResultsReport): string[] {
   const subtasks = report.group_subtasks[name];
-  return subtasks ? subtasks.flatMap((s) => leafTasks(s, report)) : [name];
+  return subtasks && subtasks.length > 0 ? subtasks.flatMap((s) => leafTasks(s, report)) : [name];
 }

@@ -73,7 +73,18 @@ export class TaskCatalog {
       if (group) {
         if (stack.includes(name))
           throw new UserError(`group cycle: ${[...stack, name].join(' → ')}`, parent?.locateTask?.(name) ?? {});
-        groups.set(name, group);
+        // lm-eval expands a tag into its tasks in place: no group of its own, so no empty row.
+        if (group.isTag) {
+          for (const sub of group.tasks) visit(sub, stack, parent);
+          return;
+        }
+        // A tag from another folder is listed by name in the group file: its tasks are the group's.
+        const tagOf = (sub: string) => {
+          const tag = this.getGroup(sub);
+          return tag?.isTag ? tag : undefined;
+        };
+        const members = group.tasks.flatMap((sub) => tagOf(sub)?.tasks ?? [sub]);
+        groups.set(name, group.tasks.some((sub) => tagOf(sub)) ? { ...group, tasks: members } : group);
         for (const sub of group.tasks) visit(sub, [...stack, name], group);
         return;
       }

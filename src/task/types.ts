@@ -147,14 +147,25 @@ export interface TaskDefinition {
   readonly unsafeCode?: boolean;
   /** Plain, JSON-serialisable config echoed into the report's `configs`. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** lm-eval's `task_alias`: the task's label in the results table and the results' `alias`. */
+  readonly alias?: string;
 }
 
 export interface GroupDefinition {
   readonly name: string;
-  /** Subtask or subgroup names. */
+  /** Subtask or subgroup names (a tag listed in a group file is already expanded to its tasks). */
   readonly tasks: readonly string[];
-  readonly aggregateMetrics: readonly { metric: string; weightBySize: boolean }[];
+  /**
+   * lm-eval's `aggregate_metric_list`: each metric is averaged over the group's leaf tasks, for the
+   * filter pipelines in filterList (lm-eval's default: "none"). Empty: the group only labels its
+   * subtasks in the table and gets no score.
+   */
+  readonly aggregateMetrics: readonly { metric: string; weightBySize: boolean; filterList?: readonly string[] }[];
   readonly version: number;
+  /** lm-eval's `group_alias`: the group's label in the results table. */
+  readonly alias?: string;
+  /** A `tag:` collection: its tasks run as if listed one by one; it gets no row and no score. */
+  readonly isTag?: boolean;
   /** Where the group file lists a subtask, for errors. */
   readonly locateTask?: (name: string) => ErrorLocation;
 }

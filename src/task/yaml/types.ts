@@ -9,14 +9,12 @@ import type { GroupDefinition, TaskDefinition } from '../types.ts';
  */
 export interface YamlTaskDefinition extends TaskDefinition {
   readonly file: string;
-  readonly alias?: string;
   readonly tags: readonly string[];
   readonly docToDecontaminationQuery?: (doc: Doc) => string;
 }
 
 export interface YamlGroupDefinition extends GroupDefinition {
   readonly file?: string;
-  readonly alias?: string;
   readonly aggregateMetrics: readonly {
     metric: string;
     weightBySize: boolean;
