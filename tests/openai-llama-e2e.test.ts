@@ -94,7 +94,14 @@ describe('openai-completions against stories260K behind a vLLM-shaped server', (
 
   it('scores loglikelihood_rolling over several windows as the llamacpp backend does', async () => {
     const maxLength = 48;
-    const local = await createLlamaCppBackend({ modelPath: STORIES, nCtx: maxLength, seed: 1, batchSize: 2 });
+    // lm-eval's API backends encode rolling text without special tokens: the llamacpp backend's 'context' rule.
+    const local = await createLlamaCppBackend({
+      modelPath: STORIES,
+      nCtx: maxLength,
+      seed: 1,
+      batchSize: 2,
+      rollingBos: 'context',
+    });
     const api = await createOpenAiCompletions({
       args: { base_url: server.baseUrl, model: 'stories260K', tokenizer: STORIES, max_length: String(maxLength) },
       batchSize: 3,

@@ -153,9 +153,14 @@ describe('loglikelihood', () => {
 
 describe('loglikelihoodRolling', () => {
   it('sums rolling windows over a text longer than n_ctx, as a per-window naive evaluation does', async () => {
-    const tokens = reference.model.tokenize(LONG_STORY, true);
+    const bos = reference.model.tokens.bos!;
+    const text = reference.model.tokenize(LONG_STORY, true);
+    // Default (lm-eval's HF backend): stories260K adds BOS, so BOS is the first predicted token.
+    const tokens = [bos, ...text];
     expect(tokens.length).toBeGreaterThan(2 * SMALL_N_CTX);
-    const windows = getRollingTokenWindows(tokens, reference.model.tokens.bos!, SMALL_N_CTX, 1).map(makeDisjointWindow);
+    const windows = getRollingTokenWindows(tokens, bos, SMALL_N_CTX, 1).map(makeDisjointWindow);
+    expect(windows[0]!.context).toEqual([bos]);
+    expect(windows[0]!.continuation[0]).toBe(bos);
     let expected = 0;
     for (const w of windows)
       expected += (await naiveLoglikelihood(reference, w.context, w.continuation, SMALL_N_CTX)).logprob;
@@ -170,9 +175,43 @@ describe('loglikelihoodRolling', () => {
     );
     expect(story!.tokens).toBe(tokens.length);
     expect(Math.abs(story!.logprob - expected)).toBeLessThan(1e-4);
-    expect(empty).toEqual({ logprob: 0, tokens: 0 });
+    // An empty text still encodes to [BOS] under the HF rule: log P(BOS | BOS) alone.
+    expect(empty!.tokens).toBe(1);
+    const bosAfterBos = await naiveLoglikelihood(reference, [bos], [bos], SMALL_N_CTX);
+    expect(Math.abs(empty!.logprob - bosAfterBos.logprob)).toBeLessThan(1e-4);
     expect(short!.logprob).toBeLessThan(0);
     expect(done.sort()).toEqual([0, 1, 2]);
+  });
+
+  it("with rolling_bos 'context' scores the text's own tokens, the first predicted from BOS", async () => {
+    const bos = reference.model.tokens.bos!;
+    const tokens = reference.model.tokenize(LONG_STORY, true);
+    const windows = getRollingTokenWindows(tokens, bos, SMALL_N_CTX, 1).map(makeDisjointWindow);
+    let expected = 0;
+    for (const w of windows)
+      expected += (await naiveLoglikelihood(reference, w.context, w.continuation, SMALL_N_CTX)).logprob;
+    const contextOnly = await createLlamaCppBackend({
+      modelPath: MODEL,
+      nCtx: SMALL_N_CTX,
+      seed: 1,
+      batchSize: 4,
+      rollingBos: 'context',
+    });
+    try {
+      const [story, empty] = await contextOnly.loglikelihoodRolling([
+        { kind: 'loglikelihoodRolling', text: LONG_STORY },
+        { kind: 'loglikelihoodRolling', text: '' },
+      ]);
+      expect(story!.tokens).toBe(tokens.length);
+      expect(Math.abs(story!.logprob - expected)).toBeLessThan(1e-4);
+      expect(empty).toEqual({ logprob: 0, tokens: 0 });
+      // The two settings are separate cache entries and both are recorded.
+      expect(contextOnly.id).not.toBe(small.id);
+      expect(contextOnly.info.settings).toMatchObject({ rollingBos: 'context' });
+      expect(small.info.settings).toMatchObject({ rollingBos: 'scored' });
+    } finally {
+      await contextOnly.close();
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import {
 import { renderChatTemplate } from './chat.ts';
 import { type GenerationJob, generateAll } from './generate.ts';
 import type { PackedContextHandle } from './native/packed-context.ts';
+import type { RollingBos } from './options.ts';
 import { scoreNaively } from './scoring/naive-reference.ts';
 import { type ScoringRequest, scorePacked, type TokenScore } from './scoring/packed-scoring.ts';
 import { getRollingTokenWindows, makeDisjointWindow } from './scoring/rolling.ts';
@@ -43,6 +44,8 @@ export interface LlamaCppBackendParts {
    */
   readonly openContext: () => Promise<LlamaContext>;
   readonly tokenizer: RequestTokenizer;
+  /** Where a BOS-adding model's BOS goes in rolling log-likelihoods (options.ts `RollingBos`). */
+  readonly rollingBos: RollingBos;
   readonly chatTemplate: string | null;
   /**
    * The packed scorer's unified-KV context (scoring/packed-scoring.ts); absent where the native
@@ -174,8 +177,10 @@ export class LlamaCppBackend implements Backend {
     const owner: number[] = [];
     const firstWindow: number[] = [];
     const tokenCounts = reqs.map((r, i) => {
-      // lm-eval's rolling tok_encode: the text without BOS; the first window conditions on the prefix token.
-      const tokens = tokenizer.tokenize(r.text);
+      // 'scored' is HFLM's loglikelihood_rolling: tok_encode(text) keeps the BOS a BOS-adding tokenizer
+      // puts first, so the first window predicts that BOS from the prefix token (itself BOS), and the
+      // text after it. 'context': the text alone, its first token predicted from the prefix token.
+      const tokens = this.parts.rollingBos === 'scored' ? encodeText(tokenizer, r.text) : tokenizer.tokenize(r.text);
       firstWindow.push(windows.length);
       for (const w of getRollingTokenWindows(tokens, tokenizer.prefixToken, this.maxLength, 1)) {
         windows.push(makeDisjointWindow(w));

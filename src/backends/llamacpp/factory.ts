@@ -5,8 +5,9 @@ import { readGgufInfo, summarizeGguf } from '../../gguf/read.ts';
 import { resolveModelLocation } from '../model-location.ts';
 import { checkArgKeys, intArg } from '../model-args.ts';
 import type { Backend, BackendFactoryOptions } from '../types.ts';
+import { ROLLING_BOS_VALUES, type RollingBos } from './options.ts';
 
-const KNOWN_ARGS = ['pretrained', 'path', 'n_ctx', 'n_batch', 'n_threads', 'seed', 'flash_attn'];
+const KNOWN_ARGS = ['pretrained', 'path', 'n_ctx', 'n_batch', 'n_threads', 'seed', 'flash_attn', 'rolling_bos'];
 
 /**
  * `--model llamacpp --model_args pretrained=…`: resolve the file (local, cache, model path, hub),
@@ -28,6 +29,7 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
   const nThreads = intArg(args, 'n_threads');
   const seed = intArg(args, 'seed', 0) ?? o.seed;
   const flashAttention = booleanArg(args.flash_attn, 'flash_attn');
+  const rollingBos = rollingBosArg(args.rolling_bos);
   if (nCtx !== undefined && gguf.contextLength !== null && nCtx > gguf.contextLength * 4)
     throw new UserError(
       `n_ctx=${nCtx} is far beyond the model's training context (${gguf.contextLength})`,
@@ -45,6 +47,7 @@ export async function createLlamaCppFromArgs(o: BackendFactoryOptions): Promise<
     ...(nBatch !== undefined ? { nBatch } : {}),
     ...(nThreads !== undefined ? { nThreads } : {}),
     ...(flashAttention !== undefined ? { flashAttention } : {}),
+    ...(rollingBos !== undefined ? { rollingBos } : {}),
     extraDetails: { gguf },
   });
   const { binary, gpu, scorer, scorerFallbackReason } = backend.info.details as {
@@ -94,6 +97,18 @@ function downloadProgress(spec: string): (done: number, total: number) => void {
     const mb = (n: number) => (n / 1e6).toFixed(1);
     process.stderr.write(`downloading ${spec}: ${mb(done)}${total > 0 ? ` / ${mb(total)}` : ''} MB\n`);
   };
+}
+
+function rollingBosArg(v: string | undefined): RollingBos | undefined {
+  if (v === undefined) return undefined;
+  const value = ROLLING_BOS_VALUES.find((x) => x === v);
+  if (!value)
+    throw new UserError(
+      `rolling_bos=${v} is not one of ${ROLLING_BOS_VALUES.join(', ')}`,
+      { field: '--model_args rolling_bos' },
+      "'scored' is lm-eval's HF backend (the default); 'context' scores the text's own tokens only",
+    );
+  return value;
 }
 
 function booleanArg(v: string | undefined, name: string): boolean | undefined {

@@ -86,9 +86,11 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
     };
     const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template ?? null;
     // Settings that change outputs; the id (the cache key's model part) is built from them.
+    const rollingBos = o.rollingBos ?? 'scored';
     const outputSettings = {
       nCtx,
       addBos: tokenizer.addBos,
+      rollingBos,
       flashAttention: contextRequest.flashAttention,
       seed: o.seed,
     };
@@ -129,6 +131,7 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       model,
       openContext,
       tokenizer,
+      rollingBos,
       chatTemplate,
       ...(packed && { packed: { context: packed, maxUnitsPerDecode } }),
     });

@@ -13,10 +13,23 @@ export interface LlamaCppOptions {
   /** Sequences evaluated together (one KV slot each); 'auto' picks what memory allows, up to 8. */
   readonly batchSize: number | 'auto';
   readonly flashAttention?: boolean;
+  /** Default 'scored' (lm-eval's HF backend); see RollingBos. */
+  readonly rollingBos?: RollingBos;
   readonly verbose?: boolean;
   /** Facts the caller knows about the model (its GGUF summary), added to info.details. */
   readonly extraDetails?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * Rolling log-likelihood (perplexity tasks) on a model whose tokenizer adds BOS. 'scored': as
+ * lm-eval's HF backend, the token list is the text encoded with its BOS, and the first window
+ * predicts that BOS from the prefix token (BOS again), so log P(BOS | BOS) is part of the sum.
+ * 'context': the BOS only conditions the first window; every scored token is the text's own (what
+ * lm-eval's API backends do, whose tok_encode adds no special tokens). Models that add no BOS
+ * score the same either way. docs/numerics.md has the effect on stories260K.
+ */
+export type RollingBos = 'scored' | 'context';
+export const ROLLING_BOS_VALUES: readonly RollingBos[] = ['scored', 'context'];
 
 /** llama.cpp needs a few cells for anything useful; above this a typo is more likely than a real model. */
 export const MIN_N_CTX = 8;
