@@ -15,6 +15,17 @@ interface Scored {
 const key = (metric: string, filter: string) => `${metric},${filter}`;
 const stderrKey = (metric: string, filter: string) => `${metric}_stderr,${filter}`;
 
+/**
+ * The metrics a task's benchmark reports that this build cannot compute ("metric,filter" → why),
+ * from its config (MERA's tasks) or its YAML metadata (`not_computed_locally`).
+ */
+export function notComputedLocally(config: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const metadata = config?.metadata as { not_computed_locally?: unknown } | undefined;
+  const notes = config?.not_computed_locally ?? metadata?.not_computed_locally;
+  if (typeof notes !== 'object' || notes === null) return {};
+  return Object.fromEntries(Object.entries(notes).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 export function buildReport(
   outcomes: readonly ReportedTaskOutcome[],
   groups: readonly GroupDefinition[],
@@ -48,6 +59,11 @@ export function buildReport(
       entries[stderrKey(s.metric, s.filter)] = s.stderr ?? 'N/A';
       scores.set(key(s.metric, s.filter), s);
       better[s.metric] = s.higherIsBetter;
+    }
+    // Metrics the task reports as not computed in this build: null, with the reason in its config.
+    for (const metricKey of Object.keys(notComputedLocally(o.task.config))) {
+      entries[metricKey] = null;
+      entries[metricKey.replace(',', '_stderr,')] = 'N/A';
     }
     byName.set(name, scores);
     report.results[name] = entries;
