@@ -91,8 +91,11 @@ function samplesRows(task: string): { doc_id: number; mera_prediction: unknown }
     .map((l) => JSON.parse(l));
 }
 
+const humaneval = cardRecords().ruhumaneval![0]!;
+
 let use: Record<string, number>;
 let rucodeeval: Record<string, number>;
+let ruhumaneval: Record<string, number>;
 let submission: MeraSubmissionScore;
 
 beforeAll(async () => {
@@ -100,10 +103,18 @@ beforeAll(async () => {
   expect(u.status, u.stderr).toBe(0);
   const c = score('mera_rucodeeval', outputsFile(CODE_ANSWERS), ['--confirm_run_unsafe_code']);
   expect(c.status, c.stderr).toBe(0);
+  // ruHumanEval's card record: its canonical solution (a nested helper, list results) in all 10 generations.
+  const h = score(
+    'mera_ruhumaneval',
+    outputsFile([0, 1].map(() => Array(10).fill(humaneval.meta.canonical_solution))),
+    ['--confirm_run_unsafe_code'],
+  );
+  expect(h.status, h.stderr).toBe(0);
   const resultsOf = (task: string) =>
     (readResults(join(runs, task)).results as Record<string, Record<string, number>>)[task]!;
   use = resultsOf('mera_use');
   rucodeeval = resultsOf('mera_rucodeeval');
+  ruhumaneval = resultsOf('mera_ruhumaneval');
   const zip = join(tempDir('mera-local-zip-'), 'submission.zip');
   const gold = join(tempDir('mera-local-gold-'), 'gold');
   const exported = await exportMeraSubmission(runs, zip, { goldDir: gold });
@@ -140,6 +151,16 @@ describe('ruCodeEval: generated functions run on each record’s tests in the sa
       expect(submission.tasks.ruCodeEval?.metrics[metric], metric).toBeCloseTo(value, 12);
     }
     expect(submission.errors).toEqual([]);
+  });
+
+  it('ruHumanEval: its canonical solution gives the gold outputs ("[3, 2, 3, 3]" as Python prints a list) and pass@k 1', () => {
+    for (const row of samplesRows('mera_ruhumaneval')) {
+      expect(row.mera_prediction).toEqual(Array(10).fill(humaneval.outputs));
+    }
+    for (const metric of ['pass@1', 'pass@5', 'pass@10']) {
+      expect(ruhumaneval[`${metric},scoring`], metric).toBe(1);
+      expect(submission.tasks.ruHumanEval?.metrics[metric], metric).toBe(1);
+    }
   });
 
   it('without --confirm_run_unsafe_code stops before any request with one line', () => {
