@@ -76,8 +76,8 @@ export function examGradeMetrics(items: readonly ExamItem[]): Record<string, num
 
 /** The possible points of an item: meta.score, a number or a numeric string (Python's float()). */
 function possiblePoints(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return n;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
 }
 
 /**
@@ -88,6 +88,8 @@ function scoreExamItem(input: ScoreInput): SampleValue {
   const doc = input.doc as { outputs?: unknown; meta?: Record<string, unknown> };
   const meta = doc.meta ?? {};
   const possible = possiblePoints(meta.score);
+  // A closed test set has no answers (outputs ""): nothing to score, the run still gives the answers to export.
+  if (doc.outputs === '') return [0, Number.isFinite(possible) ? possible : 1, String(meta.variant)];
   if (typeof doc.outputs !== 'string' || !Number.isFinite(possible) || meta.variant === undefined)
     throw new UserError(
       'grade_norm scores USE records: the document needs outputs (a string), meta.score, meta.variant, meta.type and meta.id_task',
