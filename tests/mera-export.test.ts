@@ -203,7 +203,7 @@ describe('export mera → score-submission', () => {
       {
         task: 'ruCodeEval',
         reason:
-          "doc 0: mera_prediction is not a list of generations' per-test outputs (MERA scores the outputs of each generated function on the tests, not its code)",
+          "doc 0: mera_prediction is not a list of generations' per-test outputs (MERA scores the outputs of each generated function on the tests, not its code: run with --confirm_run_unsafe_code)",
       },
     ]);
   });

@@ -6,7 +6,7 @@ import { meraSubmissionTask } from '../src/submissions/mera-tasks.ts';
 import { evalboard, readResults, tempDir } from './helpers.ts';
 import { meraDataDir } from './mera-fixture.ts';
 
-/** The suite's tasks whose local metric is MERA's own: exact-match accuracy, or em for the arithmetic tasks. */
+/** The suite's tasks whose local metric is MERA's own: exact-match accuracy, em, USE's grade_norm, ruCodeEval's pass@k. */
 const SAME_METRIC: Record<string, [local: string, mera: string]> = {
   lcs: ['acc,none', 'acc'],
   mamuramu: ['acc,none', 'acc'],
@@ -19,6 +19,8 @@ const SAME_METRIC: Record<string, [local: string, mera: string]> = {
   rwsd: ['acc,none', 'acc'],
   rumodar: ['exact_match,scoring', 'em'],
   rumultiar: ['exact_match,scoring', 'em'],
+  use: ['grade_norm,scoring', 'grade_norm'],
+  rucodeeval: ['pass@1,scoring', 'pass@1'],
 };
 
 let results: Record<string, Record<string, number>>;
@@ -39,6 +41,7 @@ beforeAll(async () => {
     out,
     '--log_samples',
     '--quiet',
+    '--confirm_run_unsafe_code',
   ]);
   expect(run.status, run.stderr).toBe(0);
   results = readResults(out).results as Record<string, Record<string, number>>;
@@ -56,10 +59,8 @@ describe('run --suite mera → export mera → score-submission', () => {
       expect(scored.tasks[name]?.metrics[mera], task).toBe(results[`mera_${task}`]![local]);
     }
     expect(scored.errors).toEqual([]);
-    // USE has no local metric; the website's grade_norm is computed from the records' own meta.
-    expect(scored.tasks.USE?.status).toBe('scored');
-    // The run logs ruCodeEval's generated code, not the per-test outputs MERA scores: left out, with why.
-    expect(skipped.map((s) => s.task)).toEqual(['ruCodeEval']);
-    expect(scored.total_over).toHaveLength(14);
+    // ruCodeEval's per-test outputs were computed in the run: every in-total task is exported.
+    expect(skipped).toEqual([]);
+    expect(scored.total_over).toHaveLength(15);
   });
 });

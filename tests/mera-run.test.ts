@@ -41,7 +41,7 @@ const SUITE_TASKS = [
 ];
 
 describe('evalboard run --suite mera on a MERA-layout folder built from the card records', () => {
-  it('runs the 15 tasks; samples rows carry each record’s meta and the answer a submission needs', () => {
+  it('runs and scores the 15 tasks; samples rows carry each record’s meta and the answer a submission needs', () => {
     const data = meraDataDir();
     const out = tempDir();
     const r = evalboard([
@@ -55,18 +55,25 @@ describe('evalboard run --suite mera on a MERA-layout folder built from the card
       '--output_path',
       out,
       '--log_samples',
+      '--confirm_run_unsafe_code',
     ]);
     expect(r.status, r.stderr).toBe(0);
     const report = readResults(out) as unknown as {
-      suite: { benchmarks: Record<string, { task: string; raw: number | null }>; missing: string[] };
+      suite: {
+        benchmarks: Record<string, { task: string; raw: number | null }>;
+        missing: string[];
+        complete: boolean;
+      };
     };
     expect(
       Object.values(report.suite.benchmarks)
         .map((b) => b.task)
         .sort(),
     ).toEqual(SUITE_TASKS.map((t) => `mera_${t}`));
-    // Only the two tasks MERA's website alone scores lack a local score.
-    expect(report.suite.missing.map((m) => m.split(' ')[0])).toEqual(['ruCodeEval', 'USE']);
+    // Every task has its local score, USE's grade_norm and ruCodeEval's pass@k included.
+    expect(report.suite.missing).toEqual([]);
+    expect(report.suite.complete).toBe(true);
+    for (const b of Object.values(report.suite.benchmarks)) expect(b.raw, b.task).toEqual(expect.any(Number));
     const cards = cardRecords();
     for (const task of SUITE_TASKS) {
       const rows = samplesOf(out, `mera_${task}`);
@@ -86,6 +93,13 @@ describe('evalboard run --suite mera on a MERA-layout folder built from the card
         expect(row.prompt_id, task).toMatch(/^instruction_\d+$/);
         expect(row.mera_prediction, task).toBeDefined();
       }
+    }
+    // ruCodeEval's answer: per generation (10), one output per test of the record, or "timed out".
+    for (const row of samplesOf(out, 'mera_rucodeeval')) {
+      const tests = (row.doc.outputs as string[]).length;
+      const generations = row.mera_prediction as unknown[];
+      expect(generations).toHaveLength(10);
+      for (const g of generations) if (g !== 'timed out') expect(g).toHaveLength(tests);
     }
     // A log-likelihood task's answer is the choice with the highest log-likelihood.
     for (const row of samplesOf(out, 'mera_rwsd')) {

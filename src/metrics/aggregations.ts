@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { gradeNormAggregation } from './mera/exam.ts';
 import { corpusBleu, corpusChrf } from './sacrebleu.ts';
 import { corpusTer } from './ter.ts';
 import type { Aggregation, AggregationName, SampleValue } from './types.ts';
@@ -179,6 +180,7 @@ const byName = {
   },
   brier_score: brierScore,
   acc_all: (values) => mean(questionsAllCorrect(values)),
+  grade_norm: gradeNormAggregation,
 } satisfies Record<AggregationName, Aggregation>;
 
 /** Every aggregation by lm-eval name, for lookups by a name read from a task file. */

@@ -4,6 +4,8 @@ import { exact_match } from './exact-match.ts';
 import { type IfevalMetricName, ifevalMetrics } from './ifeval/index.ts';
 import { acc_letter_prob } from './letter-prob.ts';
 import { math_equiv } from './math/index.ts';
+import { meraCodeMetrics } from './mera/code.ts';
+import { grade_norm } from './mera/exam.ts';
 import { acc, acc_norm } from './multiple-choice.ts';
 import { pass_at_1, pass_at_5, pass_at_10, pass_at_k } from './pass-at-k.ts';
 import { bits_per_byte, byte_perplexity, perplexity, word_perplexity } from './perplexity.ts';
@@ -35,6 +37,7 @@ const builtin = {
   likelihood,
   acc_all,
   ter,
+  grade_norm,
 } satisfies Record<Exclude<MetricName, PluginMetricName>, SyncMetric>;
 
 /**
@@ -48,7 +51,10 @@ type PluginMetricName =
   | 'pass_at_k'
   | 'pass_at_1'
   | 'pass_at_5'
-  | 'pass_at_10';
+  | 'pass_at_10'
+  | 'pass@1'
+  | 'pass@5'
+  | 'pass@10';
 
 const plugins = {
   ...ifevalMetrics,
@@ -58,6 +64,7 @@ const plugins = {
   pass_at_1,
   pass_at_5,
   pass_at_10,
+  ...meraCodeMetrics,
 } satisfies Record<PluginMetricName, Metric>;
 
 /** Every metric, by its lm-eval name, for lookups by a name read from a task file. */

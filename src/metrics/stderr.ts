@@ -64,6 +64,8 @@ const BOOTSTRAPPED = new Set([
   'bleu',
   'chrf',
   'ter',
+  // MERA's USE score: a corpus statistic (per exam variant), resampled like the others.
+  'grade_norm',
 ]);
 
 /** Corpus scores too slow to resample 1000 times: lm-eval caps their resamples at 100. */

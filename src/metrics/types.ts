@@ -15,7 +15,9 @@ export type CorpusItem =
   /** brier_score (softmax of the log-likelihoods) and likelihood (the log-likelihoods): (gold, scores). */
   | readonly [gold: number, scores: readonly number[]]
   /** acc_all: whether this answer was judged right, and the (paragraph, question) it belongs to. */
-  | readonly [correct: number, paragraph: string, question: string];
+  | readonly [correct: number, paragraph: string, question: string]
+  /** grade_norm (MERA's USE): the item's points, its possible points, and the exam variant it belongs to. */
+  | readonly [points: number, possible: number, variant: string];
 
 export interface ScoreInput {
   readonly doc: Doc;
@@ -43,7 +45,8 @@ export type AggregationName =
   | 'chrf'
   | 'brier_score'
   | 'acc_all'
-  | 'ter';
+  | 'ter'
+  | 'grade_norm';
 
 /** The built-in metrics by lm-eval name; `metrics` must have every one (checked at compile time). */
 export type MetricName =
@@ -76,7 +79,11 @@ export type MetricName =
   | 'pass_at_k'
   | 'pass_at_1'
   | 'pass_at_5'
-  | 'pass_at_10';
+  | 'pass_at_10'
+  | 'grade_norm'
+  | 'pass@1'
+  | 'pass@5'
+  | 'pass@10';
 
 /**
  * A value with what a reader needs to audit it: which rule matched, why an execution failed.

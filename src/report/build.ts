@@ -9,6 +9,17 @@ import { REPORT_SCHEMA_VERSION } from './schema.ts';
 const key = (metric: string, filter: string) => `${metric},${filter}`;
 const stderrKey = (metric: string, filter: string) => `${metric}_stderr,${filter}`;
 
+/**
+ * The metrics a task's benchmark reports that this build cannot compute ("metric,filter" → why),
+ * from its config (MERA's tasks) or its YAML metadata (`not_computed_locally`).
+ */
+export function notComputedLocally(config: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const metadata = config?.metadata as { not_computed_locally?: unknown } | undefined;
+  const notes = config?.not_computed_locally ?? metadata?.not_computed_locally;
+  if (typeof notes !== 'object' || notes === null) return {};
+  return Object.fromEntries(Object.entries(notes).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 export function buildReport(
   outcomes: readonly ReportedTaskOutcome[],
   groups: readonly GroupDefinition[],
@@ -43,6 +54,11 @@ export function buildReport(
       scores[stderrKey(s.metric, s.filter)] = s.stderr ?? 'N/A';
       sizes.set(key(s.metric, s.filter), s.n);
       better[s.metric] = s.higherIsBetter;
+    }
+    // Metrics the task reports as not computed in this build: null, with the reason in its config.
+    for (const metricKey of Object.keys(notComputedLocally(o.task.config))) {
+      scores[metricKey] = null;
+      scores[metricKey.replace(',', '_stderr,')] = 'N/A';
     }
     rows.push({ name, alias: o.task.alias ?? name, scores, sizes, higherIsBetter: better });
     intervalsOf.set(name, intervals);

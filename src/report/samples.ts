@@ -48,7 +48,7 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
   return doc.scored.map((scored) => ({
     doc_id: inst.docId,
     ...(inst.promptId !== undefined ? { prompt_id: inst.promptId } : {}),
-    ...(mera ? { mera_prediction: meraPrediction(inst, doc.results, scored.filtered) } : {}),
+    ...(mera ? { mera_prediction: meraPrediction(inst, doc.results, scored) } : {}),
     doc: published ? pickFields(inst.doc, published) : inst.doc,
     target: inst.target,
     arguments: published ? redactArguments(args) : args,
@@ -68,10 +68,18 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
 
 /**
  * The answer as a MERA submission carries it: the choice with the highest log-likelihood (the first
- * of equals, numpy.argmax), or the generation as filtered (the first repeat's, unless the filter
- * kept a list of them, as the code tasks' per-test outputs are).
+ * of equals, numpy.argmax), the generation as filtered (the first repeat's, unless the filter
+ * kept a list of them), or for the code tasks each generation's per-test outputs.
  */
-function meraPrediction(inst: ReportedDoc['instance'], results: ReportedDoc['results'], filtered: unknown): unknown {
+function meraPrediction(
+  inst: ReportedDoc['instance'],
+  results: ReportedDoc['results'],
+  scored: ReportedDoc['scored'][number],
+): unknown {
+  // The code tasks' pass@k ran each generation on the record's tests: their per-test outputs are the answer.
+  const executed = Object.values(scored.details ?? {}).find((d) => 'mera_outputs' in d);
+  if (executed) return executed.mera_outputs;
+  const filtered = scored.filtered;
   if (inst.choices) {
     const logprobs = inst.choices.map((_, i) => {
       const result = results[0]?.[i];

@@ -1,8 +1,10 @@
+import { notComputedLocally } from './build.ts';
 import type { MetricEntries, ResultsReport } from './schema.ts';
 
 /** The markdown table lm-eval prints at the end of a run, one row per metric and filter. */
 export function resultsTable(report: ResultsReport, section: 'results' | 'groups' = 'results'): string {
   const rows: string[][] = [];
+  const notes: string[] = [];
   const entriesOf = report[section];
   for (const name of Object.keys(entriesOf)) {
     const entries: MetricEntries = entriesOf[name]!;
@@ -15,6 +17,8 @@ export function resultsTable(report: ResultsReport, section: 'results' | 'groups
       const comma = k.indexOf(',');
       const [metric, filter] = comma < 0 ? [k, ''] : [k.slice(0, comma), k.slice(comma + 1)];
       if (k === 'alias' || metric.endsWith('_stderr')) continue;
+      const reason = notComputedReason(report, name, k);
+      if (reason !== undefined) notes.push(`${name} ${metric}: not computed locally: ${reason}`);
       const stderr = entries[`${metric}_stderr,${filter}`];
       const better = report.higher_is_better[name]?.[metric];
       rows.push([
@@ -49,9 +53,15 @@ export function resultsTable(report: ResultsReport, section: 'results' | 'groups
   const line = (cells: string[]) =>
     `|${cells.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('|')}|`;
   const rule = `|${widths.map((w, c) => (right.has(c) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
+  return [line(header), rule, ...rows.map(line), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
+}
+
+/** Why a task's metric has no value, where its config says (not_computed_locally). */
+function notComputedReason(report: ResultsReport, task: string, key: string): string | undefined {
+  return notComputedLocally(report.configs[task] as Record<string, unknown> | undefined)[key];
 }
 
 function formatNumber(v: unknown): string {
+  if (v === null) return 'not computed';
   return typeof v === 'number' ? v.toFixed(4) : String(v);
 }

@@ -81,6 +81,15 @@ describe('the sandbox', () => {
     expect(error.stderr).toMatch(/^Traceback/);
   });
 
+  it('hands back what a program printed only when asked, and remembers the two apart', async () => {
+    const program = 'print("per-test outputs")';
+    expect(await sandbox.run(program)).toEqual({ status: 'passed' });
+    expect(await sandbox.run(program, { captureStdout: true })).toEqual({
+      status: 'passed',
+      stdout: 'per-test outputs\n',
+    });
+  });
+
   // Each hostile completion defines f() to do harm, then the tests call it: a failed sample with its reason.
   const hostile: [name: string, body: string, expected: Partial<ExecutionOutcome>][] = [
     // CPU or wall limit, whichever a busy machine reaches first.

@@ -113,11 +113,11 @@ export function createSandbox(o: SandboxOptions = {}): CodeRunner {
   const memo = new Map<string, Promise<ExecutionOutcome>>();
   const isolation = isolated ? 'namespaces' : 'none';
 
-  const execute = async (program: string, wallSeconds: number, signal?: AbortSignal) => {
+  const execute = async (program: string, wallSeconds: number, captureStdout: boolean, signal?: AbortSignal) => {
     const slot = await slots.take();
     try {
       signal?.throwIfAborted();
-      return await executeOnce(program, { ...limits, wallSeconds }, { isolated, python, slot, signal });
+      return await executeOnce(program, { ...limits, wallSeconds }, { isolated, python, slot, signal, captureStdout });
     } finally {
       slots.give(slot);
     }
@@ -128,10 +128,11 @@ export function createSandbox(o: SandboxOptions = {}): CodeRunner {
     limits,
     run(program, options = {}) {
       const wallSeconds = options.wallSeconds ?? limits.wallSeconds;
-      const key = createHash('sha256').update(`${wallSeconds}\0${program}`).digest('hex');
+      const captureStdout = options.captureStdout === true;
+      const key = createHash('sha256').update(`${wallSeconds}\0${captureStdout}\0${program}`).digest('hex');
       const known = memo.get(key);
       if (known) return known;
-      const outcome = execute(program, wallSeconds, options.signal);
+      const outcome = execute(program, wallSeconds, captureStdout, options.signal);
       memo.set(key, outcome);
       // An aborted or broken execution must run again next time, not replay the failure.
       outcome.catch(() => memo.delete(key));
@@ -146,6 +147,8 @@ interface ExecuteContext {
   readonly python: string;
   readonly slot: number;
   readonly signal: AbortSignal | undefined;
+  /** Keep what the program prints (MERA's code tasks read their per-test outputs from it). */
+  readonly captureStdout?: boolean;
 }
 
 function executeOnce(program: string, limits: ResourceLimits, c: ExecuteContext): Promise<ExecutionOutcome> {
@@ -183,6 +186,7 @@ function executeOnce(program: string, limits: ResourceLimits, c: ExecuteContext)
     let outputBytes = 0;
     let stderrHead = '';
     let stderrTail = '';
+    const stdoutChunks: Buffer[] = [];
     // The child leads its own process group; killing the group takes the wrapper and, through
     // --kill-child and the pid namespace, everything inside.
     const killTree = () => {
@@ -199,7 +203,10 @@ function executeOnce(program: string, limits: ResourceLimits, c: ExecuteContext)
         killTree();
       }
     };
-    child.stdout.on('data', countOutput);
+    child.stdout.on('data', (chunk: Buffer) => {
+      countOutput(chunk);
+      if (c.captureStdout && !outputExceeded) stdoutChunks.push(chunk);
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       countOutput(chunk);
       if (stderrHead.length < STDERR_KEEP) stderrHead += chunk.toString('utf8', 0, STDERR_KEEP - stderrHead.length);
@@ -218,6 +225,7 @@ function executeOnce(program: string, limits: ResourceLimits, c: ExecuteContext)
       if (end instanceof Error) reject(end);
       else if (c.signal?.aborted) reject(c.signal.reason);
       else if (end.code === 125) reject(new Error(`sandbox setup failed: ${end.stderrHead.trim()}`));
+      else if (c.captureStdout) resolve({ ...classify(end), stdout: Buffer.concat(stdoutChunks).toString('utf8') });
       else resolve(classify(end));
     };
     child.on('error', (e) => finish(new Error(`cannot start the sandbox (${command}): ${e.message}`)));

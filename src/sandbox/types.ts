@@ -14,6 +14,8 @@ export interface ExecutionOutcome {
   readonly exception?: string;
   /** The first lines of stderr, for a reader to see why it failed. */
   readonly stderr?: string;
+  /** What the program printed (up to the output limit), where the caller asked for it (captureStdout). */
+  readonly stdout?: string;
 }
 
 export interface ResourceLimits {
@@ -34,7 +36,10 @@ export interface CodeRunner {
   /** How programs are isolated ("namespaces" or "none"), recorded with every outcome. */
   readonly isolation: string;
   readonly limits: ResourceLimits;
-  run(program: string, o?: { readonly signal?: AbortSignal; readonly wallSeconds?: number }): Promise<ExecutionOutcome>;
+  run(
+    program: string,
+    o?: { readonly signal?: AbortSignal; readonly wallSeconds?: number; readonly captureStdout?: boolean },
+  ): Promise<ExecutionOutcome>;
 }
 
 /** Small limits: enough for HumanEval and MBPP tests, quick to hit for hostile code. */

@@ -99,6 +99,16 @@ function hasAnswer(outputs: unknown): boolean {
   return typeof outputs === 'object' && outputs !== null && Object.keys(outputs).length > 0;
 }
 
+/** The code tasks' answer: per generation, a list of per-test outputs (strings or nulls) or "timed out". */
+function isPerTestOutputs(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (g) => g === 'timed out' || (Array.isArray(g) && g.every((out) => typeof out === 'string' || out === null)),
+    )
+  );
+}
+
 interface TaskRecords {
   readonly records: Json[];
   readonly gold: Json[] | undefined;
@@ -129,8 +139,8 @@ function taskRecords(
       return `id ${key} is in the samples twice (a run with --prompts all or repeats); export a run that answers each item once`;
     }
     seen.add(key);
-    if (task.scoring === 'code' && !Array.isArray(row.mera_prediction)) {
-      return `doc ${row.doc_id}: mera_prediction is not a list of generations' per-test outputs (MERA scores the outputs of each generated function on the tests, not its code)`;
+    if (task.scoring === 'code' && !isPerTestOutputs(row.mera_prediction)) {
+      return `doc ${row.doc_id}: mera_prediction is not a list of generations' per-test outputs (MERA scores the outputs of each generated function on the tests, not its code: run with --confirm_run_unsafe_code)`;
     }
     const predicted = rowPrediction(row, settings.targetDelimiter, settings.generative);
     if (task.dialogIds) {

@@ -3,8 +3,6 @@
  * with Python's semantics where they change a number: `str.split`, `\W` and `\b` over Unicode.
  */
 import { aggregations, mean } from '../metrics/aggregations.ts';
-import { passAtK } from '../metrics/pass-at-k.ts';
-import { pythonEquals } from '../python/equality.ts';
 import { compilePythonRegex, pythonRemoveAll } from '../python/regex.ts';
 import { pythonStrSplit } from '../python/whitespace.ts';
 
@@ -92,98 +90,7 @@ export function pythonFloat(value: unknown): number {
   return Number(value.trim());
 }
 
-const NON_WORD_OR_DIGIT = compilePythonRegex('[\\d+\\W+]');
-
-/** One USE item's points, by its meta.type: matching lists, a text answer, or a set of choices (task 16 with partial credit). */
-export function examItemPoints(type: string, idTask: string, answer: string, prediction: string): number {
-  if (type === 'matching') {
-    const pred = prediction.split(',');
-    const gold = answer.split(',');
-    if (pred.length !== gold.length) return 0;
-    return gold.filter((g, i) => g === pred[i]).length;
-  }
-  if (type === 'text') {
-    const cleaned = pythonRemoveAll(NON_WORD_OR_DIGIT, prediction).toLowerCase();
-    return answer.split(',').includes(cleaned) ? 1 : 0;
-  }
-  const pred = prediction.split(',');
-  const gold = answer.split(',');
-  if (idTask === '16') {
-    while (pred.length < gold.length) pred.push('-1');
-    const goldSet = new Set(gold);
-    const common = new Set(pred.filter((p) => goldSet.has(p))).size;
-    return Math.max(0, common - pred.length + gold.length);
-  }
-  const goldSet = new Set(gold);
-  const predSet = new Set(pred);
-  const common = [...predSet].filter((p) => goldSet.has(p)).length;
-  return common === goldSet.size && goldSet.size === predSet.size ? 1 : 0;
-}
-
-export interface ExamItem {
-  readonly score: number;
-  readonly maxScore: number;
-  readonly variant: string;
-  readonly idTask: string;
-}
-
-/** grade_norm: per variant, points over possible points; then the mean over variants. Per sub-task: the mean of item ratios. */
-export function examGradeMetrics(items: readonly ExamItem[]): Record<string, number> {
-  const byVariant = new Map<string, { score: number; max: number }>();
-  const byTask = new Map<string, number[]>();
-  for (const item of items) {
-    const v = byVariant.get(item.variant) ?? { score: 0, max: 0 };
-    v.score += item.score;
-    v.max += item.maxScore;
-    byVariant.set(item.variant, v);
-    const ratios = byTask.get(item.idTask) ?? [];
-    ratios.push(item.score / item.maxScore);
-    byTask.set(item.idTask, ratios);
-  }
-  const metrics: Record<string, number> = {
-    grade_norm: mean([...byVariant.values()].map((v) => v.score / v.max)),
-  };
-  for (const [idTask, ratios] of byTask) metrics[`grade_norm.task${idTask}`] = mean(ratios);
-  return metrics;
-}
-
-/** A sequence as Python's len() and indexing see it: a list, or a string's code points; anything else raises. */
-function pythonSequence(value: unknown): readonly unknown[] {
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return [...value];
-  throw new TypeError(`${JSON.stringify(value)} has no length`);
-}
-
-function sameKind(a: unknown, b: unknown): boolean {
-  const kind = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x);
-  return kind(a) === kind(b);
-}
-
-/** A code generation passes when its per-test outputs have the gold's length and type and all equal the gold. */
-export function codeGenerationPasses(goldTests: readonly unknown[], generation: unknown): boolean {
-  const pred = pythonSequence(generation);
-  if (pred.length === 0 || pred.length !== goldTests.length) return false;
-  if (!sameKind(goldTests[0], pred[0])) return false;
-  return goldTests.every((g, i) => pythonEquals(g, pred[i]));
-}
-
-/**
- * The generations of a code task's outputs. v1.2 wraps them in one list, `[[gen_1, ..., gen_n]]`; v1.1
- * submissions (the sample ZIP) have `[gen_1, ..., gen_n]`. A one-element outputs is v1.2 unless its
- * element is itself one generation (per-test strings or nulls, not all "timed out").
- */
-export function codeGenerations(outputs: readonly unknown[]): readonly unknown[] {
-  const first = outputs[0];
-  if (outputs.length !== 1) return outputs;
-  if (!Array.isArray(first)) return pythonSequence(first);
-  const oneGeneration =
-    first.length > 0 &&
-    first.every((x) => typeof x === 'string' || x === null) &&
-    !first.every((x) => x === 'timed out');
-  return oneGeneration ? outputs : first;
-}
-
-export function codePassAtK(goldTests: readonly unknown[], generations: readonly unknown[], ks: readonly number[]) {
-  const correct = generations.filter((g) => codeGenerationPasses(goldTests, g)).length;
-  return Object.fromEntries(ks.map((k) => [`pass@${k}`, passAtK(generations.length, correct, k)]));
-}
+// USE's points and grade_norm, and the code tasks' pass@k, live with the metrics a run computes,
+// so a run's score and the website-style score of its export are one implementation.
+export { codeGenerationPasses, codeGenerations, codePassAtK } from '../metrics/mera/code.ts';
+export { type ExamItem, examGradeMetrics, examItemPoints } from '../metrics/mera/exam.ts';

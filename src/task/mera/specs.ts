@@ -27,8 +27,14 @@ export interface MeraTaskSpec {
   readonly withoutInstruction: (record: MeraRecord, format: Format) => string;
   /** Generation stops (MERA's custom_generate_task.yaml: a newline). */
   readonly until?: readonly string[];
-  /** The local metric over records that carry answers; none where MERA's website alone scores it. */
-  readonly metric: 'acc' | 'exact_match' | 'none';
+  /**
+   * The local metric over records that carry answers, as MERA's website computes it: accuracy,
+   * exact match, USE's grade_norm, or the code tasks' pass@1/5/10 over the per-test outputs of the
+   * generated code (run in the sandbox); none where it is not computed here (notComputed says why).
+   */
+  readonly metric: 'acc' | 'exact_match' | 'grade_norm' | 'code' | 'none';
+  /** Metrics MERA's website reports that this build cannot compute, and why (recorded in the results). */
+  readonly notComputed?: { readonly metrics: readonly string[]; readonly reason: string };
   /** Sampled generations per item (the code tasks: 10 at temperature 0.6). */
   readonly repeats?: number;
   /** Counted in MERA's total score (scoring-configs/<task>.yaml use_in_total). */
@@ -151,7 +157,7 @@ export const MERA_TASKS: readonly MeraTaskSpec[] = [
     fewshotSplit: 'test',
     withoutInstruction: codeFunction,
     until: ['\nclass', '\ndef', '\n#', '\nif', '\nprint'],
-    metric: 'none',
+    metric: 'code',
     repeats: 10,
     inTotal: true,
   },
@@ -164,6 +170,11 @@ export const MERA_TASKS: readonly MeraTaskSpec[] = [
     zeroShot: (r, format) => strip(format(r.instruction, { toxic_comment: r.inputs })),
     withoutInstruction: (r) => `Токсичный текст: ${String(r.inputs)}\nНетоксичный текст:`,
     metric: 'none',
+    notComputed: {
+      metrics: ['sta', 'sim', 'fl', 'j'],
+      reason:
+        "MERA's J = style × meaning × fluency needs three neural classifiers (IlyaGusev/rubertconv_toxic_clf, s-nlp/rubert-base-cased-conversational-paraphrase-v1, s-nlp/ruRoberta-large-RuCoLa-v1) and MERA's calibrator, which do not run in this build; the website scores the exported ruDetox.json",
+    },
     inTotal: false,
   },
   {
@@ -207,7 +218,7 @@ export const MERA_TASKS: readonly MeraTaskSpec[] = [
     fewshotSplit: 'test',
     withoutInstruction: codeFunction,
     until: ['\nclass', '\ndef', '\n#', '\nif', '\nprint'],
-    metric: 'none',
+    metric: 'code',
     repeats: 10,
     inTotal: false,
   },
@@ -298,7 +309,7 @@ export const MERA_TASKS: readonly MeraTaskSpec[] = [
     query: (r, format) => format(r.instruction, fields(r)),
     withoutInstruction: (r, format) => format(USE_TEMPLATES[String(r.meta.type)] ?? USE_TEMPLATES.text!, fields(r)),
     until: ['\n', '.'],
-    metric: 'none',
+    metric: 'grade_norm',
     inTotal: true,
   },
 ];

@@ -10,6 +10,20 @@ import type { Format, MeraTaskSpec } from './specs.ts';
 /** MERA's task names are taken by evalboard's synthetic tasks (bps, lcs, simplear): ours carry a prefix. */
 export const MERA_PREFIX = 'mera_';
 
+/** The task's local metrics: MERA's own, each aggregated as the website aggregates it. */
+function metricsOf(spec: MeraTaskSpec): MetricSpec[] {
+  switch (spec.metric) {
+    case 'none':
+      return [];
+    case 'code':
+      return ['pass@1', 'pass@5', 'pass@10'].map((metric) => ({ metric, aggregation: 'mean', higherIsBetter: true }));
+    case 'grade_norm':
+      return [{ metric: 'grade_norm', aggregation: 'grade_norm', higherIsBetter: true }];
+    default:
+      return [{ metric: spec.metric, aggregation: 'mean', higherIsBetter: true }];
+  }
+}
+
 /** Where a task's files go, for messages: <data_dir>/<task>/test.jsonl. */
 export function expectedFolder(dataDir: string | undefined, spec: Pick<MeraTaskSpec, 'name'>): string {
   return join(dataDir ?? '<--data_dir>', spec.name);
@@ -37,11 +51,14 @@ export function meraTask(spec: MeraTaskSpec, dataDir: string | undefined): TaskD
   // Which distinct instruction a record carries, numbered in order of first appearance in the test file.
   const promptIds = new WeakMap<Doc, string>();
   const generate = spec.choices === undefined;
-  const metrics: MetricSpec[] =
-    spec.metric === 'none' ? [] : [{ metric: spec.metric, aggregation: 'mean', higherIsBetter: true }];
-  const filters: FilterPipelineSpec[] = generate
-    ? [{ name: 'scoring', steps: [{ function: 'remove_whitespace' }, { function: 'take_first' }] }]
-    : [{ name: 'none', steps: [{ function: 'take_first' }] }];
+  const metrics = metricsOf(spec);
+  const code = spec.metric === 'code';
+  // Code keeps every sampled generation as written (its indentation is the function body's).
+  const filters: FilterPipelineSpec[] = code
+    ? [{ name: 'scoring', steps: [] }]
+    : generate
+      ? [{ name: 'scoring', steps: [{ function: 'remove_whitespace' }, { function: 'take_first' }] }]
+      : [{ name: 'none', steps: [{ function: 'take_first' }] }];
   const sampled = (spec.repeats ?? 1) > 1;
   const dialogue = spec.name === 'rutie' ? rutieDialogue.spec(format) : undefined;
 
@@ -124,6 +141,7 @@ export function meraTask(spec: MeraTaskSpec, dataDir: string | undefined): TaskD
       : {}),
     filters,
     metrics,
+    ...(code ? { unsafeCode: true } : {}),
     repeats: spec.repeats ?? 1,
     config: {
       task: name,
@@ -139,7 +157,15 @@ export function meraTask(spec: MeraTaskSpec, dataDir: string | undefined): TaskD
       num_fewshot: spec.shots,
       target_delimiter: ' ',
       fewshot_delimiter: '\n\n',
-      metric_list: metrics.map((m) => ({ metric: m.metric, aggregation: 'mean', higher_is_better: true })),
+      metric_list: metrics.map((m) => ({ metric: m.metric, aggregation: m.aggregation, higher_is_better: true })),
+      ...(spec.notComputed
+        ? {
+            not_computed_locally: Object.fromEntries(
+              spec.notComputed.metrics.map((m) => [`${m},${filters[0]!.name}`, spec.notComputed!.reason]),
+            ),
+          }
+        : {}),
+      ...(code ? { unsafe_code: true } : {}),
       ...(generate
         ? {
             generation_kwargs: {
