@@ -8,7 +8,7 @@ import { registerJudge } from '../src/cli/judge.ts';
 import type { GenerateRequest, GenerateResult } from '../src/requests/types.ts';
 import { type FakeOpenAiServer, hashEngine, startFakeOpenAiServer } from './fake-openai-server.ts';
 import { ROOT, STORIES, tempDir } from './helpers.ts';
-import { runEvalboard } from './process-helpers.ts';
+import { cacheRows, runEvalboard } from './process-helpers.ts';
 
 /**
  * `evalboard generate`: a model's answers to the judge benchmarks, in each benchmark's own format,
@@ -248,4 +248,43 @@ describe('evalboard generate', () => {
       expect(turn2.length).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('an interrupted generate resumes from the request cache and writes what an uninterrupted run writes', async () => {
+    const server = await startFakeOpenAiServer(hashEngine(), { latencyMs: 40 });
+    servers.push(server);
+    const out = tempDir('generate-resume-');
+    const cache = join(out, 'cache.sqlite');
+    const args = (dir: string) => [
+      'generate',
+      '--tasks',
+      'alpaca_eval',
+      '--model',
+      'openai-chat',
+      '--model_args',
+      `base_url=${server.baseUrl},model=fake-chat,num_concurrent=2`,
+      '--limit',
+      '40',
+      '--max_gen_toks',
+      '8',
+      '--output_path',
+      dir,
+    ];
+    const killed = await runEvalboard([...args(join(out, 'a')), '--use_cache', cache], {
+      cachePath: cache,
+      sendAt: { rows: 10, signal: 'SIGKILL' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const journaled = cacheRows(cache);
+    expect(journaled).toBeGreaterThanOrEqual(10);
+    expect(journaled).toBeLessThan(40);
+    const resumed = await runEvalboard([...args(join(out, 'a')), '--use_cache', cache]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`request cache: ${journaled} hits, ${40 - journaled} fresh`);
+    const uninterrupted = await runEvalboard([...args(join(out, 'b')), '--no_cache']);
+    expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
+    const read = (dir: string) => readFileSync(join(dir, 'alpaca_eval/fake-chat/model_outputs.json'), 'utf8');
+    const outputs = JSON.parse(read(join(out, 'a'))) as { output: string }[];
+    expect(outputs).toHaveLength(40);
+    expect(read(join(out, 'a'))).toBe(read(join(out, 'b')));
+  }, 90_000);
 });
