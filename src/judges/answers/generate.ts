@@ -165,7 +165,7 @@ export async function generateAnswers(
   };
 }
 
-/** Upstream draws a random shortuuid; a digest of model and question keeps reruns byte-identical. */
+/** Upstream draws a random shortuuid; a digest of model and question keeps the ids the same on a rerun. */
 function answerId(model: string, questionId: string): string {
   return hash('sha256', `${model}\n${questionId}`, 'hex').slice(0, 22);
 }
