@@ -23,6 +23,18 @@ function csvByModel(path: string): Map<string, Record<string, string>> {
   );
 }
 
+function pearson(a: readonly number[], b: readonly number[]): number {
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const [ma, mb] = [mean(a), mean(b)];
+  let [ab, aa, bb] = [0, 0, 0];
+  a.forEach((x, i) => {
+    ab += (x - ma) * (b[i]! - mb);
+    aa += (x - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  });
+  return ab / Math.sqrt(aa * bb);
+}
+
 describe('AlpacaEval 2 leaderboard from the published preferences', () => {
   const outcome = alpacaEvalJudge.recompute(PREFERENCES, {});
   const published = csvByModel(LEADERBOARD);
@@ -105,6 +117,22 @@ describe('AlpacaEval 2 leaderboard from the published preferences', () => {
         Math.max(...family.map((m) => score(m, key))) - Math.min(...family.map((m) => score(m, key)));
       expect(spread('length_controlled_minimal_winrate')).toBeLessThan(spread('win_rate'));
     }
+  });
+
+  it('length_controlled_minimal against the published LC win rate of all 57 models (the figures README quotes)', () => {
+    const minimal = rows.map((r) => r.scores.length_controlled_minimal_winrate!);
+    const raw = rows.map((r) => r.scores.win_rate!);
+    const lc = rows.map((r) => Number(published.get(r.model)!.length_controlled_winrate));
+    expect(minimal.every(Number.isFinite)).toBe(true);
+    // The minimal variant ranks models less like the published LC than the raw win rate does.
+    expect(pearson(minimal, lc)).toBeCloseTo(0.942, 3);
+    expect(pearson(raw, lc)).toBeCloseTo(0.982, 3);
+    const differences = rows.map((r, i) => ({ model: r.model, d: minimal[i]! - lc[i]! }));
+    const mean = differences.reduce((a, x) => a + x.d, 0) / differences.length;
+    expect(mean).toBeCloseTo(6.4, 1);
+    const worst = differences.reduce((a, x) => (Math.abs(x.d) > Math.abs(a.d) ? x : a));
+    expect(worst.model).toBe('gpt4_gamed');
+    expect(worst.d).toBeCloseTo(27.07, 2);
   });
 
   it('length_controlled_v1 prediction: σ(θ_model + θ_difficulty·d) averaged over instructions (hand-worked)', () => {

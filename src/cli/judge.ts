@@ -16,6 +16,7 @@ import {
   type MtBenchOptions,
   writeSampleRows,
 } from '../judges/index.ts';
+import { locateAnswerFile } from '../judges/answers/locate.ts';
 import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
 import { positiveInteger } from './compare.ts';
@@ -49,7 +50,7 @@ interface JudgeFlags {
 }
 
 const OPTIONS: readonly (readonly [string, string, string?])[] = [
-  ['--answers <file>', 'the judged model’s answers in the benchmark’s own format'],
+  ['--answers <path>', 'the judged model’s answers in the benchmark’s own format, or the folder generate wrote'],
   ['--judge <backend:args>', 'the judge model, e.g. llamacpp:pretrained=judge.gguf or openai-chat:base_url=…,model=…'],
   ['--baseline <file>', 'the baseline’s answers (Arena-Hard: default gpt-4-0314 from the data folder)'],
   ['--questions <file>', 'questions (default: the benchmark’s question.jsonl in the data folder)'],
@@ -199,7 +200,7 @@ function judgeOptions(name: JudgeBenchmarkName, flags: JudgeFlags): AnyOptions {
     'alpaca-eval': {},
   };
   const given: Partial<AnyOptions> = {
-    answers: flags.answers,
+    answers: flags.answers === undefined ? undefined : locateAnswerFile(flags.answers, name, version),
     baseline: flags.baseline,
     questions: flags.questions,
     references: flags.references,

@@ -9,7 +9,7 @@ import type {
 import { type Backend, type BackendFactoryOptions, type CallOptions, type Capability, reportResult } from '../types.ts';
 import { CHAT_KEYS, parseOpenAiArgs } from './args.ts';
 import { type ApiSession, openApiSession, samplingFields, toGenerateResult } from './common.ts';
-import { runJobs } from './pool.ts';
+import { jobLoops, runJobs } from './pool.ts';
 import type { ResponseUsage } from './usage.ts';
 
 interface ChatResponse {
@@ -67,7 +67,7 @@ export class OpenAiChatBackend implements Backend {
     const results: GenerateResult[] = new Array(reqs.length);
     await runJobs(
       reqs.length,
-      args.numConcurrent,
+      jobLoops(args.numConcurrent),
       async (i) => {
         const r = reqs[i]!;
         let result: GenerateResult;

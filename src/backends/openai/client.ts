@@ -68,7 +68,7 @@ export class ApiClient {
       signal?.throwIfAborted();
       let error: ApiAttemptError;
       try {
-        return await this.withSlot(() => this.attempt(url, payload, signal));
+        return await this.withSlot(() => this.attempt(url, payload, signal), attempt > 0);
       } catch (e) {
         if (!(e instanceof ApiAttemptError)) throw e;
         error = e;
@@ -176,8 +176,10 @@ export class ApiClient {
     this.agent?.destroy();
   }
 
-  private async withSlot<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.o.numConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** A retry waits at the front of the queue: it has already waited its backoff, and the run's tail is its wait. */
+  private async withSlot<T>(fn: () => Promise<T>, retry: boolean): Promise<T> {
+    if (this.active >= this.o.numConcurrent)
+      await new Promise<void>((resolve) => (retry ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
     else this.active++;
     try {
       return await fn();

@@ -25,7 +25,7 @@ import {
   type SpanScore,
   scoreEchoedSpan,
 } from './echo-logprobs.ts';
-import { runJobs } from './pool.ts';
+import { jobLoops, runJobs } from './pool.ts';
 import { type LoadedTokenizer, loadGgufTokenizer } from './tokenizer.ts';
 import type { ResponseUsage } from './usage.ts';
 
@@ -177,7 +177,7 @@ export class OpenAiCompletionsBackend implements Backend {
     // usage then counts exactly its own generation's tokens.
     await runJobs(
       reqs.length,
-      this.session.args.numConcurrent,
+      jobLoops(this.session.args.numConcurrent),
       async (i) => {
         const r = reqs[i]!;
         let result: GenerateResult;
@@ -223,7 +223,7 @@ export class OpenAiCompletionsBackend implements Backend {
     const chunks = Math.ceil(jobs.length / size);
     await runJobs(
       chunks,
-      args.numConcurrent,
+      jobLoops(args.numConcurrent),
       async (c) => {
         const chunk = jobs.slice(c * size, (c + 1) * size);
         const prompts = chunk.map((j) => j.prompt);

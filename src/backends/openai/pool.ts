@@ -25,3 +25,13 @@ export async function runJobs(
   if (failure) throw failure.error;
   signal?.throwIfAborted();
 }
+
+/**
+ * Job loops for `numConcurrent` requests in flight. A job whose request failed sleeps its backoff
+ * outside the client's slot, so with only numConcurrent loops each sleeping job idles a slot (at
+ * 10 % errors with a 250 ms backoff, about a quarter of them): twice as many loops keep every slot busy,
+ * while the client's slots still bound what is in flight.
+ */
+export function jobLoops(numConcurrent: number): number {
+  return 2 * numConcurrent;
+}

@@ -19,13 +19,14 @@ export interface MtBenchOptions {
 /** Categories whose questions are graded against a reference answer (FastChat's NEED_REF_CATS). */
 const NEEDS_REFERENCE = new Set(['math', 'reasoning', 'coding', 'arena-hard-200']);
 
-interface Question {
+export interface MtBenchQuestion {
   readonly id: string;
   readonly category: string;
   readonly turns: readonly string[];
 }
 
-function readQuestions(path: string): Map<string, Question> {
+/** MT-Bench's question.jsonl: question id → category and the two user turns. */
+export function readMtBenchQuestions(path: string): Map<string, MtBenchQuestion> {
   return new Map(
     readRecords(path, '--questions').map((row, i) => {
       const id = String(numberField(row, 'question_id', path, i));
@@ -93,7 +94,7 @@ function readSingleJudgments(path: string): SingleJudgment[] {
  * Per model: the mean of all ratings (the MT-Bench score), per turn and per category (both turns).
  * Unparsed ratings (-1) are left out, as FastChat's show_result does.
  */
-export function mtBenchLeaderboard(judgments: readonly SingleJudgment[], questions: Map<string, Question>) {
+export function mtBenchLeaderboard(judgments: readonly SingleJudgment[], questions: Map<string, MtBenchQuestion>) {
   const byModel = new Map<string, SingleJudgment[]>();
   for (const j of judgments) byModel.set(j.model, [...(byModel.get(j.model) ?? []), j]);
   const rows: LeaderboardRow[] = [...byModel].map(([model, list]) => {
@@ -135,12 +136,12 @@ export const mtBenchJudge: Judge<MtBenchOptions> = {
   async judge(model, options) {
     if (!options.questions) throw new UserError('judging MT-Bench needs the questions', { field: '--questions' });
     if (!options.answers) throw new UserError('judging MT-Bench needs the model answers', { field: '--answers' });
-    const questions = readQuestions(options.questions);
+    const questions = readMtBenchQuestions(options.questions);
     const answers = readTurns(options.answers, '--answers');
     const references = options.references ? readTurns(options.references, '--references').turns : new Map();
     const prompts = judgePrompts();
     const notes: string[] = [];
-    const asks: { question: Question; turn: number; messages: ChatMessage[] }[] = [];
+    const asks: { question: MtBenchQuestion; turn: number; messages: ChatMessage[] }[] = [];
     for (const question of [...questions.values()].slice(0, options.limit)) {
       const answer = answers.turns.get(question.id);
       if (!answer) {
@@ -195,7 +196,7 @@ export const mtBenchJudge: Judge<MtBenchOptions> = {
   recompute(file, options) {
     if (!options.questions)
       throw new UserError('the categories come from the questions file', { field: '--questions' });
-    const outcome = mtBenchLeaderboard(readSingleJudgments(file), readQuestions(options.questions));
+    const outcome = mtBenchLeaderboard(readSingleJudgments(file), readMtBenchQuestions(options.questions));
     return { benchmark: 'mt-bench', primary: 'score', ...outcome, notes: [] };
   },
 };
