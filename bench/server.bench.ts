@@ -6,8 +6,8 @@
  * board query and its CSV export. Also timed in-process: the cold view load and a cold query.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -94,7 +94,20 @@ async function seed(database: Database, n: number, tasks: number): Promise<numbe
   return performance.now() - t0;
 }
 
-async function serve(env: Record<string, string>, args: string[]): Promise<{ url: string; stop: () => void }> {
+interface Server {
+  readonly url: string;
+  /** The serve process's CPU time so far (user + system, ms): per answer, a figure the machine's load does not inflate. */
+  readonly cpuMs: () => number;
+  readonly stop: () => void;
+}
+
+/** utime + stime of a process from /proc (Linux; clock ticks of 10 ms), in ms. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function serve(env: Record<string, string>, args: string[]): Promise<Server> {
   const port = 18000 + Math.floor(Math.random() * 1000);
   const child = spawn(
     process.execPath,
@@ -114,16 +127,31 @@ async function serve(env: Record<string, string>, args: string[]): Promise<{ url
         () => false,
       )
     )
-      return { url, stop: () => child.kill('SIGTERM') };
+      return { url, cpuMs: () => processCpuMs(child.pid!), stop: () => child.kill('SIGTERM') };
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`serve did not start: ${stderr}`);
 }
 
-async function load(url: string, connections: number, seconds: number) {
+/** The load average now, as bench/README.md records it beside each figure. */
+const load1 = () => loadavg()[0]!.toFixed(1);
+
+async function load(server: Server, path: string, connections: number, seconds: number, gzip = true) {
+  const url = `${server.url}${path}`;
   await fetch(url); // the first answer builds the view and memoises the query
-  const r = await autocannon({ url, connections, duration: seconds });
-  return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, errors: r.errors + r.non2xx };
+  const cpu0 = server.cpuMs();
+  // As a browser asks (gzip): the server keeps each memoised answer gzipped as well.
+  const headers: Record<string, string> = gzip ? { 'accept-encoding': 'gzip' } : {};
+  const r = await autocannon({ url, connections, duration: seconds, headers });
+  return {
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    rps: r.requests.average,
+    cpuPerAnswer: (server.cpuMs() - cpu0) / Math.max(1, r.requests.total),
+    kb: r.throughput.average / Math.max(1, r.requests.average) / 1024,
+    errors: r.errors + r.non2xx,
+    load: load1(),
+  };
 }
 
 async function measure(label: string, database: Database, env: Record<string, string>, args: string[], o: Opts) {
@@ -137,12 +165,18 @@ async function measure(label: string, database: Database, env: Record<string, st
   await database.close();
   const server = await serve(env, args);
   try {
-    const board = await load(`${server.url}/api/leaderboard?${FILTER}`, o.connections, o.seconds);
-    const csv = await load(`${server.url}/api/leaderboard/export?format=csv&${FILTER}`, o.connections, o.seconds);
+    // Unmeasured: JIT and the collection of the view load's garbage would land in the first figure.
+    await load(server, `/api/leaderboard?${FILTER}`, o.connections, 3);
+    const board = await load(server, `/api/leaderboard?${FILTER}`, o.connections, o.seconds);
+    const identity = await load(server, `/api/leaderboard?${FILTER}`, o.connections, o.seconds, false);
+    const csv = await load(server, `/api/leaderboard/export?format=csv&${FILTER}`, o.connections, o.seconds);
+    const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
+      `  ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(0)} req/s, server CPU ${r.cpuPerAnswer.toFixed(3)} ms/answer, ${r.kb.toFixed(1)} KiB/answer on the wire, errors ${r.errors}, load ${r.load}\n`;
     process.stdout.write(
       `${label}: seeded ${o.submissions} × ${o.tasks} in ${(seedMs / 1000).toFixed(1)} s; cold view load ${viewMs.toFixed(0)} ms, cold filtered query ${queryMs.toFixed(1)} ms (${result.total} rows match)\n` +
-        `  board: p50 ${board.p50} ms, p99 ${board.p99} ms, ${board.rps.toFixed(0)} req/s, errors ${board.errors}\n` +
-        `  csv:   p50 ${csv.p50} ms, p99 ${csv.p99} ms, ${csv.rps.toFixed(0)} req/s, errors ${csv.errors}\n`,
+        line('board (gzip)', board) +
+        line('board (identity)', identity) +
+        line('csv (gzip)', csv),
     );
   } finally {
     server.stop();
@@ -163,7 +197,7 @@ export default async function server(args: string[]): Promise<void> {
     connections: flag(args, 'connections', 200),
     seconds: flag(args, 'seconds', 10),
   };
-  process.stdout.write(`filter: ${FILTER}\n`);
+  process.stdout.write(`filter: ${FILTER}\nload average at start: ${load1()}\n`);
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `evalboard_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: `${base.replace(/\/[^/]*$/, '')}/postgres` });

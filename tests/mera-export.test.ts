@@ -137,6 +137,21 @@ describe('export mera → score-submission', () => {
     expect(exportOut).toContain('RWSD.json: 1 records, gold written');
   });
 
+  it("keeps each item's outputs and metric, with the prompt and response its logs_public.zip holds", () => {
+    const rwsd = scored.tasks.RWSD!.items!;
+    expect(rwsd.map((i) => [i.meta, i.metric])).toEqual([[{ id: 0 }, 'acc']]);
+    const samplesFile = readdirSync(modelDir).find((n) => n.startsWith('samples_rwsd_'))!;
+    const logged = JSON.parse(readFileSync(join(modelDir, samplesFile), 'utf8').split('\n')[0]!);
+    const entry = scored.prompts.get('RWSD')?.get('0');
+    expect(entry?.prompt).toBe(Object.values(logged.arguments as Record<string, { arg_0: string }>)[0]!.arg_0);
+    expect(entry?.prompt.length).toBeGreaterThan(0);
+    // ruTiE's logged prompts are published as their sha256; its items are keyed by dialog and question.
+    expect(scored.prompts.get('ruTiE')?.get(JSON.stringify({ dialog_id: 0, question_id: 0 }))?.prompt).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+    expect(scored.tasks.ruEthics!.items!.every((i) => i.metric === null && i.value === null)).toBe(true);
+  });
+
   it("writes MERA's file names and record shapes at the root, and logs_public.zip", async () => {
     const unpacked = await extractArchive(zip, join(tempDir('mera-unpack-'), 'out'));
     const top = unpacked.files.filter((f) => f.depth === 0).map((f) => f.path);

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/analysis/read-leaderboard.ts';
 import { eq } from 'drizzle-orm';
@@ -131,6 +132,33 @@ describe.each(DATABASE_KINDS)('board on %s', (kind) => {
         expect(Number(c[12 + k])).toBe(r.scores[t]!.value);
       });
     });
+  });
+
+  it('sends the memoised answer gzipped to a client that takes it, and 304 to one holding its tag', async () => {
+    const query = 'type=chat&sort=leaderboard_bbh&limit=200';
+    for (const url of [`/api/leaderboard?${query}`, `/api/leaderboard/export?format=csv&${query}`]) {
+      const plain = await app.inject({ method: 'GET', url });
+      const gz = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).equals(plain.rawPayload), url).toBe(true);
+      expect(gz.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+      expect(gz.headers.etag).toBe(plain.headers.etag);
+      const held = await app.inject({ method: 'GET', url, headers: { 'if-none-match': String(plain.headers.etag) } });
+      expect(held.statusCode).toBe(304);
+      expect(held.rawPayload.length).toBe(0);
+    }
+    // A write elsewhere moves the board version: the same bytes get a new tag once the view reloads.
+    const url = `/api/leaderboard?${query}`;
+    const before = (await app.inject({ method: 'GET', url })).headers.etag;
+    await touchBoard(database.db);
+    const deadline = Date.now() + 20_000;
+    let after = before;
+    while (after === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      after = (await app.inject({ method: 'GET', url })).headers.etag;
+    }
+    expect(after).not.toBe(before);
   });
 
   it('answers errors as JSON with the right status', async () => {

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { type App, type AppOptions, buildApp } from '../src/service/app.ts';
 import { type Database, openDatabase } from '../src/service/db/open.ts';
 import { DEMO_CSV } from '../src/service/demo-import.ts';
+import { openJobQueue, type PgBossJobQueue } from '../src/service/jobs/pgboss-queue.ts';
 import { ROOT } from './helpers.ts';
 
 export const POSTGRES_URL = process.env.EVALBOARD_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432';
@@ -46,6 +47,40 @@ export async function openTestDatabase(kind: (typeof DATABASE_KINDS)[number]): P
 
 export async function testApp(database: Database, o: Partial<AppOptions> = {}): Promise<App> {
   return buildApp({ db: database.db, rateLimitPerMinute: false, webDir: '/nonexistent', ...o });
+}
+
+/** An app with the real pg-boss queue in the same database: uploads are scored by its in-process worker, as under `serve`. */
+export async function testServer(database: TestDatabase, o: Partial<AppOptions> = {}) {
+  const queue: PgBossJobQueue = await openJobQueue(
+    database.pglite ? { pglite: database.pglite } : { connectionString: database.url! },
+  );
+  const app = await testApp(database, { jobQueue: queue, ...o });
+  return {
+    app,
+    queue,
+    close: async () => {
+      await app.close();
+      await queue.close();
+    },
+  };
+}
+
+/** Polls GET /api/submissions/:id until its scoring is over; answers the submission as the API shows it. */
+export async function settled(app: App, id: number, token: string, timeoutMs = 60_000) {
+  const seen: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await app.inject({
+      method: 'GET',
+      url: `/api/submissions/${id}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = r.json();
+    if (seen.at(-1) !== body.status) seen.push(body.status);
+    if (body.status === 'scored' || body.status === 'rejected') return { ...body, statusesSeen: seen };
+    if (Date.now() > deadline) throw new Error(`submission ${id} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A multipart/form-data body with text fields and, optionally, one file. */

@@ -4,6 +4,7 @@ import { createUser } from '../service/auth.ts';
 import { defaultDbDir, openDatabase } from '../service/db/open.ts';
 import { ROLES, type Role } from '../service/db/schema.ts';
 import { loadMeraGold, MERA_SUITE } from '../service/ingest/mera.ts';
+import { setGoldPublic } from '../service/suites.ts';
 
 interface DbFlags {
   db_dir?: string;
@@ -15,7 +16,7 @@ async function open(flags: DbFlags) {
   return openDatabase(url ? { databaseUrl: url } : { dbDir: flags.db_dir ?? defaultDbDir() });
 }
 
-/** `evalboard admin create-user NAME --role R` and `evalboard admin load-gold SUITE DIR`. */
+/** `evalboard admin create-user NAME --role R`, `load-gold SUITE DIR` and `public-gold SUITE TASKS`. */
 export function registerAdmin(program: Command): void {
   const admin = program.command('admin').description('manage the leaderboard service: users, hidden gold');
   admin
@@ -48,6 +49,21 @@ export function registerAdmin(program: Command): void {
         process.stderr.write(
           `${loaded.items} gold items of ${loaded.tasks.length} tasks loaded: ${loaded.tasks.join(', ')}\n`,
         );
+      } finally {
+        await database.close();
+      }
+    });
+  admin
+    .command('public-gold <suite> <tasks>')
+    .description('show the gold answers of these tasks (comma-separated) in the sample viewer; --hide hides them again')
+    .option('--hide', 'make the tasks hidden again')
+    .option('--db_dir <dir>', 'embedded database folder (DATABASE_URL selects PostgreSQL)')
+    .action(async (suite: string, tasks: string, flags: DbFlags & { hide?: boolean }) => {
+      const taskIds = tasks.split(',').filter(Boolean);
+      const database = await open(flags);
+      try {
+        await setGoldPublic(database.db, suite, taskIds, !flags.hide);
+        process.stderr.write(`${suite}: gold of ${taskIds.join(', ')} is now ${flags.hide ? 'hidden' : 'public'}\n`);
       } finally {
         await database.close();
       }

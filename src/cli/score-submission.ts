@@ -66,6 +66,8 @@ export function registerScoreSubmission(program: Command): void {
         if (isHostileArchiveError(e)) throw new UserError(`refused: ${e.message}`, { file: archive });
         throw e;
       }
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : submissionTable(result));
+      // The per-item outputs and prompts are the service's sample viewer's; the report is the scores.
+      const report = (key: string, value: unknown) => (key === 'items' || key === 'prompts' ? undefined : value);
+      process.stdout.write(flags.json ? `${JSON.stringify(result, report, 2)}\n` : submissionTable(result));
     });
 }

@@ -24,6 +24,7 @@ import { type AuthUser, TokenVerifier } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { BoardCache } from './board/view.ts';
 import type { Db } from './db/open.ts';
+import { runScoringJob } from './ingest/score-job.ts';
 import type { JobQueue } from './jobs/types.ts';
 import { boardRoutes } from './routes/board.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -40,7 +41,10 @@ declare module 'fastify' {
 
 export interface AppOptions {
   readonly db: Db;
-  /** Evaluation jobs; without one, approved requests wait with no job. */
+  /**
+   * Evaluation and scoring jobs; without one, approved requests wait with no job and uploads are
+   * refused (503). With one, this app scores uploads from its queue in-process.
+   */
   readonly jobQueue?: JobQueue | null;
   /** The web UI's build; served at / when the folder exists (default web/dist of this checkout). */
   readonly webDir?: string;
@@ -135,6 +139,15 @@ export async function buildApp(o: AppOptions): Promise<App> {
     await submissionRoutes(api, ctx);
     await requestRoutes(api, ctx);
   });
+
+  const queue = ctx.jobQueue;
+  if (queue) {
+    const ingest = ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {};
+    const worker = await queue.workScoring((id, lastAttempt) =>
+      ctx.board.whileWriting(() => runScoringJob(ctx.db, id, lastAttempt, ingest)),
+    );
+    app.addHook('onClose', () => queue.stopScoring(worker));
+  }
 
   const webDir = o.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = existsSync(join(webDir, 'index.html'));

@@ -1,5 +1,6 @@
 /** Suites on the board: the suite YAMLs' benchmarks become the board's task columns. */
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { UserError } from '../errors.ts';
 import { randomBaseline } from '../suites/normalise.ts';
 import type { SuiteDefinition } from '../suites/definition.ts';
 import type { Db } from './db/open.ts';
@@ -41,9 +42,19 @@ export async function syncSuite(db: Db, suite: SuiteDefinition, o: { readonly po
         target: suites.id,
         set: { description: suite.description, sha256: suite.sha256, definition: { ...suite } },
       });
+    // Re-syncing (every `serve` start) keeps which tasks an admin made public.
+    const publicTasks = new Set(
+      (
+        await tx
+          .select({ task: suiteTasks.taskId })
+          .from(suiteTasks)
+          .where(and(eq(suiteTasks.suiteId, suite.suite), eq(suiteTasks.goldPublic, true)))
+      ).map((r) => r.task),
+    );
     await tx.delete(suiteTasks).where(eq(suiteTasks.suiteId, suite.suite));
     await tx.insert(suiteTasks).values(
       suite.benchmarks.map((b, position) => ({
+        goldPublic: publicTasks.has(b.task),
         suiteId: suite.suite,
         taskId: b.task,
         name: b.name,
@@ -85,4 +96,26 @@ export async function listSuites(db: Db): Promise<BoardSuite[]> {
 /** Bumps the board's version: every server's cached view reloads on its next query. */
 export async function touchBoard(db: Db): Promise<void> {
   await db.execute(sql`UPDATE board_state SET version = version + 1 WHERE id = 1`);
+}
+
+/**
+ * Marks tasks of a suite public (their gold answers appear in the sample viewer) or hidden again.
+ * Unknown task ids are an error naming them; nothing changes then.
+ */
+export async function setGoldPublic(db: Db, suiteId: string, taskIds: readonly string[], goldPublic: boolean) {
+  const known = new Set(
+    (await db.select({ id: suiteTasks.taskId }).from(suiteTasks).where(eq(suiteTasks.suiteId, suiteId))).map(
+      (r) => r.id,
+    ),
+  );
+  const unknown = taskIds.filter((t) => !known.has(t));
+  if (known.size === 0) throw new UserError(`no suite ${suiteId} with tasks`, { field: 'SUITE' });
+  if (unknown.length > 0)
+    throw new UserError(`suite ${suiteId} has no task ${unknown.join(', ')} (tasks: ${[...known].join(', ')})`, {
+      field: 'TASKS',
+    });
+  await db
+    .update(suiteTasks)
+    .set({ goldPublic })
+    .where(and(eq(suiteTasks.suiteId, suiteId), inArray(suiteTasks.taskId, [...taskIds])));
 }

@@ -10,7 +10,8 @@ import { UserError } from '../errors.ts';
 import { mean } from '../metrics/aggregations.ts';
 import { type ArchiveLimits, type ExtractedFile, extractArchive } from './archive.ts';
 import { type MeraRecord, parseTaskRecords, type SubmissionError } from './mera-records.ts';
-import { scoreTaskRecords } from './mera-task-score.ts';
+import { type MeraLoggedItem, meraLogPrompts } from './mera-prompts.ts';
+import { type MeraItemScore, scoreTaskRecords } from './mera-task-score.ts';
 import { headlineMetrics, MERA_SUBMISSION_TASKS, type MeraSubmissionTask } from './mera-tasks.ts';
 
 export type { MeraErrorType, SubmissionError } from './mera-records.ts';
@@ -32,6 +33,8 @@ export interface MeraTaskResult {
   readonly score: number | null;
   readonly errors: readonly SubmissionError[];
   readonly use_in_total: boolean;
+  /** Per predicted record, its outputs and item metric (scored tasks only; the viewer's samples). */
+  readonly items?: readonly MeraItemScore[];
 }
 
 export interface MeraSubmissionScore {
@@ -48,6 +51,8 @@ export interface MeraSubmissionScore {
   readonly ready_for_public: boolean;
   /** Tasks whose metrics are not computed here, and why. */
   readonly not_computable: readonly { readonly task: string; readonly reason: string }[];
+  /** From the archive's logs_public.zip: task file name → item id (mera-prompts.ts) → prompt and response. */
+  readonly prompts: ReadonlyMap<string, ReadonlyMap<string, MeraLoggedItem>>;
 }
 
 export interface ScoreMeraOptions {
@@ -124,7 +129,7 @@ async function validateAndScore(
   candidates: readonly ExtractedFile[],
   allFiles: readonly ExtractedFile[],
   gold: readonly MeraRecord[],
-): Promise<{ metrics?: Record<string, number>; errors: SubmissionError[] }> {
+): Promise<{ metrics?: Record<string, number>; items?: readonly MeraItemScore[]; errors: SubmissionError[] }> {
   const error = (type: SubmissionError['type'], message: string) => ({ errors: [{ task: task.name, type, message }] });
   if (candidates.length === 0) {
     const near = allFiles.find((f) => stemAndExtension(f.path).stem.toLowerCase() === task.name.toLowerCase());
@@ -152,7 +157,7 @@ async function validateAndScore(
   if (!parsed.ok) return { errors: [...parsed.errors] };
   if (task.scoring === 'detox') return { errors: [] };
   const scored = scoreTaskRecords(task, file.path, gold, parsed.records);
-  return scored.ok ? { metrics: scored.metrics, errors: [] } : { errors: [...scored.errors] };
+  return scored.ok ? { metrics: scored.metrics, items: scored.items, errors: [] } : { errors: [...scored.errors] };
 }
 
 function taskScore(metrics: Readonly<Record<string, number>>): number | null {
@@ -199,6 +204,7 @@ export async function scoreMeraSubmission(
           metrics: result.metrics,
           score: taskScore(result.metrics),
           errors: [],
+          ...(result.items ? { items: result.items } : {}),
         };
       }
     }
@@ -217,6 +223,7 @@ export async function scoreMeraSubmission(
       total_over: totalOver,
       ready_for_public: inTotal.every((name) => tasks[name]?.status === 'scored'),
       not_computable: notComputable,
+      prompts: meraLogPrompts(extracted.files),
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -17,8 +17,19 @@ import {
 import { jsonKind, type MeraRecord, type SubmissionError } from './mera-records.ts';
 import type { MeraSubmissionTask } from './mera-tasks.ts';
 
+/** One predicted record with what it scored, for the sample viewer; never holds the gold answer. */
+export interface MeraItemScore {
+  /** The record's id as the website keys it (MeraRecord.key). */
+  readonly key: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly outputs: unknown;
+  /** The item's own metric where the task has one per item (acc, em, f1, pass@1, USE points). */
+  readonly metric: string | null;
+  readonly value: number | null;
+}
+
 export type TaskMetricsResult =
-  | { readonly ok: true; readonly metrics: Record<string, number> }
+  | { readonly ok: true; readonly metrics: Record<string, number>; readonly items: readonly MeraItemScore[] }
   | { readonly ok: false; readonly errors: readonly SubmissionError[] };
 
 /** The group a gold record belongs to for `acc.<group>`; undefined where the gold does not say. */
@@ -77,11 +88,14 @@ export function scoreTaskRecords(
   if (errors.length > 0) return { ok: false, errors };
 
   const perRecord: Record<string, number>[] = [];
+  const items: MeraItemScore[] = [];
   const groups = new Map<string, number[]>();
   const useItems: ExamItem[] = [];
   const ethics = new Map<string, [number, number][]>();
   const labels: { gold: string[]; pred: string[] } = { gold: [], pred: [] };
   for (const [g, p] of pairs) {
+    const item = (metric: string | null, value: number | null) =>
+      items.push({ key: p.key, meta: p.meta, outputs: p.outputs, metric, value });
     try {
       switch (task.scoring) {
         case 'acc':
@@ -89,6 +103,7 @@ export function scoreTaskRecords(
         case 'em': {
           const correct = g.outputs === p.outputs ? 1 : 0;
           perRecord.push({ [task.scoring === 'em' ? 'em' : 'acc']: correct });
+          item(task.scoring === 'em' ? 'em' : 'acc', correct);
           const group = task.groupBy ? groupOf(g, task.groupBy) : undefined;
           if (group !== undefined) push(groups, group, correct);
           if (task.scoring === 'acc_f1_macro') {
@@ -97,9 +112,12 @@ export function scoreTaskRecords(
           }
           break;
         }
-        case 'squad':
-          perRecord.push(squadScores(goldAnswers(g.outputs), predictedAnswer(p.outputs)));
+        case 'squad': {
+          const scores = squadScores(goldAnswers(g.outputs), predictedAnswer(p.outputs));
+          perRecord.push(scores);
+          item('f1', scores.f1);
           break;
+        }
         case 'use': {
           const idTask = String(g.meta.id_task);
           const score = examItemPoints(
@@ -109,6 +127,7 @@ export function scoreTaskRecords(
             text(p.outputs, 'outputs'),
           );
           useItems.push({ score, maxScore: pythonFloat(g.meta.score), variant: String(g.meta.variant), idTask });
+          item('points', score);
           break;
         }
         case 'ethics': {
@@ -121,14 +140,21 @@ export function scoreTaskRecords(
             list.push([pythonFloat(goldLabels[category]), pythonFloat(predLabels[category])]);
             ethics.set(`${question}.${category}`, list);
           }
+          item(null, null);
           break;
         }
-        case 'code':
-          perRecord.push(
-            codePassAtK(g.outputs as unknown[], codeGenerations(p.outputs as unknown[]), task.ks ?? [1, 5, 10]),
+        case 'code': {
+          const passes = codePassAtK(
+            g.outputs as unknown[],
+            codeGenerations(p.outputs as unknown[]),
+            task.ks ?? [1, 5, 10],
           );
+          perRecord.push(passes);
+          item('pass@1', passes['pass@1'] ?? null);
           break;
+        }
         case 'detox':
+          item(null, null);
           break;
       }
     } catch (e) {
@@ -139,15 +165,15 @@ export function scoreTaskRecords(
   if (errors.length > 0) return { ok: false, errors };
 
   const metrics: Record<string, number> = {};
-  if (task.scoring === 'use') return { ok: true, metrics: examGradeMetrics(useItems) };
+  if (task.scoring === 'use') return { ok: true, metrics: examGradeMetrics(useItems), items };
   if (task.scoring === 'ethics') {
     for (const [name, list] of ethics) metrics[name] = matthews(list);
-    return { ok: true, metrics };
+    return { ok: true, metrics, items };
   }
   for (const name of Object.keys(perRecord[0] ?? {})) metrics[name] = mean(perRecord.map((r) => r[name] ?? 0));
   if (task.scoring === 'acc_f1_macro') metrics.f1_macro = macroF1(labels.gold, labels.pred);
   Object.assign(metrics, meanBy(groups, 'acc'));
-  return { ok: true, metrics };
+  return { ok: true, metrics, items };
 }
 
 function spanSegments(spans: readonly unknown[]): string[] {

@@ -10,6 +10,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   hostile_archive: 422,
   invalid_submission: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /** An error a client caused: answered as `{"error": {"code", "message"}}` with its HTTP status. */

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'hostile_archive',
   'invalid_submission',
   'conflict',
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -233,10 +234,6 @@ export const mySubmissionsResponse = z.array(
 );
 
 export const submissionAccepted = z.object({ id: z.number().int(), status: z.enum(SUBMISSION_STATUSES) });
-export const submissionRejected = errorBody.extend({
-  id: z.number().int().optional(),
-  validation: validationReport.optional(),
-});
 
 export const jobProgress = z.object({ done: z.number(), total: z.number(), eta_s: z.number().nullable() });
 

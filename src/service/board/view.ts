@@ -165,6 +165,8 @@ export class BoardCache {
   private checkedAt = 0;
   private mustWait = false;
   private readonly results = new Map<string, unknown>();
+  /** Writes of this process under way (whileWriting): their commit may already be visible. */
+  private writers = 0;
 
   constructor(
     private readonly db: Db,
@@ -172,7 +174,14 @@ export class BoardCache {
   ) {}
 
   async get(): Promise<BoardSnapshot> {
-    if (this.snapshot && !this.mustWait && Date.now() - this.checkedAt < this.recheckMs) return this.snapshot;
+    if (this.snapshot && !this.mustWait && this.writers === 0 && Date.now() - this.checkedAt < this.recheckMs)
+      return this.snapshot;
+    if (this.snapshot && !this.mustWait && this.writers > 0) {
+      // A write here is committing: whoever already sees its result (a submission now `scored`)
+      // must see it on the board too, so the version is read now rather than at the next recheck.
+      if ((await boardVersion(this.db)) === this.snapshot.version) return this.snapshot;
+      this.mustWait = true;
+    }
     if (this.loading) {
       if (!this.mustWait) return this.snapshot ?? this.loading;
       // The reload in flight may have started before this process's write: wait for it, then reload.
@@ -207,6 +216,21 @@ export class BoardCache {
     if (this.results.size >= 1000) this.results.clear();
     this.results.set(key, value);
     return value;
+  }
+
+  /**
+   * Runs a write of this process that changes the board (scoring an upload) whose outcome others
+   * can read before it returns: meanwhile each query compares the board version with its snapshot's;
+   * afterwards the next query reloads.
+   */
+  async whileWriting<T>(write: () => Promise<T>): Promise<T> {
+    this.writers++;
+    try {
+      return await write();
+    } finally {
+      this.writers--;
+      this.invalidate();
+    }
   }
 
   /** After a write through this process: the next query reloads. */

@@ -4,6 +4,7 @@
  */
 import {
   boolean,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -155,6 +156,19 @@ export interface ValidationIssue {
   readonly id: string | null;
   readonly message: string;
 }
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * An accepted upload waiting to be scored: the archive's bytes, in the database so that whichever
+ * server's worker takes the scoring job can read it. Deleted once the submission is scored or rejected.
+ */
+export const submissionArchives = pgTable('submission_archives', {
+  submissionId: integer('submission_id')
+    .primaryKey()
+    .references(() => submissions.id, { onDelete: 'cascade' }),
+  archive: bytea('archive').notNull(),
+});
 
 /** One score per submission, task and metric; values on the raw (0–1) and normalised (0–100) scales. */
 export const scores = pgTable(

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { UserError } from '../../errors.ts';
 import type { ArchiveLimits } from '../../submissions/archive.ts';
-import { readMeraGold, scoreMeraSubmission } from '../../submissions/mera-score.ts';
+import { meraItemId } from '../../submissions/mera-prompts.ts';
+import { type MeraSubmissionScore, readMeraGold, scoreMeraSubmission } from '../../submissions/mera-score.ts';
 import { MERA_SUBMISSION_TASKS } from '../../submissions/mera-tasks.ts';
 import type { Db } from '../db/open.ts';
 import { gold, suites, suiteTasks } from '../db/schema.ts';
-import { type ScoredUpload, UNKNOWN_SETUP } from './results.ts';
+import { type SampleOut, type ScoredUpload, UNKNOWN_SETUP } from './results.ts';
 
 export const MERA_SUITE = 'mera';
 
@@ -25,9 +26,8 @@ export async function loadMeraGold(db: Db, goldDir: string): Promise<{ tasks: st
     const json = JSON.parse(await readFile(join(goldDir, `${task}.json`), 'utf8')) as { data: { test: unknown[] } };
     for (const record of json.data.test.flat()) {
       // ruTiE's records carry dialog_id and question_id instead of an id.
-      const meta = (record as { meta: { id?: unknown; dialog_id?: unknown; question_id?: unknown } }).meta;
-      const id = meta.id !== undefined ? meta.id : { dialog_id: meta.dialog_id, question_id: meta.question_id };
-      rows.push({ suiteId: MERA_SUITE, taskId: task, itemId: JSON.stringify(id), answer: record });
+      const meta = (record as { meta: Record<string, unknown> }).meta;
+      rows.push({ suiteId: MERA_SUITE, taskId: task, itemId: meraItemId(meta), answer: record });
     }
   }
   const tasks = MERA_SUBMISSION_TASKS.filter((t) => parsed.has(t.name));
@@ -45,9 +45,19 @@ export async function loadMeraGold(db: Db, goldDir: string): Promise<{ tasks: st
       .onConflictDoNothing();
     await tx.delete(gold).where(eq(gold.suiteId, MERA_SUITE));
     for (let i = 0; i < rows.length; i += 500) await tx.insert(gold).values(rows.slice(i, i + 500));
+    // Reloading gold keeps which tasks an admin made public.
+    const publicTasks = new Set(
+      (
+        await tx
+          .select({ task: suiteTasks.taskId })
+          .from(suiteTasks)
+          .where(and(eq(suiteTasks.suiteId, MERA_SUITE), eq(suiteTasks.goldPublic, true)))
+      ).map((r) => r.task),
+    );
     await tx.delete(suiteTasks).where(eq(suiteTasks.suiteId, MERA_SUITE));
     await tx.insert(suiteTasks).values(
       tasks.map((t, position) => ({
+        goldPublic: publicTasks.has(t.name),
         suiteId: MERA_SUITE,
         taskId: t.name,
         name: t.name,
@@ -122,7 +132,7 @@ export async function scoreMeraUpload(
       warnings: result.not_computable.map((n) => ({ task: n.task, id: null, message: `not scored: ${n.reason}` })),
       scores,
       subScores,
-      samples: [],
+      samples: meraSamples(result, loaded),
       total: result.total === null ? null : result.total * 100,
       totalRaw: result.total,
       standardSetup: true,
@@ -132,4 +142,36 @@ export async function scoreMeraUpload(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+const CORRECTNESS_METRICS = new Set(['acc', 'em', 'pass@1']);
+
+/**
+ * The viewer's rows of a scored MERA upload: per item its outputs (the extracted answer), the
+ * logged prompt and response where logs_public.zip has them, and the item's metric.
+ */
+function meraSamples(result: MeraSubmissionScore, loaded: ReadonlySet<string>): SampleOut[] {
+  const out: SampleOut[] = [];
+  for (const [task, r] of Object.entries(result.tasks)) {
+    if (!loaded.has(`${task}.json`) || !r.items) continue;
+    const logged = result.prompts.get(task);
+    for (const item of r.items) {
+      const itemId = meraItemId(item.meta);
+      const extracted = typeof item.outputs === 'string' ? item.outputs : JSON.stringify(item.outputs);
+      const log = logged?.get(itemId);
+      out.push({
+        taskId: task,
+        itemId,
+        prompt: log?.prompt ?? null,
+        messages: null,
+        output: log?.response ?? extracted,
+        extracted,
+        metricName: item.metric ?? 'none',
+        metricValue: item.value,
+        correct: item.metric !== null && CORRECTNESS_METRICS.has(item.metric) ? item.value === 1 : null,
+        promptId: null,
+      });
+    }
+  }
+  return out;
 }

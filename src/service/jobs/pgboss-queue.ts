@@ -6,6 +6,9 @@ import type { EnqueueRequest, JobInfo, JobProgress, JobQueue, JobState } from '.
 /** The queue evaluation jobs wait in, and where those that failed for good are copied. */
 export const EVALUATION_QUEUE = 'evaluation';
 export const DEAD_LETTER_QUEUE = 'evaluation_dead';
+/** Uploads waiting to be scored (the data is the submission id); `serve` takes them in-process. */
+export const SCORING_QUEUE = 'scoring';
+const SCORING_RETRY_LIMIT = 2;
 
 /** PostgreSQL (pg-boss keeps a small pool of its own) or the embedded PGlite the service already opened. */
 export type QueueDatabase = { readonly connectionString: string } | { readonly pglite: PGliteLike };
@@ -99,6 +102,7 @@ export async function openJobQueue(db: QueueDatabase, timing: QueueTiming = {}):
     deleteAfterSeconds: 0,
     retentionSeconds: 365 * DAY,
   });
+  await boss.createQueue(SCORING_QUEUE, { retentionSeconds: 7 * DAY, deleteAfterSeconds: DAY });
   return new PgBossJobQueue(boss, sql, t);
 }
 
@@ -238,6 +242,51 @@ export class PgBossJobQueue implements JobQueue {
 
   async reportProgress(jobId: string, progress: JobProgress): Promise<void> {
     await writeProgress(this.sql, jobId, progress);
+  }
+
+  /** This instance's scoring workers: woken when this instance queues an upload, instead of at their next poll. */
+  private readonly scoringWorkers = new Set<string>();
+
+  async enqueueScoring(submissionId: number): Promise<void> {
+    // One job per submission; a scoring attempt that dies (the server stopped) is retried by
+    // another server's worker, and the scorer leaves a finished submission as it is.
+    await this.boss.send(
+      SCORING_QUEUE,
+      { submissionId },
+      {
+        singletonKey: `submission-${submissionId}`,
+        retryLimit: SCORING_RETRY_LIMIT,
+        retryDelay: 5,
+        expireInSeconds: 3600,
+      },
+    );
+    for (const id of this.scoringWorkers) this.boss.notifyWorker(id);
+  }
+
+  /**
+   * Takes scoring jobs until stopScoring(id) with the id this returns. `score` is given the
+   * submission id and whether this is the last attempt (the scorer then rejects the submission
+   * instead of leaving it).
+   */
+  async workScoring(
+    score: (submissionId: number, lastAttempt: boolean) => Promise<void>,
+    o: WorkOptions = {},
+  ): Promise<string> {
+    const id = await this.boss.work(
+      SCORING_QUEUE,
+      { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2 },
+      async ([job]) => {
+        const { submissionId } = job!.data as { submissionId: number };
+        await score(submissionId, job!.retryCount >= SCORING_RETRY_LIMIT);
+      },
+    );
+    this.scoringWorkers.add(id);
+    return id;
+  }
+
+  async stopScoring(workerId: string): Promise<void> {
+    this.scoringWorkers.delete(workerId);
+    await this.boss.offWork(SCORING_QUEUE, { id: workerId, wait: true });
   }
 
   async close(): Promise<void> {

@@ -41,5 +41,10 @@ export interface JobQueue {
   getJob(jobId: string): Promise<JobInfo | null>;
   /** requestId → 1-based position among the jobs still waiting. */
   queuePositions(): Promise<ReadonlyMap<number, number>>;
+  /** Queues an accepted upload's scoring (one job per submission). */
+  enqueueScoring(submissionId: number): Promise<void>;
+  /** Takes scoring jobs in this process until stopScoring(its id); see PgBossJobQueue.workScoring. */
+  workScoring(score: (submissionId: number, lastAttempt: boolean) => Promise<void>): Promise<string>;
+  stopScoring(workerId: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -12,20 +12,24 @@ import {
   exportQuery,
   suiteInfo,
 } from '../api/schemas.ts';
-import { sendText } from '../api/send.ts';
+import { type EncodedAnswer, encodeAnswer, sendEncoded } from '../board/encoded.ts';
 import { boardCsv, queryKey, runBoardQuery } from '../board/query.ts';
 
 export async function boardRoutes(instance: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = instance.withTypeProvider<ZodTypeProvider>();
 
-  /** The query's result on the current snapshot, and its serialised forms, computed once. */
-  const answer = async (q: BoardQuery, form: 'json' | 'rows' | 'csv'): Promise<string> => {
+  /**
+   * The query's answer on the current snapshot, computed once per snapshot: a repeated query costs
+   * a map lookup and the send of bytes already encoded (and compressed).
+   */
+  const answer = async (q: BoardQuery, form: 'json' | 'rows' | 'csv'): Promise<EncodedAnswer> => {
     const snapshot = await ctx.board.get();
     const key = queryKey(q);
-    const result = ctx.board.memo(snapshot, key, () => runBoardQuery(snapshot, q));
-    return ctx.board.memo(snapshot, `${form}:${key}`, () =>
-      form === 'csv' ? boardCsv(result) : JSON.stringify(form === 'rows' ? result.rows : result),
-    );
+    return ctx.board.memo(snapshot, `${form}:${key}`, () => {
+      const result = ctx.board.memo(snapshot, key, () => runBoardQuery(snapshot, q));
+      const text = form === 'csv' ? boardCsv(result) : JSON.stringify(form === 'rows' ? result.rows : result);
+      return encodeAnswer(text, snapshot.version);
+    });
   };
 
   api.get(
@@ -37,9 +41,10 @@ export async function boardRoutes(instance: FastifyInstance, ctx: AppContext): P
         response: { 200: boardResponse, 400: errorBody, 404: errorBody },
       },
     },
-    // The memoised JSON text is sent as is: the schema above documents it and runBoardQuery builds
-    // exactly its fields (the route tests parse responses with it).
-    async (request, reply) => sendText(reply, 'application/json; charset=utf-8', await answer(request.query, 'json')),
+    // The memoised JSON bytes are sent as they are: the schema above documents them and
+    // runBoardQuery builds exactly its fields (the route tests parse responses with it).
+    async (request, reply) =>
+      sendEncoded(request, reply, 'application/json; charset=utf-8', await answer(request.query, 'json')),
   );
 
   api.get(
@@ -56,7 +61,8 @@ export async function boardRoutes(instance: FastifyInstance, ctx: AppContext): P
       const body = await answer(q, format === 'csv' ? 'csv' : 'rows');
       const suite = q.suite ?? (await ctx.board.get()).suites[0]?.id ?? 'board';
       reply.header('content-disposition', `attachment; filename="${suite}-leaderboard.${format}"`);
-      return sendText(reply, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', body);
+      const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+      return sendEncoded(request, reply, type, body);
     },
   );
 

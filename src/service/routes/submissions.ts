@@ -15,14 +15,13 @@ import {
   samplesQuery,
   samplesResponse,
   submissionAccepted,
-  submissionRejected,
   submissionResponse,
 } from '../api/schemas.ts';
 import { isMaintainer } from '../auth.ts';
 import { boardScores, scoreCells } from '../board/model-data.ts';
 import type { AppContext } from '../context.ts';
 import { gold, MODEL_TYPES, samples, submissions, suiteTasks } from '../db/schema.ts';
-import { ingestSubmission, type UploadMeta } from '../ingest/ingest.ts';
+import { acceptUpload, type UploadMeta } from '../ingest/ingest.ts';
 import { bearer, requireUser } from './users.ts';
 
 const uploadFields = z.object({
@@ -61,8 +60,9 @@ export async function submissionRoutes(instance: FastifyInstance, ctx: AppContex
           400: errorBody,
           401: errorBody,
           413: errorBody,
-          422: submissionRejected,
+          422: errorBody,
           429: errorBody,
+          503: errorBody,
         },
       },
     },
@@ -79,6 +79,9 @@ export async function submissionRoutes(instance: FastifyInstance, ctx: AppContex
           `${n} submissions in the last 24 hours; the limit is ${ctx.submissionsPerDay}`,
         );
       if (!request.isMultipart()) throw badRequest('send multipart/form-data with the file field "archive"');
+      const queue = ctx.jobQueue;
+      if (!queue)
+        throw new ApiError('unavailable', 'this server has no scoring queue; uploads are off (serve opens one)');
       const workDir = await mkdtemp(join(ctx.tmpDir ?? tmpdir(), 'evalboard-post-'));
       try {
         const fields: Record<string, string> = {};
@@ -111,16 +114,8 @@ export async function submissionRoutes(instance: FastifyInstance, ctx: AppContex
           ...(f.openness ? { openness: f.openness } : {}),
           ...(f.license ? { license: f.license } : {}),
         };
-        const result = await ingestSubmission(ctx.db, archive, meta, ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {});
-        ctx.board.invalidate();
-        if (result.status === 'rejected') {
-          const first = result.validation.errors[0]!;
-          throw new ApiError(
-            'invalid_submission',
-            `${result.validation.errors.length} validation error(s); first: ${[first.task, first.id].filter(Boolean).join(' ')}: ${first.message}`,
-            { id: result.id, validation: result.validation },
-          );
-        }
+        const result = await acceptUpload(ctx.db, archive, meta, ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {});
+        await queue.enqueueScoring(result.id);
         return reply.status(202).send({ id: result.id, status: result.status });
       } finally {
         await rm(workDir, { recursive: true, force: true });
@@ -197,7 +192,9 @@ export async function submissionRoutes(instance: FastifyInstance, ctx: AppContex
           .select()
           .from(gold)
           .where(and(eq(gold.suiteId, s.suiteId), eq(gold.taskId, task)));
-        for (const g of goldRows) publicGold.set(`${task}\u0000${g.itemId}`, g.answer);
+        // The gold answer is the gold record's outputs (the record also holds the task's inputs).
+        for (const g of goldRows)
+          publicGold.set(`${task}\u0000${g.itemId}`, (g.answer as { outputs?: unknown }).outputs);
       }
       return {
         total,

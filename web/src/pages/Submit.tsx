@@ -1,6 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import {
-  ApiError,
   api,
   authHeaders,
   errorFromBody,
@@ -106,11 +105,8 @@ export function Submit() {
       const res = await upload(form, setProgress);
       follow(res.id);
     } catch (e) {
-      const body =
-        e instanceof ApiError ? (e.body as { id?: number; validation?: { errors?: ValidationIssue[] } }) : null;
+      // Refused before anything was stored (size, a hostile archive, a limit): there is nothing to follow.
       setError((e as Error).message);
-      if (body?.validation?.errors) setErrors(body.validation.errors);
-      if (typeof body?.id === 'number') follow(body.id);
       mine.reload();
     }
   };
@@ -130,8 +126,9 @@ export function Submit() {
       <h1 id="submit-title">Submit results</h1>
       <form onSubmit={submit} className="stack narrow" aria-describedby="submit-help">
         <p id="submit-help">
-          A MERA ZIP, or a zip/tar(.gz) of an evalboard or lm-eval output folder. It is validated item by item, then
-          scored; errors name the task and item.
+          A MERA ZIP, or a zip/tar(.gz) of an evalboard or lm-eval output folder. Once uploaded and checked for safety
+          it waits in the scoring queue; the status below follows it (queued, scoring, then scored or rejected), and
+          errors name the task and item.
         </p>
         <label>
           <span>Model id</span>
