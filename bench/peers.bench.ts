@@ -135,7 +135,7 @@ async function multipleChoice(
     const agree = peerRuns.map((p) => e.peerCorrect.filter((c, i) => c === p.correct[i]).length);
     out(
       `evalboard ${e.mode}: ${e.seconds.toFixed(1)} s = ${(unique / e.seconds).toFixed(1)} unique tok/s → ${ratios}; acc ${(100 * e.acc).toFixed(1)} %;` +
-        ` per-item correctness by the peer's rule equal to the peer's on ${agree.join(' / ')} of ${workload.items} | load ${load()}`,
+        ` per-item correctness by the peer's rule equal to the peer's on ${agree.join(' / ')} of ${peerRuns.map((p) => p.correct.length).join(' / ')} items the peer reported | load ${load()}`,
     );
   }
   return unique;

@@ -79,13 +79,16 @@ export function runPerplexity(peers: Peers, model: string, file: string, extra: 
   const args = ['-m', model, '-bf', file, '--multiple-choice', ...extra];
   const started = performance.now();
   const child = spawnPeer(peers, peers.perplexity, args);
+  // The per-task lines go to stdout, the log to stderr: kept apart, so that no stderr chunk lands
+  // inside a task line.
   let output = '';
+  let log = '';
   child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`llama-perplexity exited with ${code}:\n${output.slice(-2000)}`));
+      if (code !== 0) return reject(new Error(`llama-perplexity exited with ${code}:\n${log}`));
       const correct: boolean[] = [];
       let right = 0;
       for (const line of output.split('\n')) {
