@@ -215,9 +215,12 @@ export default async function peers(args: string[]): Promise<void> {
   const only = argValue(args, '--only');
   const threads = Number(argValue(args, '--threads') ?? availableParallelism());
   const nCtx = Number(argValue(args, '--n_ctx') ?? 4096);
-  const built = await ensurePeers(
-    only === 'mc' ? ['perplexity'] : only === 'gen' ? ['server'] : ['perplexity', 'server'],
-  );
+  const needed = ({ mc: ['perplexity'], gen: ['server'], raw: [] } as const)[only as 'mc' | 'gen' | 'raw'] ?? [
+    'perplexity',
+    'server',
+  ];
+  const built = await ensurePeers(needed);
+
   out(`machine: ${machineLine()}`);
   out(`model: ${model}; ${threads} threads; peers linked to ${built.linkedTo}`);
   const dir = mkdtempSync(join(tmpdir(), 'evalboard-peers-'));

@@ -70,16 +70,17 @@ export async function rawDecodeRate(
       flashAttention: o.flashAttention ?? false,
     });
     const prompt = textTokens(model, 16);
+    // Taken once: node-llama-cpp does not hand a disposed sequence's slot out again at once.
+    const pool = Array.from({ length: sequences }, () => context.getSequence());
     const generate = async (count: number) => {
       let generated = 0;
       await Promise.all(
-        Array.from({ length: sequences }, async (_, s) => {
-          const sequence = context.getSequence();
+        pool.map(async (sequence, s) => {
+          await sequence.clearHistory();
           let n = 0;
           for await (const _token of sequence.evaluate([...prompt.slice(s % 4)] as never, { temperature: 0 }))
             if (++n >= count) break;
           generated += n;
-          sequence.dispose();
         }),
       );
       return generated;
