@@ -1,6 +1,8 @@
 /**
  * Benchmark 2, multiple choice through the llamacpp backend: ARC-Challenge 0-shot and MMLU 5-shot
- * (first --items documents, default 500), unique trie tokens per second, as a ratio of raw
+ * (first --items documents, default 500; MMLU over bench/lib/workloads.ts's MMLU_SUBJECTS, the
+ * peers benchmark's items), unique tokens per second (question once plus every ending, as
+ * llama-perplexity counts: bench/lib/unique-tokens.ts), as a ratio of raw
  * node-llama-cpp evaluation of as many tokens in full batches (benchmark 1's figure), same run,
  * same model. EVALBOARD_LLAMA_BINARY=prebuilt runs it on the prebuilt binary.
  *
@@ -11,9 +13,10 @@
 import { createLlamaCppBackend } from '../src/backends/llamacpp/index.ts';
 import type { LlamaCppBackend } from '../src/backends/llamacpp/backend.ts';
 import { rawEvaluationRate } from './lib/raw-evaluation.ts';
-import { argValue, benchModel, machineLine, mcWorkload } from './lib/workloads.ts';
+import { workloadUniqueTokens } from './lib/unique-tokens.ts';
+import { argValue, benchModel, MMLU_SUBJECTS, machineLine, mcWorkload } from './lib/workloads.ts';
 
-const WORKLOADS = { arc: ['arc_challenge', 0], mmlu: ['mmlu', 5] } as const;
+const WORKLOADS = { arc: ['arc_challenge', 0], mmlu: [MMLU_SUBJECTS, 5] } as const;
 const ARC_GOAL_TOK_S = 0.9 * 394; // llama-perplexity --multiple-choice on this machine kind (issue #18)
 
 /**
@@ -96,11 +99,14 @@ export default async function mc(args: string[]): Promise<void> {
       await backend.loglikelihood(requests);
       const seconds = (performance.now() - t0) / 1000;
       const s = backend.lastScoringStats;
-      const unique = s.uniqueTokens!;
+      // The peers' definition (bench/lib/unique-tokens.ts), not the trie's count.
+      const unique = workloadUniqueTokens(
+        workload.byItem.map((choices) => choices.map((c) => backend.scoringTokens(c))),
+      );
       const rate = unique / seconds;
       const raw = await rawEvaluationRate(modelPath, unique, { flashAttention });
       process.stdout.write(
-        `${workload.name}, ${workload.items} items, ${requests.length} requests: ${unique} unique tokens in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} tok/s` +
+        `${workload.name}, ${workload.items} items, ${requests.length} requests: ${unique} unique tokens (question once + every ending; trie ${s.uniqueTokens}) in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} tok/s` +
           ` | ${describeScoring(s)}, ${((s.decodeMs! / 1000 / seconds) * 100).toFixed(0)}% of the time in llama_decode` +
           ` | raw full batches ${raw.toFixed(1)} tok/s → ratio ${(rate / raw).toFixed(3)} (goal ≥ 0.9)` +
           (name === 'arc' ? `, vs 0.9 × llama-perplexity ${(rate / ARC_GOAL_TOK_S).toFixed(2)}` : '') +

@@ -144,6 +144,15 @@ export class LlamaCppBackend implements Backend {
     return scores;
   }
 
+  /**
+   * The tokens a log-likelihood request is scored on (context after truncation, continuation), for
+   * benchmarks that count work the way llama-perplexity does (bench/lib/unique-tokens.ts).
+   */
+  scoringTokens(r: LoglikelihoodRequest): { context: readonly number[]; continuation: readonly number[] } {
+    const { context, continuation } = this.scoringInput(0, r);
+    return { context, continuation };
+  }
+
   private llResult(input: ScoringInput, s: { logprob: number; isGreedy: boolean }): LoglikelihoodResult {
     return { logprob: s.logprob, isGreedy: s.isGreedy, tokens: input.continuation.length, truncated: input.truncated };
   }

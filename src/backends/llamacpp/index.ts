@@ -114,6 +114,9 @@ export async function createLlamaCppBackend(o: LlamaCppOptions): Promise<Backend
       // 'packed': log-likelihoods on a unified KV cache (scoring/packed-scoring.ts); 'naive': each
       // request alone (scoring/naive-reference.ts), where the native helper could not be built.
       scorer: packed ? 'packed' : 'naive',
+      // Which cell layout the packed scorer's numbers come from (docs/numerics.md, "The contract"):
+      // runs with the same layout version are comparable bit for bit.
+      scoringLayout: packed ? (contextRequest.flashAttention ? 'cell-order-v1' : 'contiguous-v1') : 'naive',
       ...(!helperLoad.helper && { scorerFallbackReason: helperLoad.reason }),
       ...o.extraDetails,
     };

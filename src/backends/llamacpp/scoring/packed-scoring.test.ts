@@ -137,7 +137,12 @@ describe('packed scoring on a 3-shot multiple-choice workload', () => {
       logitReader: 'sampler',
       scorerFallbackReason: 'EVALBOARD_NATIVE_HELPER=0',
     });
-    expect(backends.get('8')!.info.details).toMatchObject({ scorer: 'packed', logitReader: 'native' });
+    expect(backends.get('8')!.info.details).toMatchObject({
+      scorer: 'packed',
+      logitReader: 'native',
+      scoringLayout: 'contiguous-v1',
+    });
+    expect(backends.get('fa-8')!.info.details).toMatchObject({ scoringLayout: 'cell-order-v1' });
     expect(backends.get('8')!.info.details).not.toHaveProperty('scorerFallbackReason');
     const results = await fallback.loglikelihood(REQUESTS);
     const naive = await naiveScores(REQUESTS);
