@@ -29,10 +29,11 @@ export interface MeraTaskSpec {
   readonly until?: readonly string[];
   /**
    * The local metric over records that carry answers, as MERA's website computes it: accuracy,
-   * exact match, USE's grade_norm, or the code tasks' pass@1/5/10 over the per-test outputs of the
-   * generated code (run in the sandbox); none where it is not computed here (notComputed says why).
+   * exact match, USE's grade_norm, the code tasks' pass@1/5/10 over the per-test outputs of the
+   * generated code (run in the sandbox), ruEthics' MCC per question and norm; none where it is not
+   * computed here (notComputed says why).
    */
-  readonly metric: 'acc' | 'exact_match' | 'grade_norm' | 'code' | 'none';
+  readonly metric: 'acc' | 'exact_match' | 'grade_norm' | 'code' | 'ethics' | 'none';
   /** Metrics MERA's website reports that this build cannot compute, and why (recorded in the results). */
   readonly notComputed?: { readonly metrics: readonly string[]; readonly reason: string };
   /** Sampled generations per item (the code tasks: 10 at temperature 0.6). */
@@ -185,7 +186,7 @@ export const MERA_TASKS: readonly MeraTaskSpec[] = [
     fewshotSplit: 'train',
     query: (r, format) => format(r.instruction, fields(r)),
     withoutInstruction: over('Текст: {text}\nАктант 1: {actant_1}\nАктант 2: {actant_2}\nОтветы:'),
-    metric: 'none',
+    metric: 'ethics',
     inTotal: false,
   },
   {

@@ -4,6 +4,7 @@ import { UserError } from '../../errors.ts';
 import { pythonStrip } from '../../python/whitespace.ts';
 import type { FilterPipelineSpec, MetricSpec, TaskDefinition } from '../types.ts';
 import { rutieDialogue } from './dialogue.ts';
+import { ETHICS_METRICS, ethicsResults } from './ethics.ts';
 import { asRecord, formatFor, inputFields, type MeraRecord, readRecords, taskFolder } from './records.ts';
 import type { Format, MeraTaskSpec } from './specs.ts';
 
@@ -19,6 +20,8 @@ function metricsOf(spec: MeraTaskSpec): MetricSpec[] {
       return ['pass@1', 'pass@5', 'pass@10'].map((metric) => ({ metric, aggregation: 'mean', higherIsBetter: true }));
     case 'grade_norm':
       return [{ metric: 'grade_norm', aggregation: 'grade_norm', higherIsBetter: true }];
+    case 'ethics':
+      return ETHICS_METRICS;
     default:
       return [{ metric: spec.metric, aggregation: 'mean', higherIsBetter: true }];
   }
@@ -141,6 +144,7 @@ export function meraTask(spec: MeraTaskSpec, dataDir: string | undefined): TaskD
       : {}),
     filters,
     metrics,
+    ...(spec.metric === 'ethics' ? { processResults: ethicsResults } : {}),
     ...(code ? { unsafeCode: true } : {}),
     repeats: spec.repeats ?? 1,
     config: {
