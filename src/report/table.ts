@@ -1,27 +1,34 @@
 import type { MetricEntries, ResultsReport } from './schema.ts';
 
-/** The markdown table lm-eval prints at the end of a run, one row per metric and filter. */
+/**
+ * The markdown table lm-eval's make_table prints at the end of a run: per task (by its alias) one
+ * row per metric and filter, metrics in sorted key order, the name and version on the first row,
+ * n-shot on every row, "±" and the stderr only where the entries have a stderr key.
+ */
 export function resultsTable(report: ResultsReport, section: 'results' | 'groups' = 'results'): string {
   const rows: string[][] = [];
   const entriesOf = report[section];
   for (const name of Object.keys(entriesOf)) {
     const entries: MetricEntries = entriesOf[name]!;
+    const alias = typeof entries.alias === 'string' ? entries.alias : name;
+    const shots = String(report['n-shot'][name] ?? ' ');
     let first = true;
-    for (const [k, value] of Object.entries(entries)) {
-      if (k === 'alias' || k.includes('_stderr,')) continue;
-      const [metric, filter] = k.split(',') as [string, string];
-      const stderr = entries[`${metric}_stderr,${filter}`];
+    for (const k of Object.keys(entries).sort()) {
+      const [metric, filter = ''] = k.split(',') as [string, string?];
+      if (k === 'alias' || metric.endsWith('_stderr')) continue;
+      const stderrKey = `${metric}_stderr,${filter}`;
+      const stderr = entries[stderrKey];
       const better = report.higher_is_better[name]?.[metric];
       rows.push([
-        first ? name : '',
-        first ? String(report.versions[name] ?? '') : '',
+        first ? alias : '',
+        first ? String(report.versions[name] ?? 'N/A') : '',
         filter,
-        first ? String(report['n-shot'][name] ?? '') : '',
+        shots,
         metric,
         better === undefined ? '' : better ? '↑' : '↓',
-        formatNumber(value),
-        '±',
-        typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
+        formatNumber(entries[k]),
+        stderrKey in entries ? '±' : '',
+        !(stderrKey in entries) ? '' : typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
       ]);
       first = false;
     }
