@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { executeRun, type RunFlags } from '../cli/run.ts';
 import { UserError } from '../errors.ts';
-import { parseResults, readResultsFile, readSamplesFile } from './read.ts';
+import { lmEvalDocHash, parseResults, readResultsFile, readSamplesFile } from './read.ts';
 import { REPORT_SCHEMA_VERSION } from './schema.ts';
 
 /** A real run of the dummy backend: a log-likelihood, a rolling and a generation task, with samples. */
@@ -128,6 +128,15 @@ describe('readSamplesFile', () => {
       const old = join(outputDir, `v1-${name}`);
       writeFileSync(old, v1.map((row) => `${JSON.stringify(row)}\n`).join(''));
       expect(readSamplesFile(old), name).toEqual(current);
+      // The analyses' item key: the same for a version 1 row as for its version 2 row.
+      expect(
+        v1.map((row) => lmEvalDocHash(row)),
+        name,
+      ).toEqual(current.map((row) => row.doc_hash));
+      expect(
+        current.map((row) => lmEvalDocHash(row)),
+        name,
+      ).toEqual(current.map((row) => row.doc_hash));
     }
   });
 

@@ -98,6 +98,22 @@ function upgradeSampleRow(json: unknown): unknown {
 }
 
 /**
+ * The doc_hash lm-eval would give a row: its own for current rows and rows lm-eval wrote, recomputed
+ * for a version 1 evalboard row (which hashed compact JSON), so items pair across files of both.
+ */
+export function lmEvalDocHash(row: Record<string, unknown>): unknown {
+  // Every evalboard row had responses; a row without them is some other tool's, its hash its own.
+  const version1 =
+    !('evalboard' in row) &&
+    Array.isArray(row.resps) &&
+    'filtered_resps' in row &&
+    !isLmEvalRow(row) &&
+    row.doc !== undefined &&
+    !isRedacted(row.arguments);
+  return version1 ? sha256Hex(pythonJsonDumps(row.doc, { indent: 2 })) : row.doc_hash;
+}
+
+/**
  * A row lm-eval itself wrote: every response a string and `filtered_resps` a list (a version 1
  * evalboard row had numbers in log-likelihood responses and a generation's filtered text bare).
  */
