@@ -92,10 +92,25 @@ function lmEvalArguments(
       req.kind === 'loglikelihood'
         ? { arg_0: req.context, arg_1: req.continuation }
         : req.kind === 'generateUntil'
-          ? { arg_0: req.context, arg_1: kwargs ?? generationSettingsAsKwargs(req.settings) }
+          ? {
+              arg_0: req.context,
+              arg_1: kwargs ? withRunMaxGenToks(kwargs, req.settings) : generationSettingsAsKwargs(req.settings),
+            }
           : { arg_0: req.text };
   });
   return args;
+}
+
+/** lm-eval's HF model generates this many tokens when generation_kwargs do not say. */
+const LM_EVAL_DEFAULT_MAX_GEN_TOKS = 256;
+
+/**
+ * evalboard's --max_gen_toks changes the request as `--gen_kwargs max_gen_toks=N` would: the
+ * kwargs then say so, where they name max_gen_toks or the request's differs from lm-eval's default.
+ */
+function withRunMaxGenToks(kwargs: Record<string, unknown>, settings: GenerationSettings): Record<string, unknown> {
+  const stated = kwargs.max_gen_toks ?? LM_EVAL_DEFAULT_MAX_GEN_TOKS;
+  return stated === settings.maxGenToks ? kwargs : { ...kwargs, max_gen_toks: settings.maxGenToks };
 }
 
 /** A task without a recorded generation_kwargs (built-in tasks): the settings its request carries. */
