@@ -242,7 +242,7 @@ export function partialPath(path: string): string {
 }
 
 /**
- * Writes a samples file in doc order, as lm-eval does, over the rows streamed while the run went:
+ * Writes a samples file in the order sampleRows gives (lm-eval's), over the rows streamed while the run went:
  * written to the partial file, then renamed, so a crash leaves either the streamed rows or the
  * final file, never half of it.
  */
