@@ -53,11 +53,13 @@ describe('acc_mutual_info on stories260K (llama.cpp)', () => {
     for (const row of rows) {
       expect(row.arguments.gen_args_2).toEqual({ arg_0: '', arg_1: ' yes' });
       expect(row.arguments.gen_args_3).toEqual({ arg_0: '', arg_1: ' no' });
-      const lls = (row.resps as [[number, boolean]][]).map(([[ll]]) => ll);
+      const lls = (row.evalboard.resps as [[number, boolean]][]).map(([[ll]]) => ll);
       expect(lls.every((ll) => Number.isFinite(ll) && ll < 0)).toBe(true);
       const pmi = [lls[0]! - lls[2]!, lls[1]! - lls[3]!];
-      expect(row.acc_mutual_info).toBe(argmax(pmi) === row.target ? 1 : 0);
-      expect(row.acc).toBe(argmax(lls.slice(0, 2)) === row.target ? 1 : 0);
+      // lm-eval's `target` is str(doc_to_target): the gold index as text; the index itself is under evalboard.
+      expect(row.target).toBe(String(row.evalboard.target));
+      expect(row.acc_mutual_info).toBe(argmax(pmi) === row.evalboard.target ? 1 : 0);
+      expect(row.acc).toBe(argmax(lls.slice(0, 2)) === row.evalboard.target ? 1 : 0);
       correct += row.acc_mutual_info;
     }
     const results = readResults(out) as Record<string, Record<string, Record<string, number>>>;

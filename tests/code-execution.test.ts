@@ -96,7 +96,7 @@ describe('code execution through the pipeline a model’s completions take', () 
         expect(Math.abs((value as number) - expected[i]![m]!)).toBeLessThan(1e-12);
       });
     });
-    const details = rowsOut[0]!.details as Record<string, { n: number; c: number }>;
+    const details = (rowsOut[0]!.evalboard as { details: Record<string, { n: number; c: number }> }).details;
     expect(details.pass_at_10).toMatchObject({ n: 10, c: 3 });
   });
 
@@ -109,7 +109,9 @@ describe('code execution through the pipeline a model’s completions take', () 
     const failures = samples(out, 'mbpp')
       .filter((r) => r.pass_at_1 !== 1)
       .map((r) => {
-        const details = r.details as { pass_at_1: { executions: { status: string; exception?: string }[] } };
+        const { details } = r.evalboard as {
+          details: { pass_at_1: { executions: { status: string; exception?: string }[] } };
+        };
         const [execution] = details.pass_at_1.executions;
         return [(r.doc as { task_id: number }).task_id, execution!.status, execution!.exception ?? null];
       });
@@ -141,7 +143,8 @@ describe('code execution through the pipeline a model’s completions take', () 
       const rowsOut = samples(out, task);
       expect(rowsOut).toHaveLength(3);
       for (const row of rowsOut) {
-        const details = (row.details as Record<string, { n: number; executions: { status: string }[] }>)[metric]!;
+        const details = (row.evalboard as { details: Record<string, { n: number; executions: { status: string }[] }> })
+          .details[metric]!;
         expect(details.n).toBe(1);
         expect(['passed', 'failed', 'error', 'timeout', 'killed']).toContain(details.executions[0]!.status);
       }
@@ -151,13 +154,13 @@ describe('code execution through the pipeline a model’s completions take', () 
     const samplesFile = listFiles(out).find((f) => f.includes('samples_mbpp_'))!;
     const rescored = samples(score('mbpp', samplesFile, ['--limit', '3']), 'mbpp');
     const comparable = (rows: Record<string, unknown>[]) =>
-      rows.map(({ doc_id, resps, filtered_resps, prompt_hash, pass_at_1, details }) => ({
+      rows.map(({ doc_id, resps, filtered_resps, prompt_hash, pass_at_1, evalboard }) => ({
         doc_id,
         resps,
         filtered_resps,
         prompt_hash,
         pass_at_1,
-        details,
+        evalboard,
       }));
     expect(comparable(rescored)).toEqual(comparable(samples(out, 'mbpp')));
   });

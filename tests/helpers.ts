@@ -59,11 +59,15 @@ export function listFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** The results file's bytes without its `timing` field: what must match between identical runs. */
+/**
+ * The results file's bytes without its `timing` field and lm-eval's `date` (when the run started):
+ * what must match between identical runs.
+ */
 export function withoutTiming(outputPath: string): string {
   const file = listFiles(outputPath).find((f) => /results_.*\.json$/.test(f))!;
   const parsed = JSON.parse(readFileSync(file, 'utf8'));
   delete parsed.timing;
+  delete parsed.date;
   return JSON.stringify(parsed);
 }
 

@@ -55,10 +55,11 @@ export const settled = (queue: PgBossJobQueue, id: string) => async () => {
   return job && ['completed', 'failed', 'expired'].includes(job.state) ? job : undefined;
 };
 
-/** The results file without its timing (start/end times, cache hits differ between identical runs). */
+/** The results file without its timing and `date` (start/end times, cache hits differ between identical runs). */
 export function scores(resultsPath: string): Record<string, unknown> {
   const parsed = JSON.parse(readFileSync(resultsPath, 'utf8'));
   delete parsed.timing;
+  delete parsed.date;
   return parsed;
 }
 

@@ -272,6 +272,7 @@ describe('evalboard judge arena-hard with a scripted judge on the 500 v0.1 quest
     expect(samples).toHaveLength(500);
     const late = samples.find((s) => truth.get((s.doc as { question_id: string }).question_id) === 'late')!;
     expect(late.filtered_resps).toEqual(['B>A', 'A>B']);
+    expect(late.evalboard.filtered_resps).toEqual(['B>A', 'A>B']);
     expect((late.resps as string[][])[0]![0]).toContain('Both answers have merit.');
 
     // A second run asks the judge nothing: every judgment comes from the request cache.

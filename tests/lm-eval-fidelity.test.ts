@@ -121,7 +121,7 @@ describe('lm-eval fidelity', () => {
     const { rows: out, results } = run(dir, 'gen_choice', ['--model_args', `script_file=${script}`]);
     // Doc 0 answers "blue" (its gold); doc 1 answers "blue" too, but its gold is "green".
     expect(out.map((r) => r.exact_match)).toEqual([1, 0]);
-    expect(out.map((r) => r.target)).toEqual([1, 0]); // the samples keep doc_to_target, as lm-eval's do
+    expect(out.map((r) => r.target)).toEqual(['1', '0']); // the samples keep str(doc_to_target), as lm-eval's do
     expect((results.results as Record<string, Record<string, number>>).gen_choice!['exact_match,strip']).toBe(0.5);
   });
 
@@ -141,7 +141,7 @@ describe('lm-eval fidelity', () => {
     const script = join(dir, 'script.json');
     writeFileSync(script, JSON.stringify(['  42 \n']));
     const [row] = run(dir, 'strip_both', ['--model_args', `script_file=${script}`]).rows;
-    expect(row!.filtered_resps).toBe('42');
+    expect(row!.filtered_resps).toEqual(['42']);
     expect(row!.exact_match).toBe(1);
   });
 

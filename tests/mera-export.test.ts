@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pythonStr } from '../src/python/repr.ts';
 import { UserError } from '../src/errors.ts';
 import { extractArchive } from '../src/submissions/archive.ts';
 import { exportMeraSubmission } from '../src/submissions/mera-export.ts';
@@ -32,7 +33,7 @@ function sampleRow(docId: number, doc: Json, prediction: unknown): Json {
   return {
     doc_id: docId,
     doc,
-    target: doc.outputs,
+    target: pythonStr(doc.outputs),
     arguments: { gen_args_0: { arg_0: `prompt ${docId}: ${String(doc.instruction)}`, arg_1: { until: ['\n'] } } },
     resps: [[JSON.stringify(prediction)]],
     filtered_resps: [JSON.stringify(prediction)],
@@ -42,6 +43,11 @@ function sampleRow(docId: number, doc: Json, prediction: unknown): Json {
     prompt_hash: 'x',
     target_hash: 'x',
     mera_prediction: prediction,
+    evalboard: {
+      target: doc.outputs,
+      resps: [[JSON.stringify(prediction)]],
+      filtered_resps: [JSON.stringify(prediction)],
+    },
   };
 }
 

@@ -10,7 +10,8 @@ interface Row {
   prompt_id: string;
   mera_prediction: unknown;
   arguments: Record<string, { arg_0: string; arg_1: unknown }>;
-  resps: [[number, boolean]][];
+  /** The typed responses (lm-eval's `resps` field holds them as Python strings). */
+  evalboard: { resps: [[number, boolean]][] };
 }
 
 function samplesOf(out: string, task: string): Row[] {
@@ -103,7 +104,7 @@ describe('evalboard run --suite mera on a MERA-layout folder built from the card
     }
     // A log-likelihood task's answer is the choice with the highest log-likelihood.
     for (const row of samplesOf(out, 'mera_rwsd')) {
-      const lls = row.resps.map(([[ll]]) => ll);
+      const lls = row.evalboard.resps.map(([[ll]]) => ll);
       expect(row.mera_prediction).toBe(['Да', 'Нет'][lls.indexOf(Math.max(...lls))]);
     }
   });
@@ -158,7 +159,7 @@ describe('ruTiE on stories260K: each turn’s prompt holds the model’s own ear
     let contradicted = 0;
     for (const dialog of [0, 1]) {
       const first = turn(dialog, 0);
-      const lls = first.resps.map(([[ll]]) => ll);
+      const lls = first.evalboard.resps.map(([[ll]]) => ll);
       const answer = ['1', '2'][lls.indexOf(Math.max(...lls))]!;
       const second = turn(dialog, 1);
       const question = (first.doc.inputs as Record<string, string>).question;

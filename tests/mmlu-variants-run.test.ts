@@ -19,10 +19,14 @@ type Row = Record<string, unknown> & { doc: { choices?: string[] }; target: unkn
 function samplesOf(out: string, task: string): Row[] {
   const file = listFiles(out).find((f) => new RegExp(`/samples_${task}_[^/]+\\.jsonl$`).test(f));
   if (!file) throw new Error(`no samples for ${task}`);
+  // The typed values (log-likelihoods as numbers, the gold index) over lm-eval's string copies.
   return readFileSync(file, 'utf8')
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line));
+    .map((line) => {
+      const row = JSON.parse(line);
+      return { ...row, ...row.evalboard };
+    });
 }
 
 /** numpy's argmax over each request's log-likelihood, the first of equal maxima. */

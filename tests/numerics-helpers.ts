@@ -92,8 +92,9 @@ export function readSamples(outputPath: string): SamplesByTask {
 }
 
 /**
- * Compares samples rows: `resps`/`filtered_resps` value by value (log-likelihoods numerically,
- * generations exactly), every other field (doc, prompt, per-item metrics) exactly.
+ * Compares samples rows: the typed `evalboard.resps`/`evalboard.filtered_resps` value by value
+ * (log-likelihoods numerically, generations exactly), every other field (doc, prompt, per-item
+ * metrics) exactly except lm-eval's string copies of the responses, which follow the typed ones.
  */
 export function diffSamples(a: SamplesByTask, b: SamplesByTask): Diff {
   const d = emptyDiff();
@@ -108,9 +109,16 @@ export function diffSamples(a: SamplesByTask, b: SamplesByTask): Diff {
     rowsA.slice(0, rowsB.length).forEach((rowA, i) => {
       const rowB = rowsB[i]!;
       const where = `${task} doc ${String(rowA.doc_id)}`;
-      diffValues(rowA.resps, rowB.resps, d, `${where} resps`);
-      diffValues(rowA.filtered_resps, rowB.filtered_resps, d, `${where} filtered_resps`);
-      const rest = (row: Record<string, unknown>) => JSON.stringify({ ...row, resps: null, filtered_resps: null });
+      const typed = (row: Record<string, unknown>) => (row.evalboard ?? {}) as Record<string, unknown>;
+      diffValues(typed(rowA).resps, typed(rowB).resps, d, `${where} resps`);
+      diffValues(typed(rowA).filtered_resps, typed(rowB).filtered_resps, d, `${where} filtered_resps`);
+      const rest = (row: Record<string, unknown>) =>
+        JSON.stringify({
+          ...row,
+          resps: null,
+          filtered_resps: null,
+          evalboard: { ...typed(row), resps: null, filtered_resps: null },
+        });
       if (rest(rowA) !== rest(rowB)) {
         d.differingRows++;
         d.first ??= `${where}: fields other than resps differ`;

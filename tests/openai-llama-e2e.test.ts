@@ -28,7 +28,8 @@ afterAll(async () => {
 
 interface SampleRow {
   readonly doc_id: number;
-  readonly resps: unknown[][];
+  /** The typed responses: [logprob, is_greedy] or the text (lm-eval's `resps` holds them as strings). */
+  readonly evalboard: { readonly resps: unknown[][] };
 }
 
 function samplesOf(outputPath: string, task: string): SampleRow[] {
@@ -76,8 +77,8 @@ describe('openai-completions against stories260K behind a vLLM-shaped server', (
       const got = samplesOf(api, task);
       expect(got.map((s) => s.doc_id)).toEqual(want.map((s) => s.doc_id));
       want.forEach((row, d) => {
-        row.resps.forEach((resp, k) => {
-          const mine = got[d]!.resps[k]!;
+        row.evalboard.resps.forEach((resp, k) => {
+          const mine = got[d]!.evalboard.resps[k]!;
           if (typeof resp[0] === 'string') expect(mine, `${task} doc ${row.doc_id}`).toEqual(resp);
           else {
             const [wantLogprob, wantGreedy] = resp[0] as [number, boolean];

@@ -47,7 +47,8 @@ describe('lm-eval hooks from utils.py', () => {
       choices: ['Rocks danced on the roof.', 'Trees drove to school.', 'They ate it all together.'],
       gold: 2,
     });
-    expect(rows.map((row) => row.target)).toEqual([0, 1, 2]);
+    expect(rows.map((row) => row.target)).toEqual(['0', '1', '2']);
+    expect(rows.map((row) => row.evalboard.target)).toEqual([0, 1, 2]);
   });
 
   it('takes metrics from a process_results hook (Python bools count as 0/1)', () => {

@@ -77,7 +77,7 @@ describe('evalboard reproduce', () => {
     writeFileSync(future, JSON.stringify(json));
     const refused = evalboard(['reproduce', future]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain(`${future}: evalboard.schema_version: 99 is not the version this evalboard reads`);
+    expect(refused.stderr).toContain(`${future}: evalboard.schema_version: 99 is not a version this evalboard reads`);
 
     // A changed data file stops the rerun before any request, naming the file.
     appendFileSync(join(taskDir, 'data.jsonl'), `${JSON.stringify({ q: 'extra', choices: ['a', 'b'], a: 0 })}\n`);

@@ -68,9 +68,10 @@ describe('reasoning blocks (--think)', () => {
     expect(counts.reasoningTokens).toBeGreaterThan(10);
     const rows = samples(stripped, 'simplear');
     expect(rows[0]!.resps).toEqual([[expect.stringContaining('<think>')]]);
-    expect(rows[0]!.filtered_resps).toBe(targets[0]);
-    expect(rows[1]!.filtered_resps).toBe('');
-    expect(rows[1]!.unterminated_reasoning).toBe(true);
+    // lm-eval's field holds one filtered response per request; the typed value is under evalboard.
+    expect(rows[0]!.filtered_resps).toEqual([targets[0]]);
+    expect(rows[1]!.filtered_resps).toEqual(['']);
+    expect(rows[1]!.evalboard).toMatchObject({ filtered_resps: '', unterminated_reasoning: true });
 
     // Kept, the reasoning's "not 99999" text stays in the answer and the first doc no longer matches.
     const kept = readResults(run('keep')) as Record<string, Record<string, Record<string, unknown>>>;
@@ -91,7 +92,9 @@ describe('reasoning blocks (--think)', () => {
       expect((results.evalboard!.tasks!.simplear as Record<string, number>).reasoningTokens).toBe(8);
     }
     for (const out of runs) {
-      expect(samples(out, 'simplear').map((r) => r.reasoning_tokens)).toEqual([7, 0, 1, 0]);
+      expect(
+        samples(out, 'simplear').map((r) => (r.evalboard as { reasoning_tokens: number }).reasoning_tokens),
+      ).toEqual([7, 0, 1, 0]);
     }
   });
 

@@ -85,7 +85,7 @@ function samples(pattern: string, cloze: boolean): string {
       const row: SampleRow & Record<string, unknown> = {
         doc_id: i,
         doc: { id: i },
-        target: 0,
+        target: '0',
         arguments: {},
         resps: [],
         filtered_resps: [],
@@ -96,6 +96,7 @@ function samples(pattern: string, cloze: boolean): string {
         target_hash: '',
         acc: Number(answer),
         ...(cloze ? { acc_norm: 1 - Number(answer) } : {}),
+        evalboard: { target: 0, resps: [], filtered_resps: [] },
       };
       return JSON.stringify(row);
     })

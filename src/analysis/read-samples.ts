@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { lmEvalDocHash } from '../report/read.ts';
 import { isDirectory, isObject } from './read-results.ts';
 
 export interface SampleItem {
@@ -79,7 +80,8 @@ export function readSamplesFile(file: string): TaskSamples {
     if (!isObject(row)) throw new UserError('expected a JSON object', where);
     if (typeof row.doc_id !== 'number') throw new UserError('missing a numeric doc_id', { ...where, field: 'doc_id' });
     const filter = typeof row.filter === 'string' ? row.filter : 'none';
-    const key = typeof row.doc_hash === 'string' && row.doc_hash ? row.doc_hash : `doc_id:${row.doc_id}`;
+    const docHash = lmEvalDocHash(row);
+    const key = typeof docHash === 'string' && docHash ? docHash : `doc_id:${row.doc_id}`;
     const item = itemFor(items, key, row.doc_id, row.doc);
     for (const metric of metricNames(row, where)) {
       const raw = row[metric];

@@ -16,11 +16,12 @@ import {
   writeSamplesInOrder,
 } from '../report/samples.ts';
 import { repeatSamplesPath, repeatsTable, summariseRepeats } from '../report/repeats.ts';
-import type { ResultsReport, RunConfig } from '../report/schema.ts';
+import type { ResultsReport, RunConfig, SampleRow } from '../report/schema.ts';
+import { lmEvalHeader, tokenizerFacts } from '../report/lm-eval-header.ts';
 import { suiteTable } from '../report/suite-table.ts';
 import { resultsTable } from '../report/table.ts';
 import { openSuite } from '../suites/index.ts';
-import { fileTimestamp, outputPaths, writeResults } from '../report/write.ts';
+import { fileTimestamp, outputPaths, sanitizeModelName, writeResults } from '../report/write.ts';
 import type { ChatFormat } from '../instances/build.ts';
 import { evalboardVersion, gitCommit } from '../util/version.ts';
 import {
@@ -277,9 +278,31 @@ export async function executeRun(flags: RunFlags, argv: readonly string[], hooks
   // Run 0's samples keep the plain name; run r's go beside them (repeatSamplesPath).
   const samplesPath = (task: string, run: number) =>
     run === 0 ? paths!.samples(task) : repeatSamplesPath(paths!.samples(task), run);
+  const run0Samples: Record<string, SampleRow[]> = {};
   if (paths && flags.log_samples)
     for (const { run, outcomes: runOutcomes } of runs)
-      for (const o of runOutcomes) await writeSamplesInOrder(samplesPath(o.task.name, run), sampleRows(o));
+      for (const o of runOutcomes) {
+        const rows = sampleRows(o);
+        if (run === 0) run0Samples[o.task.name] = rows;
+        await writeSamplesInOrder(samplesPath(o.task.name, run), rows);
+      }
+  Object.assign(
+    report,
+    lmEvalHeader({
+      modelSource: flags.model,
+      modelName: lmEvalModelName(modelArgs),
+      modelNameSanitized: sanitizeModelName(modelName(flags.model, modelArgs)),
+      systemInstruction: flags.system_instruction ?? null,
+      fewshotAsMultiturn,
+      applyChatTemplate: !!flags.apply_chat_template,
+      tokenizer: tokenizerFacts(inner.info.details),
+      maxLength: Number.isFinite(inner.maxLength) ? inner.maxLength : null,
+      gitHash: config.git_commit,
+      evalboardVersion: config.evalboard_version,
+      started,
+      samples: paths && flags.log_samples ? run0Samples : null,
+    }),
+  );
   if (repeats > 1)
     report.repeated_runs = summariseRepeats(
       runs.map(({ run, outcomes: runOutcomes }) => ({
@@ -330,6 +353,13 @@ function readTextFile(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** lm-eval's GeneralConfigTracker._get_model_name: the first of these model_args, as given. */
+function lmEvalModelName(args: Readonly<Record<string, string>>): string {
+  for (const key of ['peft', 'delta', 'pretrained', 'model', 'path', 'engine'])
+    if (args[key] !== undefined) return args[key]!;
+  return '';
 }
 
 function modelName(model: string, args: Readonly<Record<string, string>>): string {

@@ -4,6 +4,7 @@ import { openScoreCache } from '../cache/score-store.ts';
 import { readOutputsFile } from '../evaluator/outputs-file.ts';
 import { scoreOutputs } from '../evaluator/score-outputs.ts';
 import { buildReport } from '../report/build.ts';
+import { lmEvalHeader } from '../report/lm-eval-header.ts';
 import { sampleRows, writeSamplesInOrder } from '../report/samples.ts';
 import type { RunConfig } from '../report/schema.ts';
 import { resultsTable } from '../report/table.ts';
@@ -92,10 +93,30 @@ async function executeScore(flags: ScoreFlags, argv: readonly string[]): Promise
     tokens_per_second: 0,
     requests_per_second: 0,
   });
+  const rows =
+    flags.output_path && flags.log_samples
+      ? Object.fromEntries(outcomes.map((o) => [o.task.name, sampleRows(o)]))
+      : null;
+  Object.assign(
+    report,
+    lmEvalHeader({
+      modelSource: 'outputs',
+      modelName: String(flags.outputs),
+      modelNameSanitized: 'outputs',
+      systemInstruction: null,
+      fewshotAsMultiturn: false,
+      applyChatTemplate: false,
+      tokenizer: null,
+      maxLength: null,
+      gitHash: config.git_commit,
+      evalboardVersion: config.evalboard_version,
+      started,
+      samples: rows,
+    }),
+  );
   if (flags.output_path) {
     const paths = outputPaths(flags.output_path, 'outputs', fileTimestamp(started));
-    if (flags.log_samples)
-      for (const o of outcomes) await writeSamplesInOrder(paths.samples(o.task.name), sampleRows(o));
+    for (const [task, taskRows] of Object.entries(rows ?? {})) await writeSamplesInOrder(paths.samples(task), taskRows);
     writeResults(paths.results, report);
     process.stderr.write(`results: ${paths.results}\n`);
   }

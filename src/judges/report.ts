@@ -1,6 +1,8 @@
 import type { BackendInfo } from '../backends/types.ts';
+import { pythonJsonDumps } from '../python/json.ts';
 import { sha256Hex, taskConfigHash } from '../report/hashes.ts';
-import type { ResultsReport, SampleRow } from '../report/schema.ts';
+import { samplesLine, sanitizeList } from '../report/samples.ts';
+import { REPORT_SCHEMA_VERSION, type ResultsReport, type SampleRow } from '../report/schema.ts';
 import { writeFileAtomic } from '../report/write.ts';
 import type { JudgeBenchmarkName, JudgeOutcome, LeaderboardRow } from './types.ts';
 
@@ -86,7 +88,7 @@ export function judgeResultsReport(outcome: JudgeOutcome, row: LeaderboardRow, f
       argv: [...facts.argv],
     },
     evalboard: {
-      schema_version: 1,
+      schema_version: REPORT_SCHEMA_VERSION,
       tasks: {
         [task]: {
           requests: { generateUntil: outcome.judgments.filter((j) => j.model === row.model).length },
@@ -114,23 +116,26 @@ export function judgeSampleRows(outcome: JudgeOutcome, model: string): SampleRow
     .filter((j) => j.model === model)
     .map((j, i) => {
       const doc = { question_id: j.questionId, model: j.model };
+      const resps = j.judgments.map((t) => [t]);
       return {
         doc_id: i,
         doc,
         target: '',
         arguments: Object.fromEntries(j.prompts.map((p, k) => [`gen_args_${k}`, { arg_0: p, arg_1: {} }])),
-        resps: j.judgments.map((t) => [t]),
-        filtered_resps: j.parsed,
+        resps,
+        // One filtered response per judge prompt, as lm-eval's sanitize_list writes it (no verdict: "None").
+        filtered_resps: sanitizeList(j.parsed) as unknown[],
         filter: 'none',
         metrics: [metric],
-        doc_hash: sha256Hex(JSON.stringify(doc)),
+        doc_hash: sha256Hex(pythonJsonDumps(doc, { indent: 2 })),
         prompt_hash: sha256Hex(j.prompts.join('\u0000')),
         target_hash: sha256Hex(''),
         [metric]: j.value,
+        evalboard: { target: '', resps, filtered_resps: j.parsed },
       };
     });
 }
 
 export function writeSampleRows(path: string, rows: readonly SampleRow[]): void {
-  writeFileAtomic(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeFileAtomic(path, rows.map(samplesLine).join(''));
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { executeRun, type RunFlags } from '../cli/run.ts';
 import { UserError } from '../errors.ts';
-import { parseResults, readResultsFile, readSamplesFile } from './read.ts';
+import { lmEvalDocHash, parseResults, readResultsFile, readSamplesFile } from './read.ts';
 import { REPORT_SCHEMA_VERSION } from './schema.ts';
 
 /** A real run of the dummy backend: a log-likelihood, a rolling and a generation task, with samples. */
@@ -75,12 +75,18 @@ describe('readResultsFile', () => {
       json.evalboard.schema_version = REPORT_SCHEMA_VERSION + 1;
     });
     expect(failure(() => readResultsFile(tampered))).toMatch(
-      `${tampered}: evalboard.schema_version: ${REPORT_SCHEMA_VERSION + 1} is not the version this evalboard reads`,
+      `${tampered}: evalboard.schema_version: ${REPORT_SCHEMA_VERSION + 1} is not a version this evalboard reads (1, 2)`,
     );
     write((json) => delete json.evalboard);
     expect(failure(() => readResultsFile(tampered))).toMatch('evalboard.schema_version: missing');
     writeFileSync(tampered, '{"results": ');
     expect(failure(() => readResultsFile(tampered))).toMatch(`${tampered}: not JSON`);
+  });
+
+  it("reads a version 1 file (its keys are a subset of version 2's) as the current version", () => {
+    const json = rawResults();
+    json.evalboard.schema_version = 1;
+    expect(parseResults(json).evalboard.schema_version).toBe(REPORT_SCHEMA_VERSION);
   });
 
   it('parses an object without a file, naming the field alone', () => {
@@ -99,6 +105,57 @@ describe('readSamplesFile', () => {
       const raw = readFileSync(path, 'utf8').trim().split('\n');
       expect(rows).toHaveLength(raw.length);
       expect(rows).toEqual(raw.map((line) => JSON.parse(line)));
+    }
+  });
+
+  it("reads version 1 rows (typed values in lm-eval's fields, extras at the top) into the current shape", () => {
+    for (const name of samplesFiles()) {
+      const path = join(resultsPath, '..', name);
+      const current = readSamplesFile(path);
+      const v1 = current.map(({ evalboard, ...row }) => ({
+        ...row,
+        target: evalboard.target,
+        resps: evalboard.resps,
+        filtered_resps: evalboard.filtered_resps,
+        doc_hash: 'sha256 of compact JSON, as version 1 hashed docs',
+        target_hash: 'sha256 of String(target)',
+        ...(evalboard.reasoning_tokens !== undefined ? { reasoning_tokens: evalboard.reasoning_tokens } : {}),
+        ...(evalboard.unterminated_reasoning !== undefined
+          ? { unterminated_reasoning: evalboard.unterminated_reasoning }
+          : {}),
+        ...(evalboard.details ? { details: evalboard.details } : {}),
+      }));
+      const old = join(outputDir, `v1-${name}`);
+      writeFileSync(old, v1.map((row) => `${JSON.stringify(row)}\n`).join(''));
+      expect(readSamplesFile(old), name).toEqual(current);
+      // The analyses' item key: the same for a version 1 row as for its version 2 row.
+      expect(
+        v1.map((row) => lmEvalDocHash(row)),
+        name,
+      ).toEqual(current.map((row) => row.doc_hash));
+      expect(
+        current.map((row) => lmEvalDocHash(row)),
+        name,
+      ).toEqual(current.map((row) => row.doc_hash));
+    }
+  });
+
+  it("reads rows lm-eval wrote (no evalboard key) as they are, log-likelihoods typed back from lm-eval's strings", () => {
+    for (const name of samplesFiles()) {
+      const path = join(resultsPath, '..', name);
+      const current = readSamplesFile(path);
+      const lmEval = join(outputDir, `lm-eval-${name}`);
+      writeFileSync(lmEval, current.map(({ evalboard: _, ...row }) => `${JSON.stringify(row)}\n`).join(''));
+      const read = readSamplesFile(lmEval);
+      read.forEach((row, i) => {
+        const { evalboard, ...lmEvalFields } = row;
+        const { evalboard: original, ...written } = current[i]!;
+        expect(lmEvalFields, name).toEqual(written);
+        if (typeof original.filtered_resps !== 'number')
+          expect(evalboard.filtered_resps, name).toEqual(original.filtered_resps);
+        if (Array.isArray((original.resps[0] as unknown[] | undefined)?.[0]))
+          expect(evalboard.resps, name).toEqual(original.resps);
+      });
     }
   });
 

@@ -1,13 +1,20 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type JsonPath, pythonJsonDumps } from '../python/json.ts';
+import { pythonFloatRepr, pythonStr } from '../python/repr.ts';
+import type { GenerationSettings, Request, Result } from '../requests/types.ts';
 import { rawResps } from '../responses/collect.ts';
 import { sha256Hex } from './hashes.ts';
 import type { ReportedDoc, ReportedTaskOutcome } from './outcome.ts';
 import type { SampleRow } from './schema.ts';
 
-/** Samples-file rows of one task, lm-eval's layout: one row per doc and filter. */
+/**
+ * Samples-file rows of one task, in lm-eval's order: its evaluator loops over the filter
+ * pipelines, then over the docs, so a task with two filters lists every doc under the first, then
+ * every doc under the second (lm-eval's task_hashes hash the rows in this order).
+ */
 export function sampleRows(outcome: ReportedTaskOutcome): SampleRow[] {
-  return outcome.instances.flatMap((instance, i) =>
+  const perDoc = outcome.instances.map((instance, i) =>
     docSampleRows(outcome.task, {
       instance,
       results: outcome.results[i]!,
@@ -15,28 +22,21 @@ export function sampleRows(outcome: ReportedTaskOutcome): SampleRow[] {
       thinking: outcome.thinking[i]!,
     }),
   );
+  const filters = [...new Set(perDoc.flatMap((rows) => rows.map((r) => r.filter)))];
+  return filters.flatMap((filter) => perDoc.flatMap((rows) => rows.filter((r) => r.filter === filter)));
 }
 
-/** The rows of one doc (one per filter pipeline), in the key order the samples files have always had. */
+/**
+ * The rows of one doc (one per filter pipeline), as lm-eval's evaluator and EvaluationTracker write
+ * them: `target`, `resps` and `filtered_resps` as Python strings (sanitize_list), `doc_hash` over
+ * Python's json.dumps(doc, indent=2), `prompt_hash` over the first request's first argument.
+ * The typed values go under `evalboard`.
+ */
 export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDoc): SampleRow[] {
   const inst = doc.instance;
-  const args: Record<string, Record<string, unknown>> = {};
-  inst.requests[0]!.forEach((req, r) => {
-    args[`gen_args_${r}`] =
-      req.kind === 'loglikelihood'
-        ? { arg_0: req.context, arg_1: req.continuation }
-        : req.kind === 'generateUntil'
-          ? {
-              arg_0: req.context,
-              arg_1: {
-                until: req.settings.until,
-                max_gen_toks: req.settings.maxGenToks,
-                temperature: req.settings.temperature,
-              },
-            }
-          : { arg_0: req.text };
-  });
+  const args = lmEvalArguments(task, inst.requests[0]!);
   const resps = rawResps(doc.results);
+  const lmEvalResps = sanitizedResps(doc.results);
   const reasoning =
     task.outputType === 'generate_until'
       ? { reasoning_tokens: doc.thinking.reasoningTokens, unterminated_reasoning: doc.thinking.unterminated }
@@ -45,25 +45,126 @@ export function docSampleRows(task: ReportedTaskOutcome['task'], doc: ReportedDo
   const metadata = task.config.metadata as { mera_record_format?: unknown } | undefined;
   // MERA's own tasks say so in their config; YAML tasks over MERA records in their metadata.
   const mera = task.config.mera_record_format === true || metadata?.mera_record_format === true;
+  const target = pythonStr(inst.target);
   return doc.scored.map((scored) => ({
     doc_id: inst.docId,
     ...(inst.promptId !== undefined ? { prompt_id: inst.promptId } : {}),
     ...(mera ? { mera_prediction: meraPrediction(inst, doc.results, scored) } : {}),
     doc: published ? pickFields(inst.doc, published) : inst.doc,
-    target: inst.target,
+    target,
     arguments: published ? redactArguments(args) : args,
-    resps,
-    filtered_resps: scored.filtered,
+    resps: lmEvalResps,
+    // Log-likelihood requests are filtered by lm-eval's take_first: each request's first response.
+    filtered_resps:
+      task.outputType === 'generate_until'
+        ? (sanitizeList([scored.filtered]) as unknown[])
+        : lmEvalResps.map((r: readonly unknown[]) => r[0]),
     filter: scored.filter,
     metrics: Object.keys(scored.values),
-    doc_hash: sha256Hex(JSON.stringify(inst.doc)),
-    prompt_hash: sha256Hex(inst.context),
-    target_hash: sha256Hex(String(inst.target)),
-    ...reasoning,
+    doc_hash: sha256Hex(pythonJsonDumps(inst.doc, { indent: 2 })),
+    prompt_hash: sha256Hex(String(args.gen_args_0?.arg_0 ?? '')),
+    target_hash: sha256Hex(target),
     ...scored.values,
-    // What each scorer said about its value (which rule matched, why an execution failed).
-    ...(scored.details ? { details: scored.details } : {}),
+    evalboard: {
+      target: inst.target,
+      resps,
+      filtered_resps: scored.filtered,
+      ...reasoning,
+      // What each scorer said about its value (which rule matched, why an execution failed).
+      ...(scored.details ? { details: scored.details } : {}),
+    },
   }));
+}
+
+/**
+ * lm-eval's `arguments`: per request its args tuple, numbered. A generation's second argument is the
+ * task's generation_kwargs as lm-eval's request holds them (every key, defaults filled in, after
+ * --gen_kwargs), not the subset evalboard's backends act on.
+ */
+function lmEvalArguments(
+  task: ReportedTaskOutcome['task'],
+  requests: readonly Request[],
+): Record<string, Record<string, unknown>> {
+  const kwargs = task.config.generation_kwargs as Record<string, unknown> | undefined;
+  const args: Record<string, Record<string, unknown>> = {};
+  requests.forEach((req, r) => {
+    args[`gen_args_${r}`] =
+      req.kind === 'loglikelihood'
+        ? { arg_0: req.context, arg_1: req.continuation }
+        : req.kind === 'generateUntil'
+          ? {
+              arg_0: req.context,
+              arg_1: kwargs ? withRunMaxGenToks(kwargs, req.settings) : generationSettingsAsKwargs(req.settings),
+            }
+          : { arg_0: req.text };
+  });
+  return args;
+}
+
+/** lm-eval's HF model generates this many tokens when generation_kwargs do not say. */
+const LM_EVAL_DEFAULT_MAX_GEN_TOKS = 256;
+
+/**
+ * evalboard's --max_gen_toks changes the request as `--gen_kwargs max_gen_toks=N` would: the
+ * kwargs then say so, where they name max_gen_toks or the request's differs from lm-eval's default.
+ */
+function withRunMaxGenToks(kwargs: Record<string, unknown>, settings: GenerationSettings): Record<string, unknown> {
+  const stated = kwargs.max_gen_toks ?? LM_EVAL_DEFAULT_MAX_GEN_TOKS;
+  return stated === settings.maxGenToks ? kwargs : { ...kwargs, max_gen_toks: settings.maxGenToks };
+}
+
+/** A task without a recorded generation_kwargs (built-in tasks): the settings its request carries. */
+function generationSettingsAsKwargs(settings: GenerationSettings): Record<string, unknown> {
+  return {
+    until: settings.until,
+    max_gen_toks: settings.maxGenToks,
+    do_sample: settings.temperature > 0,
+    temperature: settings.temperature,
+  };
+}
+
+/**
+ * `resps` as lm-eval writes them: per request its responses, a log-likelihood as the tuple
+ * (str(float), str(bool)), a rolling one as str(float), a generation as its text.
+ */
+function sanitizedResps(results: readonly (readonly Result[])[]): string[][] | string[][][] {
+  const perRequest: (string | string[])[][] = [];
+  for (const rep of results) {
+    rep.forEach((r, i) => {
+      const value =
+        'text' in r
+          ? r.text
+          : 'isGreedy' in r
+            ? [pythonFloatRepr(r.logprob), r.isGreedy ? 'True' : 'False']
+            : pythonFloatRepr(r.logprob);
+      const list = perRequest[i] ?? [];
+      list.push(value);
+      perRequest[i] = list;
+    });
+  }
+  return perRequest as string[][] | string[][][];
+}
+
+/** lm-eval's sanitize_list: lists kept, every other value its Python str(). */
+export function sanitizeList(value: unknown): unknown {
+  return Array.isArray(value) ? value.map(sanitizeList) : pythonStr(value);
+}
+
+/**
+ * Where a samples row holds a number Python holds as a float: each metric's value (lm-eval's
+ * per-doc values are floats: acc is 1.0 or 0.0; a corpus metric's pair starts with one) and the
+ * generation kwargs' `temperature` (lm-eval's TaskConfig makes it a float).
+ */
+export function samplesRowFloat(row: SampleRow): (path: JsonPath) => boolean {
+  const metrics = new Set(row.metrics);
+  return (path) =>
+    (path.length <= 2 && typeof path[0] === 'string' && metrics.has(path[0]) && (path.length === 1 || path[1] === 0)) ||
+    (path.length === 4 && path[0] === 'arguments' && path[2] === 'arg_1' && path[3] === 'temperature');
+}
+
+/** One samples line as lm-eval's json.dumps writes it (NaN as null, so JSON readers still parse it). */
+export function samplesLine(row: SampleRow): string {
+  return `${pythonJsonDumps(row, { isFloat: samplesRowFloat(row), allowNan: false })}\n`;
 }
 
 /**
@@ -105,7 +206,9 @@ function pickFields(doc: unknown, fields: readonly string[]): Record<string, unk
   return Object.fromEntries(fields.filter((f) => Object.hasOwn(source, f)).map((f) => [f, source[f]]));
 }
 
-const REDACTED = '[not published: the task asks that its documents stay out of plain-text files]';
+/** How a redacted prompt (arg_0) starts; read.ts tells redacted rows by it. */
+export const REDACTED_PREFIX = '[not published:';
+const REDACTED = `${REDACTED_PREFIX} the task asks that its documents stay out of plain-text files]`;
 
 function redactArguments(args: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
   return Object.fromEntries(Object.entries(args).map(([name, arg]) => [name, { ...arg, arg_0: REDACTED }]));
@@ -128,7 +231,7 @@ export function openSamplesWriter(path: string): SamplesWriter {
   return {
     write(row) {
       if (fd === undefined) throw new Error(`samples file ${path} is closed`);
-      writeSync(fd, `${JSON.stringify(row)}\n`);
+      writeSync(fd, samplesLine(row));
     },
     async close() {
       if (fd !== undefined) closeSync(fd);
@@ -147,7 +250,7 @@ export function partialPath(path: string): string {
 }
 
 /**
- * Writes a samples file in doc order, as lm-eval does, over the rows streamed while the run went:
+ * Writes a samples file in the order sampleRows gives (lm-eval's), over the rows streamed while the run went:
  * written to the partial file, then renamed, so a crash leaves either the streamed rows or the
  * final file, never half of it.
  */

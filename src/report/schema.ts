@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { repeatedRunsSchema } from './repeats.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+/** Versions read.ts still reads: 1 had typed values in the samples rows' lm-eval fields. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, REPORT_SCHEMA_VERSION];
 
 const count = z.number().int().nonnegative();
 const record = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
@@ -116,7 +118,38 @@ export const suiteSectionSchema = z.object({
   }),
 });
 
+const tokenSchema = z.tuple([z.string(), z.string()]).nullable();
+
+/**
+ * lm-eval's own top-level keys (EvaluationTracker, add_env_info, add_tokenizer_info), for tools that
+ * read lm-eval's results files. Optional: version 1 files lack them, and judge files carry none.
+ */
+export const lmEvalHeaderSchema = z.object({
+  /** Per task, sha256 over its samples rows' doc_hash + prompt_hash + target_hash ({} without --log_samples). */
+  task_hashes: record(z.string()),
+  model_source: z.string(),
+  model_name: z.string(),
+  model_name_sanitized: z.string(),
+  system_instruction: z.string().nullable(),
+  system_instruction_sha: z.string().nullable(),
+  fewshot_as_multiturn: z.boolean(),
+  chat_template: z.string().nullable(),
+  chat_template_sha: z.string().nullable(),
+  git_hash: z.string().nullable(),
+  /** Seconds since the epoch when the run started (time.time()); like `timing`, it differs between identical runs. */
+  date: z.number(),
+  /** [token text, str(token id)], as lm-eval writes them; null where the model has none or the backend cannot say. */
+  tokenizer_pad_token: tokenSchema,
+  tokenizer_eos_token: tokenSchema,
+  tokenizer_bos_token: tokenSchema,
+  eot_token_id: z.number().int().nullable(),
+  max_length: z.number().int().nullable(),
+  /** "0.4.9.2+evalboard.<version>": the lm-eval release whose files this one follows, and evalboard's version. */
+  lm_eval_version: z.string(),
+});
+
 export const resultsReportSchema = z.object({
+  ...lmEvalHeaderSchema.partial().shape,
   results: record(metricEntriesSchema),
   groups: record(metricEntriesSchema),
   group_subtasks: record(z.array(z.string())),
@@ -163,7 +196,29 @@ export const resultsReportSchema = z.object({
   repeated_runs: repeatedRunsSchema.optional(),
 });
 
-/** One line of samples_<task>.jsonl: one doc under one filter pipeline, then one key per metric. */
+/**
+ * The typed values behind a samples row's lm-eval fields, which lm-eval writes as Python strings
+ * ("-1.25", "False"): evalboard's readers (ingest, analysis, MERA export) use these.
+ */
+const sampleExtrasSchema = z.looseObject({
+  /** doc_to_target as evalboard holds it: a string, a gold index, or a list of golds. */
+  target: z.unknown(),
+  /** Per request, the list of its raw responses (all repeats): [logprob, is_greedy], logprob, or the text. */
+  resps: z.array(z.unknown()),
+  /** The response as filtered: [logprob, is_greedy] per choice, or the filtered generation. */
+  filtered_resps: z.unknown(),
+  /** Generation tasks only. */
+  reasoning_tokens: count.optional(),
+  unterminated_reasoning: z.boolean().optional(),
+  /** Per metric, what its scorer recorded about the value (rule matched, execution outcome). */
+  details: record(record(z.unknown())).optional(),
+});
+
+/**
+ * One line of samples_<task>.jsonl: one doc under one filter pipeline, lm-eval's fields as lm-eval
+ * writes them, one key per metric, and `evalboard` (the typed values). Rows of schema version 1
+ * (typed values in lm-eval's fields, no `evalboard`) are read into this shape by read.ts.
+ */
 export const sampleRowSchema = z
   .looseObject({
     doc_id: count,
@@ -172,23 +227,21 @@ export const sampleRowSchema = z
     /** MERA tasks: the answer as a MERA submission's `outputs` carries it. */
     mera_prediction: z.unknown().optional(),
     doc: z.unknown(),
-    target: z.unknown(),
-    /** {"gen_args_0": {"arg_0": context, "arg_1": continuation or generation settings}, ...} */
+    /** Python's str(doc_to_target(doc)). */
+    target: z.string(),
+    /** {"gen_args_0": {"arg_0": context, "arg_1": continuation or generation kwargs}, ...} */
     arguments: record(record(z.unknown())),
-    /** Per request, the list of its raw responses (all repeats). */
+    /** Per request, its responses as lm-eval's sanitize_list writes them (every leaf a Python str()). */
     resps: z.array(z.unknown()),
-    filtered_resps: z.unknown(),
+    /** Per request, the filtered response, as sanitize_list writes it. */
+    filtered_resps: z.array(z.unknown()),
     filter: z.string(),
     /** Names of the metric keys that follow. */
     metrics: z.array(z.string()),
     doc_hash: z.string(),
     prompt_hash: z.string(),
     target_hash: z.string(),
-    /** Generation tasks only. */
-    reasoning_tokens: count.optional(),
-    unterminated_reasoning: z.boolean().optional(),
-    /** Per metric, what its scorer recorded about the value (rule matched, execution outcome). */
-    details: record(record(z.unknown())).optional(),
+    evalboard: sampleExtrasSchema,
   })
   .superRefine((row, ctx) => {
     for (const metric of row.metrics)
@@ -199,7 +252,9 @@ export type MetricEntries = z.infer<typeof metricEntriesSchema>;
 export type TaskTokenCounts = z.infer<typeof taskTokenCountsSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ResultsReport = z.infer<typeof resultsReportSchema>;
+export type LmEvalHeader = z.infer<typeof lmEvalHeaderSchema>;
 export type SampleRow = z.infer<typeof sampleRowSchema>;
+export type SampleExtras = z.infer<typeof sampleExtrasSchema>;
 export type PromptScores = z.infer<typeof promptScoresSchema>;
 export type SuiteSection = z.infer<typeof suiteSectionSchema>;
 export type SuiteBenchmarkScore = z.infer<typeof suiteBenchmarkSchema>;

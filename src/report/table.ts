@@ -1,39 +1,41 @@
 import { notComputedLocally } from './build.ts';
 import type { MetricEntries, ResultsReport } from './schema.ts';
 
-/** The markdown table lm-eval prints at the end of a run, one row per metric and filter. */
+/**
+ * The markdown table lm-eval's make_table prints at the end of a run: per task (by its alias) one
+ * row per metric and filter, metrics in sorted key order, the name and version on the first row,
+ * n-shot on every row, "±" and the stderr only where the entries have a stderr key.
+ */
 export function resultsTable(report: ResultsReport, section: 'results' | 'groups' = 'results'): string {
   const rows: string[][] = [];
   const notes: string[] = [];
   const entriesOf = report[section];
   for (const name of Object.keys(entriesOf)) {
     const entries: MetricEntries = entriesOf[name]!;
-    // lm-eval's make_table: the row is labelled with the (indented) alias, metrics in key order; a
-    // group without scores has one blank " " entry, so it still shows as a heading row.
-    let label = typeof entries.alias === 'string' ? entries.alias : name;
-    let version = String(report.versions[name] ?? '');
-    const nShot = String(report['n-shot'][name] ?? '');
+    const alias = typeof entries.alias === 'string' ? entries.alias : name;
+    const shots = String(report['n-shot'][name] ?? ' ');
+    let first = true;
     for (const k of Object.keys(entries).sort()) {
       const comma = k.indexOf(',');
       const [metric, filter] = comma < 0 ? [k, ''] : [k.slice(0, comma), k.slice(comma + 1)];
       if (k === 'alias' || metric.endsWith('_stderr')) continue;
       const reason = notComputedReason(report, name, k);
       if (reason !== undefined) notes.push(`${name} ${metric}: not computed locally: ${reason}`);
-      const stderr = entries[`${metric}_stderr,${filter}`];
+      const stderrKey = `${metric}_stderr,${filter}`;
+      const stderr = entries[stderrKey];
       const better = report.higher_is_better[name]?.[metric];
       rows.push([
-        label,
-        version,
+        first ? alias : '',
+        first ? String(report.versions[name] ?? 'N/A') : '',
         filter,
-        nShot,
+        shots,
         metric,
         better === undefined ? '' : better ? '↑' : '↓',
         formatNumber(entries[k]),
-        stderr === undefined ? '' : '±',
-        stderr === undefined ? '' : typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
+        stderrKey in entries ? '±' : '',
+        !(stderrKey in entries) ? '' : typeof stderr === 'number' ? formatNumber(stderr) : 'N/A',
       ]);
-      label = '';
-      version = '';
+      first = false;
     }
   }
   if (rows.length === 0) return '';

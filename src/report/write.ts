@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stableStringify } from '../util/stable-json.ts';
+import { type JsonPath, pythonJsonDumps } from '../python/json.ts';
+import { sortKeys } from '../util/stable-json.ts';
 import { parseResults } from './read.ts';
 import type { ResultsReport } from './schema.ts';
 
@@ -48,11 +49,29 @@ export function fileTimestamp(date: Date): string {
 const ORDERED_SECTIONS = new Set(['results', 'groups', 'group_subtasks']);
 
 /**
+ * Numbers lm-eval's results file holds as Python floats, written `1.0` even when whole: metric
+ * values and stderrs (make_table prints a float as "%.4f" and an int as it is), versions (YAML's
+ * `version: 1.0`), `--limit` (a float option) and `date` (time.time()).
+ */
+function resultsFloat(path: JsonPath): boolean {
+  const [top, , key] = path;
+  if (top === 'results' || top === 'groups') return path.length === 3 && key !== 'alias';
+  if (top === 'versions') return path.length === 2;
+  return (top === 'config' && path[1] === 'limit' && path.length === 2) || (top === 'date' && path.length === 1);
+}
+
+/** The results file's text: keys sorted (but for the table-ordered sections), 2-space indent, Python's float formatting (NaN as null). */
+export function resultsText(report: ResultsReport): string {
+  const keepOrder = (at: readonly string[]) => at.length === 1 && ORDERED_SECTIONS.has(at[0]!);
+  return pythonJsonDumps(sortKeys(report, [], keepOrder), { indent: 2, isFloat: resultsFloat, allowNan: false });
+}
+
+/**
  * Checks the file against the schema before writing it, as readers will see it (after JSON, where
  * NaN becomes null): a report that breaks its own contract is a bug to find here, not in a reader.
  */
 export function writeResults(path: string, report: ResultsReport): void {
-  const text = stableStringify(report, 2, (at) => at.length === 1 && ORDERED_SECTIONS.has(at[0]!));
+  const text = resultsText(report);
   parseResults(JSON.parse(text), path);
   writeFileAtomic(path, `${text}\n`);
 }

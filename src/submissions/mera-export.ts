@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { UserError } from '../errors.ts';
 import { readResultsFile, readSamplesFile } from '../report/read.ts';
+import { samplesLine } from '../report/samples.ts';
 import type { SampleRow } from '../report/schema.ts';
 import { rowPrediction } from './mera-predictions.ts';
 import { ETHICS_CATEGORIES, type MeraSubmissionTask, meraSubmissionTask } from './mera-tasks.ts';
@@ -185,7 +186,7 @@ function logText(task: MeraSubmissionTask, path: string, rows: readonly SampleRo
         { ...a, arg_0: createHash('sha256').update(String(a.arg_0)).digest('hex') },
       ]),
     );
-    return `${JSON.stringify({ ...row, arguments: args })}\n`;
+    return samplesLine({ ...row, arguments: args });
   });
   return Buffer.from(hashed.join(''));
 }

@@ -1,6 +1,6 @@
 /**
  * The answer a samples row submits to MERA: the row's `mera_prediction` where the MERA tasks wrote
- * one, otherwise read from the row as lm-eval logs it (the argmax choice of a log-likelihood task,
+ * one, otherwise from the row's typed values (`evalboard`: the argmax choice of a log-likelihood task,
  * the filtered generation of a generative one).
  */
 import type { SampleRow } from '../report/schema.ts';
@@ -18,7 +18,7 @@ function isPair(x: unknown): x is readonly [number, boolean] {
  * responses one (log-likelihood, is-greedy) pair per choice; the first maximum wins, as numpy.argmax.
  */
 function argmaxChoice(row: SampleRow, targetDelimiter: string): PredictionResult {
-  const filtered = row.filtered_resps;
+  const filtered = row.evalboard.filtered_resps;
   if (!Array.isArray(filtered) || filtered.length === 0 || !filtered.every(isPair)) {
     return { ok: false, reason: `row ${row.doc_id} has neither mera_prediction nor per-choice log-likelihoods` };
   }
@@ -39,7 +39,7 @@ export function rowPrediction(row: SampleRow, targetDelimiter: string, generativ
   if ('mera_prediction' in row && row.mera_prediction !== undefined)
     return { ok: true, prediction: row.mera_prediction };
   if (!generative) return argmaxChoice(row, targetDelimiter);
-  const filtered = row.filtered_resps;
+  const filtered = row.evalboard.filtered_resps;
   const text = Array.isArray(filtered) ? filtered[0] : filtered;
   if (typeof text !== 'string') {
     return { ok: false, reason: `row ${row.doc_id} has neither mera_prediction nor a generated text` };

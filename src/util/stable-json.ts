@@ -11,7 +11,12 @@ export function stableStringify(
   return JSON.stringify(sortKeys(value, [], keepOrder), null, indent);
 }
 
-function sortKeys(value: unknown, path: readonly string[], keepOrder?: (path: readonly string[]) => boolean): unknown {
+/** A copy of `value` with object keys sorted at every level, except in the objects `keepOrder` names. */
+export function sortKeys(
+  value: unknown,
+  path: readonly string[] = [],
+  keepOrder?: (path: readonly string[]) => boolean,
+): unknown {
   if (Array.isArray(value)) return value.map((v) => sortKeys(v, path, keepOrder));
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};

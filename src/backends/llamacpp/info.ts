@@ -30,5 +30,32 @@ export async function describeRun(llama: Llama, model: LlamaModel, threads: numb
       vocabularySize: metadata.tokenizer?.ggml.tokens?.length ?? null,
       chatTemplateSha256: chatTemplate ? createHash('sha256').update(chatTemplate).digest('hex') : null,
     },
+    tokenizer: tokenizerFacts(metadata.tokenizer?.ggml, chatTemplate ?? null),
+  };
+}
+
+/**
+ * The special tokens as lm-eval's add_tokenizer_info records them ([text, str(id)]), from the GGUF's
+ * tokenizer metadata; the results file's tokenizer_* keys are read from here.
+ */
+function tokenizerFacts(
+  ggml: { readonly tokens?: readonly string[]; readonly [key: string]: unknown } | undefined,
+  chatTemplate: string | null,
+): Record<string, unknown> {
+  const token = (key: string): [string, string] | null => {
+    const id = ggml?.[key];
+    if (typeof id !== 'number') return null;
+    const text = ggml?.tokens?.[id];
+    return text === undefined ? null : [text, String(id)];
+  };
+  const eos = ggml?.eos_token_id;
+  const eot = ggml?.eot_token_id;
+  return {
+    pad_token: token('padding_token_id'),
+    eos_token: token('eos_token_id'),
+    bos_token: token('bos_token_id'),
+    // lm-eval's HF model: eot_token_id is the EOS id; a GGUF names its end-of-turn token where it differs.
+    eot_token_id: typeof eot === 'number' ? eot : typeof eos === 'number' ? eos : null,
+    chat_template: chatTemplate,
   };
 }

@@ -5,6 +5,8 @@
  * What lm-eval does not record (shots or document counts in old files) stays missing, so such a
  * run scores as non-standard rather than being trusted.
  */
+import { REPORT_SCHEMA_VERSION } from '../../report/schema.ts';
+
 type Json = Record<string, unknown>;
 
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -72,7 +74,7 @@ export function fromLmEval(json: Json): Json {
       git_commit: typeof json.git_hash === 'string' ? json.git_hash : null,
       argv: [],
     },
-    evalboard: { schema_version: 1, tasks: {} },
+    evalboard: { schema_version: REPORT_SCHEMA_VERSION, tasks: {} },
     timing: {
       start_time: '',
       end_time: '',

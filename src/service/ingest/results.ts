@@ -196,13 +196,14 @@ function sampleOf(task: string, row: SampleRow): SampleOut {
   const value = (row as Record<string, unknown>)[metricName];
   const metricValue = typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : null;
   const chosen = chosenContinuation(row, args);
-  const filtered = Array.isArray(row.filtered_resps) ? row.filtered_resps[0] : row.filtered_resps;
+  const typed = row.evalboard.filtered_resps;
+  const filtered = Array.isArray(typed) ? typed[0] : typed;
   return {
     taskId: task,
     itemId: String(row.doc_id),
     prompt: typeof context === 'string' ? context : null,
     messages,
-    output: chosen ?? text(row.resps[0]),
+    output: chosen ?? text(row.evalboard.resps[0]),
     extracted: chosen ?? (filtered === undefined ? null : text(filtered)),
     metricName,
     metricValue,
@@ -214,8 +215,9 @@ function sampleOf(task: string, row: SampleRow): SampleOut {
 /** A multiple-choice item's answer: the continuation the model gave the highest log-likelihood. */
 function chosenContinuation(row: SampleRow, args: readonly Record<string, unknown>[]): string | null {
   // A generation task's filtered_resps is the filtered text itself, not a list of (loglik, greedy) pairs.
-  if (!Array.isArray(row.filtered_resps)) return null;
-  const scores = row.filtered_resps.map((r) => (Array.isArray(r) && typeof r[0] === 'number' ? r[0] : Number.NaN));
+  const typed = row.evalboard.filtered_resps;
+  if (!Array.isArray(typed)) return null;
+  const scores = typed.map((r) => (Array.isArray(r) && typeof r[0] === 'number' ? r[0] : Number.NaN));
   if (scores.length !== args.length || scores.some(Number.isNaN)) return null;
   const best = scores.indexOf(Math.max(...scores));
   const continuation = args[best]?.arg_1;
