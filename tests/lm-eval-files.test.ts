@@ -66,7 +66,8 @@ function printedRows(first: 'Tasks' | 'Groups'): string[][] {
       line
         .slice(1, -1)
         .split('|')
-        .map((cell) => cell.trim()),
+        // The name cell keeps its leading spaces: a subtask's alias is indented (" - arc_easy").
+        .map((cell, c) => (c === 0 ? cell.trimEnd() : cell.trim())),
     );
   }
   return rows;

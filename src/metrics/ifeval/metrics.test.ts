@@ -85,10 +85,10 @@ describe('IFEval metrics', () => {
     for (const row of rows) {
       const ids = row.doc.instruction_id_list;
       for (const metric of METRICS) {
-        expect(row.details[metric].instructions).toEqual(ids);
-        expect(row.details[metric].followed).toHaveLength(ids.length);
+        expect(row.evalboard.details[metric].instructions).toEqual(ids);
+        expect(row.evalboard.details[metric].followed).toHaveLength(ids.length);
       }
-      const looseFollowed = row.details.inst_level_loose_acc.followed.filter(Boolean).length;
+      const looseFollowed = row.evalboard.details.inst_level_loose_acc.followed.filter(Boolean).length;
       expect(row.inst_level_loose_acc).toEqual([looseFollowed, ids.length]);
     }
   });
