@@ -155,6 +155,9 @@ def plain(value):
         return plain(value.item())
     if hasattr(value, "tolist"):
         return plain(value.tolist())
+    if hasattr(value, "__iter__") and not isinstance(value, (bytes, bytearray)):
+        # map/filter objects and generators: lm-eval's filters return them, its next step iterates
+        return [plain(v) for v in value]
     return repr(value)
 
 
@@ -202,6 +205,7 @@ def main():
 
 def handle(message, modules, objects):
     op = message["op"]
+    signal.alarm(int(message.get("timeout_s") or 0))
     if op == "load":
         path = message["path"]
         if path not in modules:
@@ -217,7 +221,6 @@ def handle(message, modules, objects):
             modules[path] = module
         names = [n for n in dir(modules[path]) if callable(getattr(modules[path], n))]
         return {"ok": True, "callables": names}
-    signal.alarm(int(message.get("timeout_s") or 0))
     if op == "method":
         obj = objects[message["object"]]
         return {"results": [plain(getattr(obj, message["method"])(*revive(args))) for args in message["batch"]]}
@@ -227,11 +230,40 @@ def handle(message, modules, objects):
         if message.get("dataset_arg"):
             args_list = [[Dataset(args[0])] + args[1:] for args in args_list]
         return {"results": [plain(target(*args)) for args in args_list]}
+    if op == "metric":
+        kwargs = message.get("kwargs") or {}
+        return {"results": [plain(score_metric(target, message["name"], *revive(args), kwargs)) for args in message["batch"]]}
     if op == "new":  # a hook that is a class (a custom filter): construct it, keep it by id
         key = len(objects)
         objects[key] = target(**revive(message.get("kwargs") or {}))
         return {"object": key}
     raise ValueError(f"unknown op {op}")
+
+
+def score_metric(fn, name, gold, result, multiple_target, kwargs):
+    """A `metric: !function` as lm-eval's ConfigurableTask.process_results calls it for generate_until.
+
+    It takes references=/predictions= lists (HF-evaluate style), else one [gold, result] pair; a dict
+    it returns is several metrics. With several golds the answer counts when any gold scores. `name`
+    is the function's name as the YAML writes it (lm-eval's metric key).
+    """
+    def once(reference):
+        try:
+            return fn(references=[reference], predictions=[result], **kwargs)
+        except TypeError:
+            return fn([reference, result])
+
+    if multiple_target:
+        golds = gold if isinstance(gold, list) else [gold]
+        scores = []
+        for option in golds:
+            score = once(option)
+            scores.append(score[name] if isinstance(score, dict) else score)
+        return {name: 1.0 if any(scores) else 0.0}
+    if type(gold) is not type(result) and not isinstance(result, list):
+        gold = type(result)(gold)  # lm-eval casts the gold to the answer's type (an int label to str)
+    score = once(gold)
+    return score if isinstance(score, dict) else {name: score}
 
 
 if __name__ == "__main__":

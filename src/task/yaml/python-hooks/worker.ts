@@ -14,8 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../../../errors.ts';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'server.py');
-/** A hook that runs longer than this for one batch is stopped (SIGALRM inside Python). */
-const CALL_TIMEOUT_S = 600;
+/**
+ * A hook that runs longer than this for one batch (or a module whose import does) is stopped
+ * (SIGALRM inside Python); EVALBOARD_HOOK_TIMEOUT_S shortens it where a hang must not cost ten minutes.
+ */
+const callTimeoutS = () => Number(process.env.EVALBOARD_HOOK_TIMEOUT_S) || 600;
 
 let interpreter = process.env.EVALBOARD_PYTHON ?? 'python3';
 let shared: PythonHookProcess | undefined;
@@ -30,7 +33,8 @@ export function setPythonInterpreter(path: string): void {
 }
 
 export function pythonHooks(): PythonHookProcess {
-  shared ??= new PythonHookProcess(interpreter);
+  // A process that died (a hook called os._exit) is replaced for the hooks loaded after it.
+  if (!shared || shared.isClosed) shared = new PythonHookProcess(interpreter);
   return shared;
 }
 
@@ -95,7 +99,7 @@ export class PythonHookProcess {
   load(path: string): readonly string[] {
     const known = this.loaded.get(path);
     if (known) return known;
-    const reply = this.send({ op: 'load', path, folder: dirname(path) });
+    const reply = this.send({ op: 'load', path, folder: dirname(path), timeout_s: callTimeoutS() });
     const callables = reply.callables ?? [];
     this.loaded.set(path, callables);
     return callables;
@@ -104,18 +108,37 @@ export class PythonHookProcess {
   /** Calls `name` once per argument list; `datasetArg` wraps the first argument in the Dataset stand-in. */
   call(path: string, name: string, batch: readonly (readonly unknown[])[], datasetArg = false): unknown[] {
     this.load(path);
-    const reply = this.send({ op: 'call', path, name, batch, dataset_arg: datasetArg, timeout_s: CALL_TIMEOUT_S });
+    const reply = this.send({ op: 'call', path, name, batch, dataset_arg: datasetArg, timeout_s: callTimeoutS() });
     return (reply.results ?? []).map(revive);
+  }
+
+  /**
+   * Scores (gold, result, multipleTarget) triples with a `metric: !function` the way lm-eval's
+   * process_results calls one; each result is {metric name: value}.
+   */
+  metric(
+    path: string,
+    name: string,
+    batch: readonly (readonly [unknown, unknown, boolean])[],
+    kwargs: Readonly<Record<string, unknown>>,
+  ): Record<string, unknown>[] {
+    this.load(path);
+    const reply = this.send({ op: 'metric', path, name, batch, kwargs, timeout_s: callTimeoutS() });
+    return (reply.results ?? []).map(revive) as Record<string, unknown>[];
   }
 
   /** Constructs a hook class (a custom filter) and returns a handle for `method`. */
   construct(path: string, name: string, kwargs: Readonly<Record<string, unknown>>): number {
     this.load(path);
-    return this.send({ op: 'new', path, name, kwargs, timeout_s: CALL_TIMEOUT_S }).object!;
+    return this.send({ op: 'new', path, name, kwargs, timeout_s: callTimeoutS() }).object!;
   }
 
   method(object: number, method: string, batch: readonly (readonly unknown[])[]): unknown[] {
-    return (this.send({ op: 'method', object, method, batch, timeout_s: CALL_TIMEOUT_S }).results ?? []).map(revive);
+    return (this.send({ op: 'method', object, method, batch, timeout_s: callTimeoutS() }).results ?? []).map(revive);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   close(): void {

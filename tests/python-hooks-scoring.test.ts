@@ -1,0 +1,110 @@
+/**
+ * lm-eval's callable filters, metrics and aggregations run unmodified from utils.py: the results
+ * file's numbers must equal what the same utils.py gives when Python calls it as lm-eval does
+ * (every doc's responses at once), computed here independently from the samples file's raw responses.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readResultsFile, readSamplesFile } from '../src/report/read.ts';
+import { evalboard, listFiles, ROOT, tempDir } from './helpers.ts';
+
+const FIXTURE = join(ROOT, 'tests/fixtures/python-hooks/custom_scoring');
+
+/** lm-eval's order of calls, over all docs at once: each pipeline, then each metric per doc, then the aggregations. */
+const LM_EVAL_WAY = `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import utils
+data = json.load(sys.stdin)
+docs, resps, golds = data["docs"], data["resps"], data["golds"]
+pipelines = {
+    "tagged": [list(r) for r in utils.tag_with_label(resps, docs)],
+    "clipped": [list(r) for r in utils.ClipWords(words=2).apply(resps, docs)],
+}
+out = {}
+for name, filtered in pipelines.items():
+    results = [r[0] for r in filtered]
+    shared = [utils.shared_words(references=[g], predictions=[r]) for g, r in zip(golds, results)]
+    gaps = [utils.length_gap([g, r]) for g, r in zip(golds, results)]
+    stats = [utils.text_stats(references=[g], predictions=[r], extra=100) for g, r in zip(golds, results)]
+    out[name] = {
+        "filtered": results,
+        "shared_words": utils.total_over_count(shared),
+        "length_gap": sum(gaps) / len(gaps),
+        "chars": sum(x["chars"] for x in stats) / len(stats),
+        "has_colon": sum(x["has_colon"] for x in stats) / len(stats),
+    }
+print(json.dumps(out))
+`;
+
+function runTask(yaml: string) {
+  const out = tempDir('hooks-scoring-');
+  const r = evalboard(['run', '--model', 'dummy', '--tasks', yaml, '--output_path', out, '--log_samples', '--quiet']);
+  return { r, files: listFiles(out) };
+}
+
+describe('callable filters, metrics and aggregations from utils.py', () => {
+  it('gives the numbers lm-eval’s calls of the same utils.py give', () => {
+    const { r, files } = runTask(join(FIXTURE, 'task.yaml'));
+    expect(r.status, r.stderr).toBe(0);
+    const rows = readSamplesFile(files.find((f) => /samples_custom_scoring_/.test(f))!);
+    const byFilter = (name: string) => rows.filter((row) => row.filter === name).sort((a, b) => a.doc_id - b.doc_id);
+    const tagged = byFilter('tagged');
+    expect(tagged).toHaveLength(3);
+    const input = {
+      docs: tagged.map((row) => row.doc),
+      resps: tagged.map((row) => (row.resps as string[][])[0]),
+      golds: tagged.map((row) => row.target),
+    };
+    const python = spawnSync('python3', ['-c', LM_EVAL_WAY, FIXTURE], {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+    });
+    expect(python.status, python.stderr).toBe(0);
+    const expected = JSON.parse(python.stdout) as Record<string, Record<string, number | string[]>>;
+    const results = readResultsFile(files.find((f) => /results_/.test(f))!).results.custom_scoring!;
+    for (const filter of ['tagged', 'clipped']) {
+      const want = expected[filter]!;
+      expect(byFilter(filter).map((row) => firstText(row.filtered_resps))).toEqual(want.filtered);
+      for (const metric of ['shared_words', 'length_gap', 'chars', 'has_colon'])
+        expect(results[`${metric},${filter}`], `${metric},${filter}`).toBeCloseTo(want[metric] as number, 12);
+    }
+    // Not vacuous: the pipelines differ, and the items the aggregation reads are not all zero.
+    expect([expected.tagged!.has_colon, expected.clipped!.has_colon]).toEqual([1, 0]);
+    expect(expected.tagged!.shared_words).toBeGreaterThan(0);
+    // The filter saw the doc: its label leads every tagged answer.
+    expect(tagged.map((row) => firstText(row.filtered_resps).split(':')[0])).toEqual(['0', '1', '2']);
+    // A task's own aggregation has no stderr in lm-eval ("N/A").
+    expect(results['shared_words_stderr,tagged']).toBe('N/A');
+  });
+
+  it('names a filter_fn or metric that utils.py lacks, and the task, before any request', () => {
+    const dir = tempDir('hooks-missing-');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const yaml = join(dir, 'task.yaml');
+    for (const [from, to] of [
+      ['utils.tag_with_label', 'utils.no_such_filter'],
+      ['utils.length_gap', 'utils.no_such_metric'],
+    ] as const) {
+      const text = spawnSync('sed', ['-e', `s/${from}/${to}/`, join(FIXTURE, 'task.yaml')], {
+        encoding: 'utf8',
+      }).stdout;
+      writeFileSync(yaml, text);
+      const { r } = runTask(yaml);
+      expect(r.status).toBe(2);
+      const name = to.split('.')[1];
+      expect(r.stderr).toMatch(
+        new RegExp(`task custom_scoring: !function ${to}: .*utils\\.py has no function "${name}"`),
+      );
+      expect(r.stderr).toMatch(/task\.yaml:\d+/);
+      expect(r.stderr).not.toMatch(/progress:/);
+    }
+  });
+});
+
+/** A filtered response as text, whether the samples file writes it bare or as lm-eval's one-item list. */
+function firstText(value: unknown): string {
+  return String(Array.isArray(value) ? value[0] : value);
+}
