@@ -4,10 +4,11 @@
  * (every doc's responses at once), computed here independently from the samples file's raw responses.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResultsFile, readSamplesFile } from '../src/report/read.ts';
+import { PythonHookProcess } from '../src/task/yaml/python-hooks/worker.ts';
 import { evalboard, listFiles, ROOT, tempDir } from './helpers.ts';
 
 const FIXTURE = join(ROOT, 'tests/fixtures/python-hooks/custom_scoring');
@@ -100,6 +101,25 @@ describe('callable filters, metrics and aggregations from utils.py', () => {
       );
       expect(r.stderr).toMatch(/task\.yaml:\d+/);
       expect(r.stderr).not.toMatch(/progress:/);
+    }
+  });
+});
+
+describe('a utils.py inside an lm-eval checkout', () => {
+  it('imports its siblings as lm_eval.tasks.<folder> without lm_eval installed', () => {
+    const root = join(tempDir('hooks-tree-'), 'lm_eval', 'tasks');
+    mkdirSync(join(root, 'shared_lib'), { recursive: true });
+    mkdirSync(join(root, 'my_task'), { recursive: true });
+    writeFileSync(join(root, 'shared_lib', 'words.py'), 'PREFIX = "Q: "\n');
+    writeFileSync(
+      join(root, 'my_task', 'utils.py'),
+      'from lm_eval.tasks.shared_lib.words import PREFIX\n\ndef doc_to_text(doc):\n    return PREFIX + doc["q"]\n',
+    );
+    const hooks = new PythonHookProcess('python3');
+    try {
+      expect(hooks.call(join(root, 'my_task', 'utils.py'), 'doc_to_text', [[{ q: 'why' }]])).toEqual(['Q: why']);
+    } finally {
+      hooks.close();
     }
   });
 });

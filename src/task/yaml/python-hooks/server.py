@@ -11,6 +11,7 @@ reported by name before the run starts.
 import importlib.util
 import json
 import math
+import os
 import signal
 import sys
 import traceback
@@ -139,6 +140,34 @@ def install_datasets_stand_in():
     sys.modules["datasets"] = module
 
 
+def expose_lm_eval_tree(path):
+    """A utils.py inside an lm-eval checkout imports its siblings as `lm_eval.tasks.<folder>...`.
+
+    Where lm_eval itself is not installed, `lm_eval` and `lm_eval.tasks` become bare packages over
+    the checkout's folders (their __init__.py, which import the whole harness, are not run), so
+    such imports read the files beside the task. An installed lm_eval is left to answer them.
+    """
+    if "lm_eval" in sys.modules:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    while os.path.basename(folder) != "tasks" or os.path.basename(os.path.dirname(folder)) != "lm_eval":
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+    try:
+        if importlib.util.find_spec("lm_eval") is not None:
+            return
+    except (ImportError, ValueError):
+        pass
+    for name, where in (("lm_eval", os.path.dirname(folder)), ("lm_eval.tasks", folder)):
+        module = types.ModuleType(name)
+        module.__path__ = [where]
+        module.__evalboard_stand_in__ = True
+        sys.modules[name] = module
+    sys.modules["lm_eval"].tasks = sys.modules["lm_eval.tasks"]
+
+
 def plain(value):
     """A hook's return value as JSON: tuples and sets as lists, a Dataset as its rows."""
     if isinstance(value, Dataset):
@@ -209,6 +238,7 @@ def handle(message, modules, objects):
     if op == "load":
         path = message["path"]
         if path not in modules:
+            expose_lm_eval_tree(path)
             spec = importlib.util.spec_from_file_location(f"evalboard_hook_{len(modules)}", path)
             module = importlib.util.module_from_spec(spec)
             sys.path.insert(0, message["folder"])
