@@ -4,10 +4,12 @@
  * (every doc's responses at once), computed here independently from the samples file's raw responses.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/errors.ts';
 import { readResultsFile, readSamplesFile } from '../src/report/read.ts';
+import { loadTaskYamls } from '../src/task/yaml/index.ts';
 import { PythonHookProcess } from '../src/task/yaml/python-hooks/worker.ts';
 import { evalboard, listFiles, ROOT, tempDir } from './helpers.ts';
 
@@ -81,27 +83,25 @@ describe('callable filters, metrics and aggregations from utils.py', () => {
     expect(results['shared_words_stderr,tagged']).toBe('N/A');
   });
 
-  it('names a filter_fn or metric that utils.py lacks, and the task, before any request', () => {
-    const dir = tempDir('hooks-missing-');
-    cpSync(FIXTURE, dir, { recursive: true });
-    const yaml = join(dir, 'task.yaml');
-    for (const [from, to] of [
-      ['utils.tag_with_label', 'utils.no_such_filter'],
-      ['utils.length_gap', 'utils.no_such_metric'],
-    ] as const) {
-      const text = spawnSync('sed', ['-e', `s/${from}/${to}/`, join(FIXTURE, 'task.yaml')], {
-        encoding: 'utf8',
-      }).stdout;
-      writeFileSync(yaml, text);
-      const { r } = runTask(yaml);
-      expect(r.status).toBe(2);
-      const name = to.split('.')[1];
-      expect(r.stderr).toMatch(
-        new RegExp(`task custom_scoring: !function ${to}: .*utils\\.py has no function "${name}"`),
-      );
-      expect(r.stderr).toMatch(/task\.yaml:\d+/);
-      expect(r.stderr).not.toMatch(/progress:/);
-    }
+  it('names a filter_fn or metric that utils.py lacks, and the task, before any request', async () => {
+    const withRef = (from: string, to: string) => {
+      const dir = tempDir('hooks-missing-');
+      cpSync(FIXTURE, dir, { recursive: true });
+      writeFileSync(join(dir, 'task.yaml'), readFileSync(join(FIXTURE, 'task.yaml'), 'utf8').replace(from, to));
+      return dir;
+    };
+    const message = (to: string) =>
+      new RegExp(`task custom_scoring: !function ${to}: .*utils\\.py has no function "${to.split('.')[1]}"`);
+    // Through the command line: exit 2, the YAML line, no request sent.
+    const { r } = runTask(join(withRef('utils.tag_with_label', 'utils.no_such_filter'), 'task.yaml'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message('utils.no_such_filter'));
+    expect(r.stderr).toMatch(/task\.yaml:\d+/);
+    expect(r.stderr).not.toMatch(/progress:/);
+    // A metric the same way, as the task loads (what the command line does before any request).
+    const index = await loadTaskYamls([withRef('utils.length_gap', 'utils.no_such_metric')]);
+    expect(() => index.get('custom_scoring')).toThrow(UserError);
+    expect(() => index.get('custom_scoring')).toThrow(message('utils.no_such_metric'));
   });
 });
 
