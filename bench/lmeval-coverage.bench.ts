@@ -77,6 +77,8 @@ export default async function lmevalCoverage(args: string[]): Promise<void> {
   // A hook that hangs (an import that reaches for the network) costs seconds, not the default ten minutes.
   process.env.EVALBOARD_HOOK_TIMEOUT_S ??= '20';
   const standIn = mkdtempSync(join(tmpdir(), 'evalboard-standin-'));
+  // The stand-ins go however the run ends (links inside lead to the real data: rm removes only the links).
+  process.once('exit', () => rmSync(standIn, { recursive: true, force: true }));
   // Real local copies first (MMLU, ARC, GSM8K... as evalboard's local-dataset table finds them), stand-ins beside them.
   const dataDir = argValue(args, '--data_dir') ?? process.env.EVALBOARD_DATA_DIR ?? join(ROOT, '../shared/datasets');
   if (existsSync(dataDir))
@@ -112,7 +114,10 @@ export default async function lmevalCoverage(args: string[]): Promise<void> {
     let added = 0;
     for (const [i, task] of loaded.entries()) {
       if (i > 0 && i % 2000 === 0) process.stdout.write(`  ${i}/${loaded.length} tasks tried\n`);
+      const taskStarted = Date.now();
       const outcome = await tryTask(task, tasksDir);
+      const seconds = (Date.now() - taskStarted) / 1000;
+      if (seconds > 10) process.stdout.write(`  slow: ${task.name} took ${seconds.toFixed(0)} s\n`);
       outcomes.push(outcome);
       // A column the task read that the stand-in lacked: add it and try again next round.
       const missing =
@@ -133,7 +138,6 @@ export default async function lmevalCoverage(args: string[]): Promise<void> {
     );
     if (added === 0) break;
   }
-  rmSync(standIn, { recursive: true, force: true });
   report(outcomes, yamlFiles.length, warnings, brokenFiles, started);
 }
 

@@ -124,6 +124,19 @@ describe('a utils.py inside an lm-eval checkout', () => {
   });
 });
 
+describe('a hook that writes much to stderr', () => {
+  it('returns instead of blocking both processes on a full pipe', () => {
+    const file = join(tempDir('hooks-noisy-'), 'noisy.py');
+    writeFileSync(file, 'import sys\n\ndef warn(n):\n    sys.stderr.write("w" * n)\n    return n\n');
+    const hooks = new PythonHookProcess('python3');
+    try {
+      expect(hooks.call(file, 'warn', [[200_000]])).toEqual([200_000]);
+    } finally {
+      hooks.close();
+    }
+  });
+});
+
 /** A filtered response as text, whether the samples file writes it bare or as lm-eval's one-item list. */
 function firstText(value: unknown): string {
   return String(Array.isArray(value) ? value[0] : value);

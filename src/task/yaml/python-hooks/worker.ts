@@ -7,7 +7,7 @@
  * carries a batch of argument lists, so a caller that has a whole split pays one round trip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,7 @@ export class PythonHookProcess {
   private readonly requests: number;
   private readonly replies: number;
   private pending = Buffer.alloc(0);
-  private stderr = '';
+  private readonly stderrPath: string;
   private closed = false;
   private readonly loaded = new Map<string, readonly string[]>();
 
@@ -81,13 +81,13 @@ export class PythonHookProcess {
     const repliesPath = join(this.dir, 'replies');
     const fifo = spawnSync('mkfifo', [requestsPath, repliesPath]);
     if (fifo.status !== 0) throw new Error(`mkfifo failed: ${fifo.stderr?.toString()}`);
-    this.child = spawn(python, ['-u', SERVER, requestsPath, repliesPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child.stderr!.setEncoding('utf8');
-    this.child.stderr!.on('data', (text: string) => {
-      this.stderr = (this.stderr + text).slice(-4000);
-    });
+    // Python's stderr goes to a file, not a pipe: this side blocks in readSync while a hook runs, so
+    // nothing would drain a pipe, and a hook that warns 64 KiB's worth would block both processes.
+    this.stderrPath = join(this.dir, 'stderr');
+    const stderr = openSync(this.stderrPath, 'w');
+    this.child = spawn(python, ['-u', SERVER, requestsPath, repliesPath], { stdio: ['ignore', 'ignore', stderr] });
+    closeSync(stderr);
     this.child.unref();
-    (this.child.stderr as unknown as { unref?: () => void }).unref?.();
     // Python opens the reply FIFO first, then the request FIFO; opening in the same order here
     // pairs them without either side waiting on the other's second open.
     this.replies = openSync(repliesPath, 'r');
@@ -162,6 +162,14 @@ export class PythonHookProcess {
     return reply;
   }
 
+  private lastStderrLine(): string {
+    try {
+      return readFileSync(this.stderrPath, 'utf8').trim().split('\n').at(-1) ?? '';
+    } catch {
+      return '';
+    }
+  }
+
   private readLine(): string {
     const chunk = Buffer.alloc(1 << 16);
     for (;;) {
@@ -174,9 +182,10 @@ export class PythonHookProcess {
       }
       const n = readSync(this.replies, chunk, 0, chunk.length, null);
       if (n === 0) {
+        const lastLine = this.lastStderrLine();
         this.close();
         throw new PythonHookError(
-          `the Python hook process (${this.python}) exited${this.stderr ? `: ${this.stderr.trim().split('\n').at(-1)}` : ''}`,
+          `the Python hook process (${this.python}) exited${lastLine ? `: ${lastLine}` : ''}`,
           undefined,
           undefined,
         );
