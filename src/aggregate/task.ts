@@ -30,7 +30,7 @@ export function aggregateTask(
       // process_results may leave a metric out of some docs (acc_<category>): aggregate the rest.
       const values = scored.map((doc) => doc[f]!.values[m.spec.metric]).filter((v) => v !== undefined);
       if (values.length === 0 && scored.length > 0) continue;
-      const aggregate = aggregations[m.aggregation]!;
+      const aggregate = m.aggregate ?? aggregations[m.aggregation]!;
       const { stderr, ci } = uncertaintyFor(m.aggregation, values, o);
       out.push({
         metric: m.spec.metric,

@@ -34,7 +34,8 @@ export const defaultFilterPipeline: FilterPipelineSpec = { name: 'none', steps: 
 
 /** Build a pipeline's steps once (validating names and args), then apply it per document. */
 export function buildFilterPipeline(steps: readonly FilterStep[]): Filter {
-  const built = steps.map((step) => {
+  const built = steps.map((step): Filter => {
+    if (step.apply) return step.apply;
     const factory = Object.hasOwn(filters, step.function) ? filters[step.function] : undefined;
     if (!factory) {
       throw new UserError(`unknown filter "${step.function}" (known: ${Object.keys(filters).join(', ')})`, {

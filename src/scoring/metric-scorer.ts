@@ -26,7 +26,7 @@ export function createMetricScorer(task: TaskDefinition, o: { readonly predictOn
 /** Looks every metric and aggregation up; unknown names are bad input, located in the task file. */
 export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
   return task.metrics.map((spec) => {
-    const metric = task.processResults ? processedMetric(spec) : metricFor(spec.metric);
+    const metric = task.processResults || spec.hook ? processedMetric(spec) : metricFor(spec.metric);
     const where = spec.location ?? { field: 'metric_list' };
     if (!metric)
       throw new UserError(
@@ -35,6 +35,14 @@ export function resolveMetrics(task: TaskDefinition): ResolvedMetric[] {
         `known: ${Object.keys(metrics).join(', ')}`,
       );
     const aggregation = spec.aggregation ?? metric.defaultAggregation;
+    if (spec.aggregate)
+      return {
+        spec,
+        metric,
+        aggregation,
+        higherIsBetter: spec.higherIsBetter ?? metric.higherIsBetter,
+        aggregate: spec.aggregate,
+      };
     if (!aggregationFor(aggregation))
       throw new UserError(
         `task ${task.name}: unknown aggregation "${aggregation}"`,
@@ -101,6 +109,15 @@ async function scoreDoc(
     const values: Record<string, SampleValue> = {};
     const details: Record<string, Readonly<Record<string, unknown>>> = {};
     for (const m of resolved) {
+      if (m.spec.hook) {
+        // lm-eval calls a task's own metric function for generations only; other output types
+        // compute the registry's metrics by name, which a hook's name is not.
+        if (task.outputType === 'generate_until') {
+          const gold = goldOf(task, instance);
+          Object.assign(values, pythonBoolsAsNumbers(m.spec.hook(gold, filtered, Array.isArray(gold))));
+        }
+        continue;
+      }
       const result = await metricValue(
         m.metric,
         {
@@ -134,6 +151,13 @@ function goldOf(task: TaskDefinition, instance: DocInstance): DocInstance['targe
   if (instance.gold !== undefined) return instance.gold;
   if (task.outputType !== 'generate_until' || !choices || typeof target !== 'number') return target;
   return choices[target] ?? target;
+}
+
+/** A hook's scores as values: Python's bools count as 0/1; other items pass to the aggregation as they are. */
+function pythonBoolsAsNumbers(out: Readonly<Record<string, unknown>>): Record<string, SampleValue> {
+  return Object.fromEntries(
+    Object.entries(out).map(([k, v]) => [k, (typeof v === 'boolean' ? Number(v) : v) as SampleValue]),
+  );
 }
 
 function isExplained(result: MetricResult): result is ExplainedValue {

@@ -15,6 +15,8 @@ export interface ResolvedMetric {
   readonly metric: Metric;
   readonly aggregation: string;
   readonly higherIsBetter: boolean;
+  /** The task's own aggregation (`aggregation: !function`), used in place of the named one. */
+  readonly aggregate?: (items: readonly unknown[]) => number;
 }
 
 /** One doc scored under one filter pipeline: a samples-file row minus the raw responses. */

@@ -17,6 +17,13 @@ export interface MetricSpec {
   readonly kwargs?: Readonly<Record<string, unknown>>;
   /** Where the task file names it, for errors. */
   readonly location?: ErrorLocation;
+  /**
+   * `metric: !function utils.fn`: scores one doc as lm-eval's process_results calls a callable
+   * metric (generate_until), giving {name: value} (a dict-returning hook gives several names).
+   */
+  readonly hook?: (gold: unknown, result: unknown, multipleTarget: boolean) => Readonly<Record<string, unknown>>;
+  /** `aggregation: !function utils.fn`: the per-doc items of this metric, all at once, to one number. */
+  readonly aggregate?: (items: readonly unknown[]) => number;
 }
 
 /** A per-doc value: a number, or a pair such as (gold, prediction) for matthews_corrcoef. */
@@ -27,6 +34,11 @@ export interface FilterStep {
   readonly args?: Readonly<Record<string, unknown>>;
   /** Where the task file names it, for errors. */
   readonly location?: ErrorLocation;
+  /**
+   * A step the task supplies itself (lm-eval's `custom` filter_fn, or `function: !function
+   * utils.SomeFilter`): one doc's responses in, its filtered responses out.
+   */
+  readonly apply?: (responses: readonly unknown[], doc: Doc) => unknown[];
 }
 
 export interface FilterPipelineSpec {

@@ -18,7 +18,7 @@ const metricSchema = z.looseObject({
 
 const filterSchema = z.object({
   name: z.string(),
-  filter: z.array(z.looseObject({ function: z.string() })),
+  filter: z.array(z.looseObject({ function: z.union([z.string(), functionRef]) })),
 });
 
 const generationSchema = z.looseObject({

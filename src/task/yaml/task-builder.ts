@@ -3,30 +3,16 @@ import { pythonStr } from '../../python/repr.ts';
 import type { Doc } from '../../documents/types.ts';
 import { type ErrorLocation, UserError } from '../../errors.ts';
 import { editDistance } from '../catalog.ts';
-import type {
-  FilterPipelineSpec,
-  GenerationKwargs,
-  MetricSpec,
-  OutputType,
-  ProcessedValue,
-  TaskDefinition,
-  TaskPrompt,
-} from '../types.ts';
+import type { GenerationKwargs, OutputType, ProcessedValue, TaskDefinition, TaskPrompt } from '../types.ts';
 import { asChoiceList, compileAt, type DocFunction, docFunction } from './doc-functions.ts';
 import { importFunction } from './functions.ts';
+import { filterPipelines, metricSpecs } from './metric-filter-specs.ts';
 import { MissingTemplateVariable, TemplateRuntimeError } from './jinja.ts';
 import { UNSUPPORTED_TASK_KEYS, type TaskConfig, taskConfigSchema } from './schema.ts';
 import { createDocsLoader, type DocLabels } from './task-docs.ts';
 import type { TaskLoadOptions, TaskWarning, YamlTaskDefinition } from './types.ts';
 import { FunctionRef, locateInConfig, type ResolvedConfig } from './yaml-file.ts';
 
-/** lm-eval's DEFAULT_METRIC_REGISTRY: metrics used when metric_list is absent. */
-const DEFAULT_METRICS: Record<OutputType, readonly string[]> = {
-  loglikelihood: ['perplexity', 'acc'],
-  loglikelihood_rolling: ['word_perplexity', 'byte_perplexity', 'bits_per_byte'],
-  multiple_choice: ['acc', 'acc_norm'],
-  generate_until: ['exact_match'],
-};
 const DEFAULT_MAX_GEN_TOKS = 256; // lm-eval's HF model default when generation_kwargs omit it
 const KNOWN_KEYS = new Set(Object.keys(taskConfigSchema.shape));
 
@@ -200,8 +186,8 @@ export async function buildTask(
     zeroShotOnly: config.num_fewshot === 0,
     fewshotSampler: fewshotConfig?.sampler ?? 'default',
     generation: outputType === 'generate_until' ? generationKwargs(config, fewshotDelimiter) : undefined,
-    filters: filterPipelines(config, at),
-    metrics: metricSpecs(config, outputType, at),
+    filters: await filterPipelines(config, at),
+    metrics: await metricSpecs(config, outputType, at),
     processResults,
     repeats: config.repeats ?? 1,
     ...(prompts ? { prompts } : {}),
@@ -271,43 +257,6 @@ function generationKwargs(config: TaskConfig, fewshotDelimiter: string): Generat
     doSample: g.do_sample ?? false,
     ...(g.top_p != null ? { topP: g.top_p } : {}),
   };
-}
-
-function filterPipelines(config: TaskConfig, at: (...p: (string | number)[]) => ErrorLocation): FilterPipelineSpec[] {
-  // Without filter_list lm-eval runs one "none" pipeline that takes the first response.
-  if (!config.filter_list) return [{ name: 'none', steps: [{ function: 'take_first' }] }];
-  return config.filter_list.map((pipeline, i) => ({
-    name: pipeline.name,
-    steps: pipeline.filter.map(({ function: fn, ...args }, j) => ({
-      function: fn,
-      ...(Object.keys(args).length > 0 && { args }),
-      location: at('filter_list', i, 'filter', j),
-    })),
-  }));
-}
-
-function metricSpecs(
-  config: TaskConfig,
-  outputType: OutputType,
-  at: (...p: (string | number)[]) => ErrorLocation,
-): MetricSpec[] {
-  if (!config.metric_list) return DEFAULT_METRICS[outputType].map((metric) => ({ metric }));
-  return config.metric_list.map((entry, i) => {
-    const { metric, aggregation, higher_is_better, hf_evaluate: _hf, ...kwargs } = entry;
-    if (metric instanceof FunctionRef || aggregation instanceof FunctionRef) {
-      throw new UserError(
-        'metric and aggregation must be names; !function metrics are not supported',
-        at('metric_list', i),
-      );
-    }
-    return {
-      metric,
-      ...(aggregation != null && { aggregation }),
-      ...(higher_is_better != null && { higherIsBetter: higher_is_better }),
-      ...(Object.keys(kwargs).length > 0 && { kwargs }),
-      location: at('metric_list', i),
-    };
-  });
 }
 
 /** The resolved config as plain JSON, like lm-eval's TaskConfig.to_dict (no nulls, functions named). */

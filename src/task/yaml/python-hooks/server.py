@@ -11,6 +11,7 @@ reported by name before the run starts.
 import importlib.util
 import json
 import math
+import os
 import signal
 import sys
 import traceback
@@ -139,6 +140,34 @@ def install_datasets_stand_in():
     sys.modules["datasets"] = module
 
 
+def expose_lm_eval_tree(path):
+    """A utils.py inside an lm-eval checkout imports its siblings as `lm_eval.tasks.<folder>...`.
+
+    Where lm_eval itself is not installed, `lm_eval` and `lm_eval.tasks` become bare packages over
+    the checkout's folders (their __init__.py, which import the whole harness, are not run), so
+    such imports read the files beside the task. An installed lm_eval is left to answer them.
+    """
+    if "lm_eval" in sys.modules:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    while os.path.basename(folder) != "tasks" or os.path.basename(os.path.dirname(folder)) != "lm_eval":
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+    try:
+        if importlib.util.find_spec("lm_eval") is not None:
+            return
+    except (ImportError, ValueError):
+        pass
+    for name, where in (("lm_eval", os.path.dirname(folder)), ("lm_eval.tasks", folder)):
+        module = types.ModuleType(name)
+        module.__path__ = [where]
+        module.__evalboard_stand_in__ = True
+        sys.modules[name] = module
+    sys.modules["lm_eval"].tasks = sys.modules["lm_eval.tasks"]
+
+
 def plain(value):
     """A hook's return value as JSON: tuples and sets as lists, a Dataset as its rows."""
     if isinstance(value, Dataset):
@@ -155,6 +184,9 @@ def plain(value):
         return plain(value.item())
     if hasattr(value, "tolist"):
         return plain(value.tolist())
+    if hasattr(value, "__iter__") and not isinstance(value, (bytes, bytearray)):
+        # map/filter objects and generators: lm-eval's filters return them, its next step iterates
+        return [plain(v) for v in value]
     return repr(value)
 
 
@@ -202,9 +234,11 @@ def main():
 
 def handle(message, modules, objects):
     op = message["op"]
+    signal.alarm(int(message.get("timeout_s") or 0))
     if op == "load":
         path = message["path"]
         if path not in modules:
+            expose_lm_eval_tree(path)
             spec = importlib.util.spec_from_file_location(f"evalboard_hook_{len(modules)}", path)
             module = importlib.util.module_from_spec(spec)
             sys.path.insert(0, message["folder"])
@@ -217,7 +251,6 @@ def handle(message, modules, objects):
             modules[path] = module
         names = [n for n in dir(modules[path]) if callable(getattr(modules[path], n))]
         return {"ok": True, "callables": names}
-    signal.alarm(int(message.get("timeout_s") or 0))
     if op == "method":
         obj = objects[message["object"]]
         return {"results": [plain(getattr(obj, message["method"])(*revive(args))) for args in message["batch"]]}
@@ -227,11 +260,40 @@ def handle(message, modules, objects):
         if message.get("dataset_arg"):
             args_list = [[Dataset(args[0])] + args[1:] for args in args_list]
         return {"results": [plain(target(*args)) for args in args_list]}
+    if op == "metric":
+        kwargs = message.get("kwargs") or {}
+        return {"results": [plain(score_metric(target, message["name"], *revive(args), kwargs)) for args in message["batch"]]}
     if op == "new":  # a hook that is a class (a custom filter): construct it, keep it by id
         key = len(objects)
         objects[key] = target(**revive(message.get("kwargs") or {}))
         return {"object": key}
     raise ValueError(f"unknown op {op}")
+
+
+def score_metric(fn, name, gold, result, multiple_target, kwargs):
+    """A `metric: !function` as lm-eval's ConfigurableTask.process_results calls it for generate_until.
+
+    It takes references=/predictions= lists (HF-evaluate style), else one [gold, result] pair; a dict
+    it returns is several metrics. With several golds the answer counts when any gold scores. `name`
+    is the function's name as the YAML writes it (lm-eval's metric key).
+    """
+    def once(reference):
+        try:
+            return fn(references=[reference], predictions=[result], **kwargs)
+        except TypeError:
+            return fn([reference, result])
+
+    if multiple_target:
+        golds = gold if isinstance(gold, list) else [gold]
+        scores = []
+        for option in golds:
+            score = once(option)
+            scores.append(score[name] if isinstance(score, dict) else score)
+        return {name: 1.0 if any(scores) else 0.0}
+    if type(gold) is not type(result) and not isinstance(result, list):
+        gold = type(result)(gold)  # lm-eval casts the gold to the answer's type (an int label to str)
+    score = once(gold)
+    return score if isinstance(score, dict) else {name: score}
 
 
 if __name__ == "__main__":

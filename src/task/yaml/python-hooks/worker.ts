@@ -7,15 +7,18 @@
  * carries a batch of argument lists, so a caller that has a whole split pays one round trip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../../errors.ts';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'server.py');
-/** A hook that runs longer than this for one batch is stopped (SIGALRM inside Python). */
-const CALL_TIMEOUT_S = 600;
+/**
+ * A hook that runs longer than this for one batch (or a module whose import does) is stopped
+ * (SIGALRM inside Python); EVALBOARD_HOOK_TIMEOUT_S shortens it where a hang must not cost ten minutes.
+ */
+const callTimeoutS = () => Number(process.env.EVALBOARD_HOOK_TIMEOUT_S) || 600;
 
 let interpreter = process.env.EVALBOARD_PYTHON ?? 'python3';
 let shared: PythonHookProcess | undefined;
@@ -30,7 +33,8 @@ export function setPythonInterpreter(path: string): void {
 }
 
 export function pythonHooks(): PythonHookProcess {
-  shared ??= new PythonHookProcess(interpreter);
+  // A process that died (a hook called os._exit) is replaced for the hooks loaded after it.
+  if (!shared || shared.isClosed) shared = new PythonHookProcess(interpreter);
   return shared;
 }
 
@@ -60,7 +64,7 @@ export class PythonHookProcess {
   private readonly requests: number;
   private readonly replies: number;
   private pending = Buffer.alloc(0);
-  private stderr = '';
+  private readonly stderrPath: string;
   private closed = false;
   private readonly loaded = new Map<string, readonly string[]>();
 
@@ -77,13 +81,13 @@ export class PythonHookProcess {
     const repliesPath = join(this.dir, 'replies');
     const fifo = spawnSync('mkfifo', [requestsPath, repliesPath]);
     if (fifo.status !== 0) throw new Error(`mkfifo failed: ${fifo.stderr?.toString()}`);
-    this.child = spawn(python, ['-u', SERVER, requestsPath, repliesPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child.stderr!.setEncoding('utf8');
-    this.child.stderr!.on('data', (text: string) => {
-      this.stderr = (this.stderr + text).slice(-4000);
-    });
+    // Python's stderr goes to a file, not a pipe: this side blocks in readSync while a hook runs, so
+    // nothing would drain a pipe, and a hook that warns 64 KiB's worth would block both processes.
+    this.stderrPath = join(this.dir, 'stderr');
+    const stderr = openSync(this.stderrPath, 'w');
+    this.child = spawn(python, ['-u', SERVER, requestsPath, repliesPath], { stdio: ['ignore', 'ignore', stderr] });
+    closeSync(stderr);
     this.child.unref();
-    (this.child.stderr as unknown as { unref?: () => void }).unref?.();
     // Python opens the reply FIFO first, then the request FIFO; opening in the same order here
     // pairs them without either side waiting on the other's second open.
     this.replies = openSync(repliesPath, 'r');
@@ -95,7 +99,7 @@ export class PythonHookProcess {
   load(path: string): readonly string[] {
     const known = this.loaded.get(path);
     if (known) return known;
-    const reply = this.send({ op: 'load', path, folder: dirname(path) });
+    const reply = this.send({ op: 'load', path, folder: dirname(path), timeout_s: callTimeoutS() });
     const callables = reply.callables ?? [];
     this.loaded.set(path, callables);
     return callables;
@@ -104,18 +108,37 @@ export class PythonHookProcess {
   /** Calls `name` once per argument list; `datasetArg` wraps the first argument in the Dataset stand-in. */
   call(path: string, name: string, batch: readonly (readonly unknown[])[], datasetArg = false): unknown[] {
     this.load(path);
-    const reply = this.send({ op: 'call', path, name, batch, dataset_arg: datasetArg, timeout_s: CALL_TIMEOUT_S });
+    const reply = this.send({ op: 'call', path, name, batch, dataset_arg: datasetArg, timeout_s: callTimeoutS() });
     return (reply.results ?? []).map(revive);
+  }
+
+  /**
+   * Scores (gold, result, multipleTarget) triples with a `metric: !function` the way lm-eval's
+   * process_results calls one; each result is {metric name: value}.
+   */
+  metric(
+    path: string,
+    name: string,
+    batch: readonly (readonly [unknown, unknown, boolean])[],
+    kwargs: Readonly<Record<string, unknown>>,
+  ): Record<string, unknown>[] {
+    this.load(path);
+    const reply = this.send({ op: 'metric', path, name, batch, kwargs, timeout_s: callTimeoutS() });
+    return (reply.results ?? []).map(revive) as Record<string, unknown>[];
   }
 
   /** Constructs a hook class (a custom filter) and returns a handle for `method`. */
   construct(path: string, name: string, kwargs: Readonly<Record<string, unknown>>): number {
     this.load(path);
-    return this.send({ op: 'new', path, name, kwargs, timeout_s: CALL_TIMEOUT_S }).object!;
+    return this.send({ op: 'new', path, name, kwargs, timeout_s: callTimeoutS() }).object!;
   }
 
   method(object: number, method: string, batch: readonly (readonly unknown[])[]): unknown[] {
-    return (this.send({ op: 'method', object, method, batch, timeout_s: CALL_TIMEOUT_S }).results ?? []).map(revive);
+    return (this.send({ op: 'method', object, method, batch, timeout_s: callTimeoutS() }).results ?? []).map(revive);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   close(): void {
@@ -139,27 +162,39 @@ export class PythonHookProcess {
     return reply;
   }
 
+  private lastStderrLine(): string {
+    try {
+      return readFileSync(this.stderrPath, 'utf8').trim().split('\n').at(-1) ?? '';
+    } catch {
+      return '';
+    }
+  }
+
   private readLine(): string {
-    const chunk = Buffer.alloc(1 << 16);
-    for (;;) {
-      // Bytes, not text, until a whole line is in: a read may end inside a multi-byte character.
-      const newline = this.pending.indexOf(0x0a);
-      if (newline >= 0) {
-        const line = this.pending.toString('utf8', 0, newline);
-        this.pending = this.pending.subarray(newline + 1);
-        return line;
-      }
+    // Bytes, not text, until a whole line is in: a read may end inside a multi-byte character.
+    // Chunks are joined once, when the newline arrives: joining per read copied a 100 MB reply
+    // (a process_docs over a big split) ~1,600 times.
+    const chunks = [this.pending];
+    let found = this.pending.indexOf(0x0a);
+    while (found < 0) {
+      const chunk = Buffer.alloc(1 << 20);
       const n = readSync(this.replies, chunk, 0, chunk.length, null);
       if (n === 0) {
+        const lastLine = this.lastStderrLine();
         this.close();
         throw new PythonHookError(
-          `the Python hook process (${this.python}) exited${this.stderr ? `: ${this.stderr.trim().split('\n').at(-1)}` : ''}`,
+          `the Python hook process (${this.python}) exited${lastLine ? `: ${lastLine}` : ''}`,
           undefined,
           undefined,
         );
       }
-      this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+      const at = chunk.subarray(0, n).indexOf(0x0a);
+      if (at >= 0) found = chunks.reduce((size, c) => size + c.length, 0) + at;
+      chunks.push(chunk.subarray(0, n));
     }
+    const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    this.pending = all.subarray(found + 1);
+    return all.toString('utf8', 0, found);
   }
 }
 
