@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- server [--submissions 10000] [--tasks 30] [--connections 200] [--seconds 10]`:
+ * `npm run bench -- server [--submissions 10000] [--tasks 30] [--connections 200] [--seconds 10] [--workers 1]`:
  * the leaderboard service under autocannon on loopback. A database (PostgreSQL from DATABASE_URL
  * or 127.0.0.1:5432, then embedded PGlite) is seeded with N submissions × T task scores; a real
  * `evalboard serve` child process serves it; autocannon (in this process) measures the filtered
@@ -136,13 +136,21 @@ async function serve(env: Record<string, string>, args: string[]): Promise<Serve
 /** The load average now, as bench/README.md records it beside each figure. */
 const load1 = () => loadavg()[0]!.toFixed(1);
 
-async function load(server: Server, path: string, connections: number, seconds: number, gzip = true) {
+async function load(server: Server, path: string, o: Opts, seconds: number, gzip = true) {
   const url = `${server.url}${path}`;
   await fetch(url); // the first answer builds the view and memoises the query
   const cpu0 = server.cpuMs();
   // As a browser asks (gzip): the server keeps each memoised answer gzipped as well.
   const headers: Record<string, string> = gzip ? { 'accept-encoding': 'gzip' } : {};
-  const r = await autocannon({ url, connections, duration: seconds, headers });
+  // --workers > 1 spreads autocannon over worker threads: one thread parsing 200 connections' answers
+  // saturates before the server does on this machine (the server's CPU per answer is printed).
+  const r = await autocannon({
+    url,
+    connections: o.connections,
+    duration: seconds,
+    headers,
+    ...(o.workers > 1 ? { workers: o.workers } : {}),
+  });
   return {
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -166,10 +174,10 @@ async function measure(label: string, database: Database, env: Record<string, st
   const server = await serve(env, args);
   try {
     // Unmeasured: JIT and the collection of the view load's garbage would land in the first figure.
-    await load(server, `/api/leaderboard?${FILTER}`, o.connections, 3);
-    const board = await load(server, `/api/leaderboard?${FILTER}`, o.connections, o.seconds);
-    const identity = await load(server, `/api/leaderboard?${FILTER}`, o.connections, o.seconds, false);
-    const csv = await load(server, `/api/leaderboard/export?format=csv&${FILTER}`, o.connections, o.seconds);
+    await load(server, `/api/leaderboard?${FILTER}`, o, 3);
+    const board = await load(server, `/api/leaderboard?${FILTER}`, o, o.seconds);
+    const identity = await load(server, `/api/leaderboard?${FILTER}`, o, o.seconds, false);
+    const csv = await load(server, `/api/leaderboard/export?format=csv&${FILTER}`, o, o.seconds);
     const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
       `  ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(0)} req/s, server CPU ${r.cpuPerAnswer.toFixed(3)} ms/answer, ${r.kb.toFixed(1)} KiB/answer on the wire, errors ${r.errors}, load ${r.load}\n`;
     process.stdout.write(
@@ -188,6 +196,7 @@ interface Opts {
   tasks: number;
   connections: number;
   seconds: number;
+  workers: number;
 }
 
 export default async function server(args: string[]): Promise<void> {
@@ -196,6 +205,7 @@ export default async function server(args: string[]): Promise<void> {
     tasks: flag(args, 'tasks', 30),
     connections: flag(args, 'connections', 200),
     seconds: flag(args, 'seconds', 10),
+    workers: flag(args, 'workers', 1),
   };
   process.stdout.write(`filter: ${FILTER}\nload average at start: ${load1()}\n`);
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
