@@ -41,6 +41,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   let database: Database;
   if ('databaseUrl' in target) {
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 20 });
+    // A connection the server ends (a restart, pg_terminate_backend, a dropped database) is reported as an
+    // 'error' on the pool; without a listener Node would end the whole process. The pool reconnects on demand.
+    pool.on('error', (e) => process.stderr.write(`database: ${e.message}\n`));
     try {
       await pool.query('SELECT 1');
     } catch (e) {
