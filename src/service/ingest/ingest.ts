@@ -16,7 +16,7 @@ import { ApiError } from '../api/errors.ts';
 import type { Db } from '../db/open.ts';
 import { type ModelType, models, submissionArchives, submissions, suites } from '../db/schema.ts';
 import { isMeraArchive, MERA_SUITE, scoreMeraUpload } from './mera.ts';
-import { findResultsFiles, type ScoredUpload, scoreResultsUpload, UNKNOWN_SETUP } from './results.ts';
+import { emptyUpload, findResultsFiles, type ScoredUpload, scoreResultsUpload } from './results.ts';
 import { type IngestResult, storeScored } from './store.ts';
 
 export type { IngestResult } from './store.ts';
@@ -185,16 +185,5 @@ async function scoreArchive(db: Db, suiteId: string, archivePath: string, o: Ing
 
 /** A submission refused as a whole (no task files, malformed results JSON): one error, no scores. */
 export function rejection(message: string): ScoredUpload {
-  return {
-    errors: [{ task: null, id: null, message }],
-    warnings: [],
-    scores: [],
-    subScores: [],
-    samples: [],
-    total: null,
-    totalRaw: null,
-    standardSetup: true,
-    setup: {},
-    meta: UNKNOWN_SETUP,
-  };
+  return emptyUpload([{ task: null, id: null, message }], true);
 }

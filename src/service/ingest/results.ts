@@ -79,7 +79,7 @@ export function scoreResultsUpload(
   try {
     report = parseResults(lmEval ? fromLmEval(json as Record<string, unknown>) : json, resultsPath);
   } catch (e) {
-    return emptyWith([{ task: null, id: null, message: `${resultsPath}: ${(e as Error).message}` }]);
+    return emptyUpload([{ task: null, id: null, message: `${resultsPath}: ${(e as Error).message}` }], false);
   }
   const section = scoreSuite(suite, report);
   for (const line of section.missing) {
@@ -167,7 +167,8 @@ export function scoreResultsUpload(
   };
 }
 
-function emptyWith(errors: ValidationIssue[]): ScoredUpload {
+/** A submission with no scores: only its errors, and whether its setup counts as standard. */
+export function emptyUpload(errors: ValidationIssue[], standardSetup: boolean): ScoredUpload {
   return {
     errors,
     warnings: [],
@@ -176,7 +177,7 @@ function emptyWith(errors: ValidationIssue[]): ScoredUpload {
     samples: [],
     total: null,
     totalRaw: null,
-    standardSetup: false,
+    standardSetup,
     setup: {},
     meta: UNKNOWN_SETUP,
   };
